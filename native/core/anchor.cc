@@ -1,0 +1,1 @@
+int portpick_core_anchor = 0;

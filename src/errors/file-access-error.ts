@@ -1,0 +1,11 @@
+import { PortpickError } from './portpick-error.js';
+
+/** A file that could not be read or written (missing, permission denied…). */
+export class FileAccessError extends PortpickError {
+  readonly path: string;
+
+  constructor(message: string, path: string, options?: { cause?: unknown }) {
+    super('ERR_FILE_ACCESS', message, options);
+    this.path = path;
+  }
+}

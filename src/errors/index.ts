@@ -1,0 +1,10 @@
+export { PortpickError, describeValue } from './portpick-error.js';
+export { InvalidArgumentError } from './invalid-argument-error.js';
+export { PortSpecError } from './port-spec-error.js';
+export { TargetParseError } from './target-parse-error.js';
+export { RegistryParseError } from './registry-parse-error.js';
+export { SourceUnavailableError } from './source-unavailable-error.js';
+export { FileAccessError } from './file-access-error.js';
+export { PermissionError } from './permission-error.js';
+export { NativeUnavailableError } from './native-unavailable-error.js';
+export { UpdateError } from './update-error.js';

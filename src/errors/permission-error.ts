@@ -1,0 +1,11 @@
+import { PortpickError } from './portpick-error.js';
+
+/** An operation that needs a privilege this process lacks (raw sockets need CAP_NET_RAW). */
+export class PermissionError extends PortpickError {
+  readonly errno: string | undefined;
+
+  constructor(message: string, errno?: string, options?: { cause?: unknown }) {
+    super('ERR_PERMISSION', message, options);
+    this.errno = errno;
+  }
+}

@@ -1,0 +1,8 @@
+import { PortpickError } from './portpick-error.js';
+
+/** A port, port range or port list that is not valid (`0`, `70000`, `abc`, `90-80`). */
+export class PortSpecError extends PortpickError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_PORT_SPEC', message, options);
+  }
+}

@@ -1,0 +1,13 @@
+import { PortpickError } from './portpick-error.js';
+
+/** A registry file (IANA CSV/XML, nmap-services, services, reservations) that is malformed. */
+export class RegistryParseError extends PortpickError {
+  readonly file: string;
+  readonly line: number | undefined;
+
+  constructor(message: string, file: string, line?: number, options?: { cause?: unknown }) {
+    super('ERR_REGISTRY_PARSE', line === undefined ? `${file}: ${message}` : `${file}:${line}: ${message}`, options);
+    this.file = file;
+    this.line = line;
+  }
+}

@@ -1,0 +1,14 @@
+import { PortpickError } from './portpick-error.js';
+
+/** A scan target or exclusion that cannot be parsed or resolved. */
+export class TargetParseError extends PortpickError {
+  /** The offending text, and where it came from (`file:line`) when it came from a file. */
+  readonly input: string;
+  readonly location: string | undefined;
+
+  constructor(message: string, input: string, location?: string, options?: { cause?: unknown }) {
+    super('ERR_TARGET_PARSE', message, options);
+    this.input = input;
+    this.location = location;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The whole native surface in one file: this module loads the compiled addon
+ * and declares its type. No other module touches `.node` files.
+ *
+ * Contract (mirrored by native/binding/*.cc):
+ * - TypeScript validates everything; the addon receives compact typed arrays,
+ *   never strings or expanded target lists.
+ * - A sweep runs on native threads of its own; results come back in batches of
+ *   packed records (RESULT_RECORD_BYTES each), never one JS call per probe.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeUnavailableError } from './errors/native-unavailable-error.js';
+
+export type NativeEngineKind = 'connect' | 'syn';
+
+export interface NativeSweepConfig {
+  engine: NativeEngineKind;
+  /** IPv4 ranges, pairs [first, last] inclusive (host-order unsigned 32-bit), disjoint, sorted. */
+  ipv4Ranges: Uint32Array;
+  /** IPv6 ranges, 32 bytes each: first address then last address, 16 bytes big-endian; each spans ≤ 2^32 addresses. */
+  ipv6Ranges: Uint8Array;
+  /** 8192 bytes: port p is probed when bit (p & 7) of byte (p >> 3) is set. Port 0 is never set. */
+  portSet: Uint8Array;
+  /** Permutation key. */
+  seed: bigint;
+  /** This sweep covers global positions shardIndex, shardIndex + shardCount, … (0-based index). */
+  shardIndex: number;
+  shardCount: number;
+  /** Resume: shard-local positions below this are done. */
+  startPosition: number;
+  /** Resume: shard-local positions at or above startPosition that are done too (sorted). */
+  skipPositions: Float64Array;
+  /** Probes per second ceiling; 0 = no cap. */
+  rate: number;
+  /** Per-try timeout (connect) or the initial reply wait (SYN), milliseconds. */
+  timeoutMs: number;
+  /** Extra tries for a probe that got no answer. */
+  retries: number;
+  /** Probes in flight at most (connect); 0 = size from RLIMIT_NOFILE. */
+  window: number;
+}
+
+/** Result record layout (little-endian), RESULT_RECORD_BYTES each. */
+export const RESULT_RECORD_BYTES = 40;
+export const RECORD = {
+  family: 0, // u8: 4 or 6
+  state: 1, // u8: NativePortState
+  reason: 2, // u8: NativeReason
+  tries: 3, // u8: how many tries it took
+  port: 4, // u16
+  flags: 6, // u16: RECORD_FLAG_*
+  rttMicros: 8, // u32 (0xffffffff when unknown)
+  ttl: 12, // u8 (0 when unknown)
+  address: 16, // 16 bytes; IPv4 in the first 4 (network order)
+  position: 32, // f64: shard-local position of the probe
+} as const;
+
+export const NativePortState = { open: 1, closed: 2, filtered: 3, unreachable: 4 } as const;
+export const NativeReason = {
+  synAck: 1,
+  reset: 2,
+  connected: 3,
+  refused: 4,
+  timeout: 5,
+  hostUnreachable: 6,
+  netUnreachable: 7,
+  icmpProhibited: 8,
+  icmpPortUnreachable: 9,
+  icmpOther: 10,
+} as const;
+/** Record flags. */
+export const RECORD_FLAG_TARPIT = 1; // host answered "open" on an implausible share of ports
+
+/** Stats vector layout (Float64Array), delivered with every batch. */
+export const STATS = {
+  planned: 0,
+  sent: 1,
+  answered: 2,
+  retried: 3,
+  silent: 4,
+  sendErrors: 5,
+  receiveDrops: 6,
+  completed: 7,
+  /** Shard-local positions below this are all finished (for resume). */
+  watermark: 8,
+  /** Current sending rate, probes/s (after adaptive control). */
+  currentRate: 9,
+  /** Replies discarded by validation (stray, spoofed, duplicate). */
+  invalidReplies: 10,
+  /** Transient local errors (EMFILE, EADDRNOTAVAIL, ENOBUFS …) that were retried later. */
+  localDeferrals: 11,
+  length: 12,
+} as const;
+
+export interface NativeSweepError {
+  code: string; // 'EPERM', 'EACCES', 'EINVAL' …
+  message: string;
+}
+
+export type NativeBatchCallback = (
+  records: Uint8Array,
+  stats: Float64Array,
+  done: boolean,
+  error: NativeSweepError | null,
+) => void;
+
+export interface NativeSweep {
+  /** Starts the engine's threads; `onBatch` is called on the JS thread, last with done = true. */
+  start(onBatch: NativeBatchCallback): void;
+  /** Asks the engine to stop; in-flight probes are abandoned, a final batch with done = true follows. */
+  stop(): void;
+}
+
+export interface NativeSelfTestResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface NativeAddon {
+  version(): string;
+  /** Runs the core's unprivileged self-tests (permutation, checksums, packet building, cookies). */
+  selfTest(): NativeSelfTestResult[];
+  /** True when a raw socket can be opened (CAP_NET_RAW held). */
+  canUseRawSockets(): boolean;
+  /** Test export: the permuted index of each global position, for N = total, keyed by seed. */
+  permute(total: number, seed: bigint, positions: Float64Array): Float64Array;
+  Sweep: new (config: NativeSweepConfig) => NativeSweep;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageRoot = join(here, '..');
+const candidatePaths = [
+  join(packageRoot, 'build', 'Release', 'portpick_native.node'),
+  join(packageRoot, 'build', 'Debug', 'portpick_native.node'),
+];
+
+let cached: { addon: NativeAddon | null; error: NativeUnavailableError | null } | undefined;
+
+/** Loads the addon once; returns null (and remembers why) when it is missing. */
+export function tryLoadNative(): NativeAddon | null {
+  if (cached) return cached.addon;
+  const require = createRequire(import.meta.url);
+  const tried: string[] = [];
+  for (const path of candidatePaths) {
+    tried.push(path);
+    if (!existsSync(path)) continue;
+    try {
+      const addon = require(path) as NativeAddon;
+      cached = { addon, error: null };
+      return addon;
+    } catch (cause) {
+      cached = {
+        addon: null,
+        error: new NativeUnavailableError(
+          `The native addon at ${path} failed to load: ${(cause as Error).message}. Rebuild it with \`npm run build:native\`.`,
+          tried,
+          { cause },
+        ),
+      };
+      return null;
+    }
+  }
+  cached = {
+    addon: null,
+    error: new NativeUnavailableError(
+      `The native addon is not built (looked in: ${tried.join(', ')}). ` +
+        'Build it with `npm run build:native` (needs cmake and a C++17 compiler); connect scans fall back to the TypeScript engine, SYN scans are unavailable.',
+      tried,
+    ),
+  };
+  return null;
+}
+
+/** Loads the addon or throws NativeUnavailableError naming every path tried and the fix. */
+export function loadNative(): NativeAddon {
+  const addon = tryLoadNative();
+  if (addon) return addon;
+  throw cached?.error ?? new NativeUnavailableError('The native addon is unavailable.', candidatePaths);
+}
+
+/** Why the addon is unavailable, or null when it loaded. */
+export function nativeUnavailableReason(): NativeUnavailableError | null {
+  tryLoadNative();
+  return cached?.error ?? null;
+}
