@@ -1,21 +1,421 @@
-// Placeholder until the SYN engine lands: reports ENOTSUP honestly.
+// The SYN engine's scheduling thread (the caller of run()): pulls probes from the
+// cursor, sends SYNs in sendmmsg batches paced by the adaptive token bucket,
+// matches the receiver's validated replies to probes in flight, retransmits
+// silent probes after an RTT-derived timeout and delivers exactly one result per
+// probe. It alone owns the in-flight state; the receive thread (syn_receiver.cc)
+// talks to it only through a lock-free queue.
 #include "syn_engine.h"
 
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cmath>
 #include <cerrno>
+#include <cstring>
+#include <deque>
+#include <thread>
+
+#include "packet.h"
+#include "rate_control.h"
+#include "raw_socket.h"
+#include "route.h"
+#include "syn_cookie.h"
+#include "syn_inflight.h"
+#include "syn_receiver.h"
+#include "syn_tarpit.h"
 
 namespace portpick {
 namespace {
-class UnavailableSynEngine final : public ProbeEngine {
+
+constexpr uint32_t kInflightCapacity = 1u << 17;  // (pages touched only as used)  // probes in flight at most
+constexpr uint32_t kPositionRingSize = 1u << 19;  // pulled-but-unfinished span at most
+constexpr uint32_t kReplyQueueSize = 1u << 14;
+constexpr unsigned kSendBatch = 64;               // messages per sendmmsg
+constexpr size_t kResultBatch = 512;
+constexpr int64_t kResultFlushNs = 5'000'000;
+constexpr uint32_t kMinTimeoutMs = 50;
+// Like nmap (max_successful_tryno + 1): when retransmissions are seen to be
+// answered (proven loss), silent probes get one try more than the highest try
+// that ever succeeded, up to this many extra tries. With --retries 0, never.
+constexpr uint32_t kMaxAdaptiveRetries = 5;
+
+std::string permission_message(int error) {
+  return std::string("Cannot open a raw socket (") + std::strerror(error) +
+         "): TCP SYN sweeps need CAP_NET_RAW. Run with sudo, grant the capability to node with "
+         "`sudo setcap cap_net_raw+ep $(readlink -f $(which node))`, or use --mode connect.";
+}
+
+class SynSweep {
  public:
-  EngineOutcome run(TargetCursor&, const EngineOptions&, ResultSink&, SweepStats&,
-                    const std::atomic<bool>&) override {
-    return {ENOTSUP, "the SYN engine is not built into this version; use --mode connect"};
+  SynSweep(uint64_t seed, uint64_t secret0, uint64_t secret1, const RawSockets& sockets, uint16_t port_first,
+           uint16_t port_last, TargetCursor& targets, const EngineOptions& options, ResultSink& sink,
+           SweepStats& stats, const std::atomic<bool>& stop)
+      : cookie_(seed, secret0, secret1),
+        sockets_(sockets),
+        port_first_(port_first),
+        port_count_(static_cast<uint32_t>(port_last - port_first) + 1),
+        targets_(targets),
+        options_(options),
+        sink_(sink),
+        stats_(stats),
+        stop_(stop),
+        table_(kInflightCapacity),
+        positions_(kPositionRingSize),
+        queue_(kReplyQueueSize),
+        receiver_(sockets, cookie_, port_first, port_count_, queue_, counters_),
+        rate_(options.rate),
+        rtt_(std::max<uint32_t>(options.timeout_ms, 1), std::min(kMinTimeoutMs, std::max<uint32_t>(options.timeout_ms, 1)),
+             std::max<uint32_t>(options.timeout_ms, 1)),
+        template4_(4),
+        template6_(6) {}
+
+  void run();
+
+ private:
+  uint32_t allowed_retries() const {
+    if (options_.retries == 0) return 0;
+    return std::max(options_.retries, std::min(max_answered_retry_ + 1, kMaxAdaptiveRetries));
   }
+  void handle_replies(int64_t now);
+  void expire(int64_t now);
+  size_t send(int64_t now, uint32_t budget);
+  void flush_batch(uint8_t family, int64_t now);
+  void finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl);
+  void deliver(bool force, int64_t now);
+  void publish_stats();
+  void adjust_rate(int64_t now);
+
+  SynCookie cookie_;
+  const RawSockets& sockets_;
+  uint16_t port_first_;
+  uint32_t port_count_;
+  TargetCursor& targets_;
+  const EngineOptions& options_;
+  ResultSink& sink_;
+  SweepStats& stats_;
+  const std::atomic<bool>& stop_;
+
+  InflightTable table_;
+  PositionRing positions_;
+  ReplyQueue queue_;
+  ReceiverCounters counters_;
+  SynReceiver receiver_;
+  SourceRouter router_;
+  TarpitGuard tarpit_;
+  AdaptiveRate rate_;
+  TokenBucket bucket_;
+  RttEstimator rtt_;
+  SynTemplate template4_, template6_;
+
+  std::deque<std::pair<int32_t, uint64_t>> send_queue_;  // (slot, sequence): retransmissions and deferrals
+  bool exhausted_ = false;
+  uint64_t after_last_position_ = 0;
+  uint32_t max_answered_retry_ = 0;
+  uint64_t duplicates_ = 0;
+
+  // Per-family sendmmsg batches.
+  struct Batch {
+    unsigned count = 0;
+    int32_t slots[kSendBatch];
+    uint8_t packets[kSendBatch][kIpv6HeaderBytes + kTcpSynHeaderBytes];
+    sockaddr_in6 names[kSendBatch];
+    iovec vectors[kSendBatch];
+    mmsghdr messages[kSendBatch];
+  };
+  Batch batch4_, batch6_;
+
+  std::vector<ProbeResult> results_;
+  int64_t last_delivery_ns_ = 0;
+  int64_t rate_window_start_ns_ = 0;
+  uint64_t rate_window_sent_ = 0;
+  double achieved_rate_ = 0;
 };
+
+void SynSweep::run() {
+  stats_.planned.store(targets_.total(), std::memory_order_relaxed);
+  results_.reserve(kResultBatch);
+  // Fine-grained sleeps: pacing at a few thousand SYNs/s needs ~100 µs waits, not the default 50 µs slack on top.
+  const int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+  prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  receiver_.start();
+  int64_t now = monotonic_ns();
+  bucket_.set_rate(rate_.rate(), rate_.burst(), now);
+  rate_window_start_ns_ = last_delivery_ns_ = now;
+  while (!stop_.load(std::memory_order_relaxed)) {
+    now = monotonic_ns();
+    const bool had_replies = !queue_.empty();
+    handle_replies(now);
+    expire(now);
+    adjust_rate(now);
+    const uint32_t budget = bucket_.take(now, rate_.burst());
+    const size_t sent = budget > 0 ? send(now, budget) : 0;
+    if (sent < budget) bucket_.give_back(static_cast<uint32_t>(budget - sent));
+    deliver(false, now);
+    publish_stats();
+    if (exhausted_ && table_.size() == 0) break;
+    if (sent == 0 && !had_replies) {
+      // Nothing to do right now: sleep until the next token, timeout or reply (≤ 1 ms).
+      int64_t wait = 1'000'000;
+      if (!send_queue_.empty() || !exhausted_) wait = std::min(wait, std::max<int64_t>(bucket_.wait_ns(now), 20'000));
+      const int32_t oldest = table_.oldest_sent();
+      if (oldest >= 0) {
+        wait = std::min(wait, table_.at(oldest).last_sent_ns + rtt_.timeout_ns() - now);
+      }
+      wait = std::max<int64_t>(wait, 20'000);
+      if (queue_.empty()) std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(wait, 200'000)));
+    }
+  }
+  if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);
+  receiver_.stop();
+  if (!stop_.load(std::memory_order_relaxed)) handle_replies(monotonic_ns());
+  deliver(true, monotonic_ns());
+  publish_stats();
+}
+
+void SynSweep::adjust_rate(int64_t now) {
+  if (now - rate_window_start_ns_ >= AdaptiveRate::kMinIntervalNs) {
+    const uint64_t sent = stats_.sent.load(std::memory_order_relaxed);
+    achieved_rate_ = static_cast<double>(sent - rate_window_sent_) * 1e9 / static_cast<double>(now - rate_window_start_ns_);
+    rate_window_sent_ = sent;
+    rate_window_start_ns_ = now;
+  }
+  const double before = rate_.rate();
+  const uint32_t burst_before = rate_.burst();
+  rate_.tick(now, achieved_rate_, rtt_.has_samples() ? rtt_.srtt_ns() : 0);
+  if (rate_.rate() != before || rate_.burst() != burst_before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
+}
+
+void SynSweep::handle_replies(int64_t now) {
+  ReplyEvent events[256];
+  size_t n;
+  while ((n = queue_.pop(events, 256)) > 0) {
+    for (size_t i = 0; i < n; ++i) {
+      const ReplyEvent& e = events[i];
+      const int32_t slot = table_.find(e.target, e.target_port);
+      if (slot < 0 || table_.at(slot).tries == 0) {
+        ++duplicates_;  // a second answer, or one arriving after the probe was decided
+        continue;
+      }
+      InflightProbe& p = table_.at(slot);
+      const int64_t rtt = std::max<int64_t>(e.received_ns - p.last_sent_ns, 0);
+      if (p.tries == 1) {
+        rtt_.sample(rtt);  // Karn: only unambiguous samples
+        rate_.on_answer(false, 0, now);
+      } else {
+        const double before = rate_.rate();
+        rate_.on_answer(true, p.rate_at_previous_send, now);
+        if (rate_.rate() != before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
+        max_answered_retry_ = std::max<uint32_t>(max_answered_retry_, p.tries - 1u);
+      }
+      stats_.answered.fetch_add(1, std::memory_order_relaxed);
+      finalize(slot, e.state, e.reason, static_cast<uint32_t>(std::min<int64_t>(rtt / 1000, 0xfffffffe)), e.ttl);
+    }
+  }
+}
+
+void SynSweep::expire(int64_t now) {
+  const int64_t timeout = rtt_.timeout_ns();
+  const uint32_t allowed = allowed_retries();
+  int32_t slot;
+  while ((slot = table_.oldest_sent()) >= 0) {
+    InflightProbe& p = table_.at(slot);
+    if (now - p.last_sent_ns < timeout) break;
+    table_.unlink_sent(slot);
+    if (p.tries <= allowed) {
+      p.waiting_resend = true;
+      send_queue_.emplace_back(slot, p.sequence);
+    } else {
+      stats_.silent.fetch_add(1, std::memory_order_relaxed);
+      finalize(slot, PortState::Filtered, Reason::Timeout, 0xffffffffu, 0);
+    }
+  }
+}
+
+size_t SynSweep::send(int64_t now, uint32_t budget) {
+  size_t queued = 0;
+  auto enqueue = [&](int32_t slot) {
+    InflightProbe& p = table_.at(slot);
+    const Address& destination = p.target.address;
+    const RouteAnswer route = router_.lookup(destination);
+    int error = route.error;
+    if (!error && destination.family == 6 && sockets_.tcp6 < 0) error = sockets_.ipv6_error ? sockets_.ipv6_error : EAFNOSUPPORT;
+    if (error) {
+      stats_.send_errors.fetch_add(1, std::memory_order_relaxed);
+      const bool host = error == EHOSTUNREACH;
+      const bool prohibited = error == EACCES || error == EPERM;
+      finalize(slot, prohibited ? PortState::Filtered : PortState::Unreachable,
+               prohibited ? Reason::IcmpProhibited : host ? Reason::HostUnreachable : Reason::NetUnreachable,
+               0xffffffffu, 0);
+      return;
+    }
+    if (p.local_port == 0) p.local_port = cookie_.source_port(destination, p.target.port, port_first_, port_count_);
+    const uint32_t sequence = cookie_.cookie(route.source, destination, p.local_port, p.target.port);
+    Batch& b = destination.family == 4 ? batch4_ : batch6_;
+    SynTemplate& t = destination.family == 4 ? template4_ : template6_;
+    t.set(route.source, destination, p.local_port, p.target.port, sequence);
+    const unsigned i = b.count++;
+    b.slots[i] = slot;
+    sockaddr_in6& name = b.names[i];
+    std::memset(&name, 0, sizeof(name));
+    if (destination.family == 4) {
+      auto* sin = reinterpret_cast<sockaddr_in*>(&name);
+      sin->sin_family = AF_INET;
+      std::memcpy(&sin->sin_addr, destination.bytes.data(), 4);
+      std::memcpy(b.packets[i], t.bytes(), t.size());
+      b.vectors[i] = iovec{b.packets[i], t.size()};
+    } else {
+      name.sin6_family = AF_INET6;
+      std::memcpy(&name.sin6_addr, destination.bytes.data(), 16);
+      std::memcpy(b.packets[i], t.tcp_bytes(), t.tcp_size());
+      b.vectors[i] = iovec{b.packets[i], t.tcp_size()};
+    }
+    b.messages[i] = mmsghdr{};
+    b.messages[i].msg_hdr.msg_name = &name;
+    b.messages[i].msg_hdr.msg_namelen = destination.family == 4 ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+    b.messages[i].msg_hdr.msg_iov = &b.vectors[i];
+    b.messages[i].msg_hdr.msg_iovlen = 1;
+    ++queued;
+    if (b.count == kSendBatch) flush_batch(destination.family, now);
+  };
+  // Retransmissions and deferred sends first: they are the oldest work.
+  while (queued < budget && !send_queue_.empty()) {
+    const auto [slot, sequence] = send_queue_.front();
+    send_queue_.pop_front();
+    InflightProbe& p = table_.at(slot);
+    if (!p.in_use || p.sequence != sequence || !p.waiting_resend) continue;  // decided meanwhile
+    p.waiting_resend = false;
+    enqueue(slot);
+  }
+  while (queued < budget && !exhausted_ && !table_.full() && !positions_.full()) {
+    ProbeTarget target;
+    if (!targets_.next(target)) {
+      exhausted_ = true;
+      break;
+    }
+    after_last_position_ = target.position + 1;
+    const uint64_t sequence = positions_.push(target.position);
+    enqueue(table_.insert(target, sequence));
+  }
+  flush_batch(4, now);
+  flush_batch(6, now);
+  return queued;
+}
+
+void SynSweep::flush_batch(uint8_t family, int64_t now) {
+  Batch& b = family == 4 ? batch4_ : batch6_;
+  if (b.count == 0) return;
+  const int fd = family == 4 ? sockets_.send4 : sockets_.tcp6;
+  const float rate = static_cast<float>(rate_.rate());
+  unsigned start = 0;
+  while (start < b.count) {
+    unsigned sent = 0;
+    const int error = send_messages(fd, b.messages + start, b.count - start, sent);
+    for (unsigned i = start; i < start + sent; ++i) {
+      InflightProbe& p = table_.at(b.slots[i]);
+      if (p.tries > 0) stats_.retried.fetch_add(1, std::memory_order_relaxed);
+      ++p.tries;
+      p.rate_at_previous_send = p.rate_at_send;
+      p.rate_at_send = rate;
+      p.last_sent_ns = now;
+      table_.append_sent(b.slots[i]);
+    }
+    stats_.sent.fetch_add(sent, std::memory_order_relaxed);
+    start += sent;
+    if (error == 0) break;
+    if (error == ENOBUFS || error == EAGAIN || error == ENOMEM) {
+      // Local queue full: defer the rest (they keep their tries) and slow down.
+      stats_.local_deferrals.fetch_add(b.count - start, std::memory_order_relaxed);
+      for (unsigned i = start; i < b.count; ++i) {
+        InflightProbe& p = table_.at(b.slots[i]);
+        p.waiting_resend = true;
+        send_queue_.emplace_front(b.slots[i], p.sequence);
+      }
+      rate_.on_local_congestion(achieved_rate_ > 0 ? achieved_rate_ : rate_.rate(), now);
+      bucket_.set_rate(rate_.rate(), rate_.burst(), now);
+      break;
+    }
+    // This one probe cannot be sent (no route, rejected by a local firewall …).
+    stats_.send_errors.fetch_add(1, std::memory_order_relaxed);
+    const bool prohibited = error == EACCES || error == EPERM;
+    finalize(b.slots[start], prohibited ? PortState::Filtered : PortState::Unreachable,
+             prohibited ? Reason::IcmpProhibited : error == EHOSTUNREACH ? Reason::HostUnreachable : Reason::NetUnreachable,
+             0xffffffffu, 0);
+    ++start;
+  }
+  b.count = 0;
+}
+
+void SynSweep::finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl) {
+  InflightProbe& p = table_.at(slot);
+  ProbeResult r;
+  r.target = p.target;
+  r.state = state;
+  r.reason = reason;
+  r.tries = static_cast<uint8_t>(std::max<int>(p.tries, 1));
+  r.ttl = ttl;
+  r.rtt_micros = rtt_micros;
+  r.flags = tarpit_.record(p.target.address, state);
+  results_.push_back(r);
+  positions_.mark_done(p.sequence);
+  table_.remove(slot);
+  stats_.completed.fetch_add(1, std::memory_order_relaxed);
+}
+
+void SynSweep::deliver(bool force, int64_t now) {
+  if (results_.empty()) return;
+  if (!force && results_.size() < kResultBatch && now - last_delivery_ns_ < kResultFlushNs) return;
+  publish_stats();
+  sink_.deliver(results_.data(), results_.size());
+  results_.clear();
+  last_delivery_ns_ = now;
+}
+
+void SynSweep::publish_stats() {
+  stats_.watermark.store(positions_.watermark(after_last_position_), std::memory_order_relaxed);
+  stats_.current_rate.store(rate_.rate(), std::memory_order_relaxed);
+  stats_.invalid_replies.store(counters_.invalid.load(std::memory_order_relaxed) + duplicates_, std::memory_order_relaxed);
+  stats_.receive_drops.store(
+      counters_.kernel_drops.load(std::memory_order_relaxed) + counters_.queue_drops.load(std::memory_order_relaxed),
+      std::memory_order_relaxed);
+}
+
+class SynEngine final : public ProbeEngine {
+ public:
+  explicit SynEngine(uint64_t seed) : seed_(seed) {}
+
+  EngineOutcome run(TargetCursor& targets, const EngineOptions& options, ResultSink& sink, SweepStats& stats,
+                    const std::atomic<bool>& stop) override {
+    uint16_t first = 0, last = 0;
+    choose_local_port_range(first, last);
+    RawSockets sockets;
+    const int error = open_raw_sockets(sockets, first, last);
+    if (error == EPERM || error == EACCES) return {error, permission_message(error)};
+    if (error) return {error, std::string("Cannot open the raw sockets of the SYN engine: ") + std::strerror(error)};
+    uint64_t secret[2] = {0, 0};
+    if (getrandom(secret, sizeof(secret), 0) != static_cast<ssize_t>(sizeof(secret))) {
+      secret[0] = static_cast<uint64_t>(monotonic_ns());
+      secret[1] = reinterpret_cast<uintptr_t>(&secret);
+    }
+    {
+      auto sweep = std::make_unique<SynSweep>(seed_, secret[0], secret[1], sockets, first, last, targets, options, sink,
+                                              stats, stop);
+      sweep->run();
+    }
+    close_raw_sockets(sockets);
+    return {};
+  }
+
+ private:
+  uint64_t seed_;
+};
+
 }  // namespace
 
-bool can_use_raw_sockets() { return false; }
-std::unique_ptr<ProbeEngine> make_syn_engine(uint64_t) { return std::make_unique<UnavailableSynEngine>(); }
-std::vector<SelfTestResult> syn_selftests() { return {}; }
+bool can_use_raw_sockets() { return raw_sockets_permitted(); }
+
+std::unique_ptr<ProbeEngine> make_syn_engine(uint64_t seed) { return std::make_unique<SynEngine>(seed); }
 
 }  // namespace portpick

@@ -8,3 +8,4 @@ export { FileAccessError } from './file-access-error.js';
 export { PermissionError } from './permission-error.js';
 export { NativeUnavailableError } from './native-unavailable-error.js';
 export { UpdateError } from './update-error.js';
+export { ScanOutputParseError } from './scan-output-parse-error.js';

@@ -1,0 +1,73 @@
+// Runs portpick's own CLI as a benchmark subject, in three engines: the native
+// SYN engine, the native connect engine, and the pure-TypeScript connect fallback
+// (--no-native). The CLI contract used here:
+//   node dist/cli/main.js scan TARGETS... -p PORTS --mode syn|connect [--no-native]
+//        --format jsonl --open-only -o FILE [extra args]
+// Each output line is JSON; only {"type":"result","state":"open"} lines count as
+// findings, and the final {"type":"summary"} line is kept for the report.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { run } from './lab/processes.mjs';
+import { runMeasured } from './lab/measure.mjs';
+
+export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
+export const portpickCli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/** Parses portpick JSON-lines output: { findings: [{ address, port }], summary | null, badLines }. */
+export function parsePortpickJsonLines(text) {
+  const findings = [];
+  let summary = null;
+  let badLines = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    let record;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      badLines += 1;
+      continue;
+    }
+    if (record?.type === 'result' && record.state === 'open') findings.push({ address: record.address, port: record.port });
+    else if (record?.type === 'summary') summary = record;
+  }
+  return { findings, summary, badLines };
+}
+
+/** portpick's version (from package.json) when the CLI is built, else null. */
+export async function portpickVersion() {
+  if (!existsSync(portpickCli)) return null;
+  const result = await run([process.execPath, portpickCli, '--version'], { timeoutMs: 15_000 }).catch(() => null);
+  return result?.code === 0 ? result.stdout.trim() : null;
+}
+
+function portpickTool({ id, name, modeArgs }) {
+  return {
+    id,
+    name,
+    version: portpickVersion,
+    settings: modeArgs.join(' '),
+    /** Extra CLI arguments for every portpick run (run.mjs --portpick-args). */
+    extraArgs: [],
+    unsupported() {
+      if (!existsSync(portpickCli)) return 'not built yet (npx tsc -p tsconfig.json)';
+      return null;
+    },
+    /** Why version() gave null: the CLI file exists but does not start. */
+    missingReason: 'built, but `node dist/cli/main.js --version` fails (CLI not finished yet?)',
+    async run(context) {
+      const argv = [process.execPath, portpickCli, 'scan', ...context.targets, '-p', context.portSpec,
+        ...modeArgs, '--format', 'jsonl', '--open-only', '-o', context.outputFile, ...this.extraArgs];
+      const measurement = await runMeasured(context.namespace, argv, { timeoutMs: context.timeoutMs });
+      const text = existsSync(context.outputFile) ? readFileSync(context.outputFile, 'utf8') : '';
+      const parsed = parsePortpickJsonLines(text);
+      const notes = [];
+      if (parsed.badLines > 0) notes.push(`${parsed.badLines} output lines were not JSON`);
+      if (measurement.code !== 0 && !measurement.timedOut) notes.push(`exit ${measurement.code}: ${measurement.stderr.trim().split('\n').at(-1) ?? ''}`);
+      return { measurement, findings: parsed.findings, summary: parsed.summary, notes };
+    },
+  };
+}
+
+export const portpickSyn = portpickTool({ id: 'portpick-syn', name: 'portpick syn', modeArgs: ['--mode', 'syn'] });
+export const portpickConnect = portpickTool({ id: 'portpick-connect', name: 'portpick connect', modeArgs: ['--mode', 'connect'] });
+export const portpickConnectTs = portpickTool({ id: 'portpick-ts', name: 'portpick connect-ts', modeArgs: ['--mode', 'connect', '--no-native'] });

@@ -1,0 +1,241 @@
+#!/usr/bin/env node
+// portpick's benchmark: builds a private two-namespace lab with its own ground
+// truth, runs portpick and the peer scanners on each scenario, prints a table and
+// writes JSON. Run it with `npm run bench` (which wraps it in a private network
+// namespace); see bench/README.md.
+//
+//   node bench/run.mjs [--quick] [--scenario a,b] [--tools a,b] [--runs N]
+//                      [--json FILE] [--timeout SECONDS] [--seed N]
+//                      [--no-calibrate | --calibrate-only] [--portpick-args "..."] [--list]
+import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus, totalmem, release, hostname, loadavg } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createVethLab } from './lab/veth-lab.mjs';
+import { applyFilters } from './lab/nft-filters.mjs';
+import { startListeners, expectedOpen, scoreFindings } from './lab/ground-truth.mjs';
+import { canMeasure, TIME_BINARY } from './lab/measure.mjs';
+import { stopAllChildren, sleep } from './lab/processes.mjs';
+import { buildScenarios, QUICK_SCENARIOS } from './scenarios.mjs';
+import { calibrate } from './calibrate.mjs';
+import { summarizeRuns, formatTable } from './report.mjs';
+import { nmapSyn, nmapConnect } from './peers/nmap.mjs';
+import { masscan } from './peers/masscan.mjs';
+import { zmap } from './peers/zmap.mjs';
+import { portpickSyn, portpickConnect, portpickConnectTs } from './portpick-runner.mjs';
+
+const ALL_TOOLS = [portpickSyn, portpickConnect, portpickConnectTs, nmapSyn, nmapConnect, masscan, zmap];
+/** Quick mode starts no new tool run after this many seconds (each run is also bounded by --timeout). */
+const QUICK_BUDGET_SECONDS = 140;
+const benchDir = dirname(fileURLToPath(import.meta.url));
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+}
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      scenario: { type: 'string' },
+      tools: { type: 'string' },
+      runs: { type: 'string' },
+      json: { type: 'string' },
+      timeout: { type: 'string' },
+      seed: { type: 'string' },
+      'no-calibrate': { type: 'boolean', default: false },
+      'calibrate-only': { type: 'boolean', default: false },
+      'portpick-args': { type: 'string' },
+      list: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const positiveInteger = (name, text, fallback) => {
+    if (text === undefined) return fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) fail(`Expected --${name} to be a whole number of at least 1, got \`${text}\``);
+    return value;
+  };
+  return {
+    quick: values.quick,
+    scenarioNames: values.scenario?.split(',').map((s) => s.trim()).filter(Boolean) ?? null,
+    toolIds: values.tools?.split(',').map((s) => s.trim()).filter(Boolean) ?? null,
+    runs: positiveInteger('runs', values.runs, values.quick ? 1 : 3),
+    jsonFile: values.json ?? null,
+    timeoutSeconds: positiveInteger('timeout', values.timeout, values.quick ? 25 : 600),
+    seed: positiveInteger('seed', values.seed, Math.floor(Math.random() * 1e9) + 1),
+    calibrate: !values['no-calibrate'],
+    calibrateOnly: values['calibrate-only'],
+    portpickArgs: values['portpick-args']?.split(/\s+/).filter(Boolean) ?? [],
+    list: values.list,
+    help: values.help,
+  };
+}
+
+async function toolVersions(tools) {
+  const versions = {};
+  for (const tool of tools) {
+    const key = tool.id.startsWith('nmap') ? 'nmap' : tool.id.startsWith('portpick') ? 'portpick' : tool.id;
+    if (!(key in versions)) versions[key] = await tool.version();
+  }
+  return versions;
+}
+
+async function runScenario(lab, scenario, tools, options, ceilings, workDir, versions) {
+  const ceilingPerSecond = ceilings?.[scenario.where === 'loopback' ? 'loopback' : 'veth'] ?? null;
+  const truth = expectedOpen({ blocks: scenario.blocks, silent: scenario.silent, openPorts: scenario.openPorts });
+  const plannedProbes = scenario.addressCount * scenario.portCount;
+  const listenerNamespace = scenario.where === 'loopback' ? lab.scanner : lab.targets;
+  await applyFilters(lab.targets, scenario.filters);
+  const listeners = await startListeners(listenerNamespace, scenario.listenerHost, scenario.openPorts);
+  const result = {
+    name: scenario.name,
+    description: scenario.description,
+    where: scenario.where,
+    targets: scenario.targets,
+    portSpec: scenario.portSpec,
+    openPorts: scenario.openPorts,
+    silent: scenario.silent,
+    filters: scenario.filters,
+    plannedProbes,
+    expectedOpen: truth.openCount,
+    tools: [],
+  };
+  try {
+    for (const tool of tools) {
+      const versionKey = tool.id.startsWith('nmap') ? 'nmap' : tool.id.startsWith('portpick') ? 'portpick' : tool.id;
+      const unsupported = tool.unsupported(scenario)
+        ?? (versions[versionKey] === null ? (tool.missingReason ?? 'not installed (sh bench/setup-peers.sh)') : null)
+        ?? (options.deadline !== null && Date.now() > options.deadline ? 'quick mode\'s time budget is spent' : null);
+      if (unsupported) {
+        result.tools.push({ id: tool.id, name: tool.name, skipped: unsupported });
+        continue;
+      }
+      const runs = [];
+      for (let index = 0; index < options.runs; index += 1) {
+        process.stderr.write(`bench: ${scenario.name} / ${tool.name} run ${index + 1}/${options.runs} ... `);
+        const outputFile = join(workDir, `${scenario.name}-${tool.id}-${index}.out`);
+        const outcome = await tool.run({
+          namespace: lab.scanner,
+          addresses: lab.addresses,
+          targets: scenario.targets,
+          portSpec: scenario.portSpec,
+          ports: scenario.ports,
+          family: scenario.family,
+          outputFile,
+          timeoutMs: options.timeoutSeconds * 1000,
+        });
+        const m = outcome.measurement;
+        const score = scoreFindings(outcome.findings, truth);
+        runs.push({
+          wallMs: Math.round(m.wallMs),
+          code: m.code,
+          timedOut: m.timedOut,
+          cpuSeconds: m.cpuSeconds,
+          userSeconds: m.userSeconds,
+          systemSeconds: m.systemSeconds,
+          peakRssKb: m.peakRssKb,
+          score,
+          summary: outcome.summary ?? undefined,
+          notes: [...(outcome.notes ?? []), ...(m.code !== 0 && !m.timedOut && !outcome.notes ? [`exit ${m.code}: ${m.stderr.trim().split('\n').at(-1) ?? ''}`] : [])],
+        });
+        process.stderr.write(m.timedOut ? 'timeout\n' : `${(m.wallMs / 1000).toFixed(2)} s, recall ${(score.recall * 100).toFixed(2)} %\n`);
+        await sleep(500); // let SYN-ACK retransmissions and TIME_WAIT of the last run settle
+      }
+      result.tools.push({ id: tool.id, name: tool.name, settings: tool.settings, summary: summarizeRuns(runs, plannedProbes, ceilingPerSecond), runList: runs });
+    }
+  } finally {
+    listeners.stop();
+    await applyFilters(lab.targets, []);
+  }
+  return result;
+}
+
+async function main() {
+  const options = parseOptions();
+  if (options.help) {
+    process.stdout.write('usage: npm run bench -- [--quick] [--scenario a,b] [--tools a,b] [--runs N] [--json FILE] [--timeout S] [--seed N] [--no-calibrate | --calibrate-only] [--portpick-args "..."] [--list]\n');
+    return;
+  }
+  const scenarios = buildScenarios({ quick: options.quick, seed: options.seed });
+  if (options.list) {
+    for (const s of scenarios) process.stdout.write(`${s.name.padEnd(14)} ${s.description}\n`);
+    process.stdout.write(`tools: ${ALL_TOOLS.map((t) => t.id).join(', ')}\n`);
+    return;
+  }
+  if (process.env.PORTPICK_IN_NETNS !== '1') {
+    fail('refusing to run outside a private network namespace: use `npm run bench` (scripts/in-private-netns.sh), see ../shared/SAFETY.md');
+  }
+  if (!canMeasure()) fail(`${TIME_BINARY} is missing: install Debian's \`time\` package (sh bench/setup-peers.sh)`);
+  const wanted = options.scenarioNames ?? (options.quick ? QUICK_SCENARIOS : scenarios.map((s) => s.name));
+  for (const name of wanted) if (!scenarios.some((s) => s.name === name)) fail(`Expected a scenario among ${scenarios.map((s) => s.name).join(', ')}, got \`${name}\``);
+  const selectedScenarios = options.calibrateOnly ? [] : scenarios.filter((s) => wanted.includes(s.name));
+  if (options.calibrateOnly && !options.calibrate) fail('Expected at most one of --calibrate-only and --no-calibrate, got both');
+  for (const id of options.toolIds ?? []) if (!ALL_TOOLS.some((t) => t.id === id)) fail(`Expected a tool among ${ALL_TOOLS.map((t) => t.id).join(', ')}, got \`${id}\``);
+  const tools = ALL_TOOLS.filter((t) => !options.toolIds || options.toolIds.includes(t.id));
+  for (const tool of tools) if (tool.id.startsWith('portpick')) tool.extraArgs = options.portpickArgs;
+
+  const started = Date.now();
+  // Quick mode keeps its promise of < 3 minutes: tools not started by then are skipped, and say so.
+  options.deadline = options.quick ? started + QUICK_BUDGET_SECONDS * 1000 : null;
+  const versions = await toolVersions(tools);
+  const machine = {
+    hostname: hostname(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cpus: cpus().length,
+    memoryMb: Math.round(totalmem() / 1048576),
+    kernel: release(),
+    node: process.version,
+    loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+  };
+  process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} mode, seed ${options.seed}, ${options.runs} run(s) per tool, scenarios ${wanted.join(', ')}\n`);
+  const workDir = mkdtempSync(join(tmpdir(), 'portpick-bench-run-'));
+  const lab = await createVethLab();
+  const cleanUp = () => { stopAllChildren(); rmSync(workDir, { recursive: true, force: true }); };
+  process.once('SIGINT', () => { cleanUp(); process.exit(130); });
+  process.once('SIGTERM', () => { cleanUp(); process.exit(143); });
+  const results = { date: new Date(started).toISOString(), mode: options.quick ? 'quick' : 'full', seed: options.seed, runsPerTool: options.runs, machine, versions, calibration: null, scenarios: [] };
+  try {
+    if (options.calibrate) {
+      process.stderr.write('bench: calibrating (hping3 SYN flood, veth and loopback) ...\n');
+      const calibrationPort = 4;
+      const veth = await startListeners(lab.targets, '::', [calibrationPort]);
+      const loop = await startListeners(lab.scanner, '127.0.0.1', [calibrationPort]);
+      try {
+        results.calibration = await calibrate(lab, { seconds: options.quick ? 2 : 5, openPortVeth: calibrationPort, openPortLoopback: calibrationPort });
+      } finally {
+        veth.stop();
+        loop.stop();
+      }
+    }
+    const ceilings = results.calibration?.available ? results.calibration.ceilingPerSecond : null;
+    for (const scenario of selectedScenarios) {
+      results.scenarios.push(await runScenario(lab, scenario, tools, options, ceilings, workDir, versions));
+    }
+  } finally {
+    lab.close();
+    cleanUp();
+  }
+  results.elapsedSeconds = Math.round((Date.now() - started) / 1000);
+  results.machine.loadAverageAtEnd = loadavg().map((x) => Number(x.toFixed(2)));
+
+  const c = results.calibration;
+  const lines = [`portpick bench, ${results.date}, ${machine.cpus} × ${machine.cpuModel}, Linux ${machine.kernel}, ${results.mode} mode, ${options.runs} run(s)/tool (median wall; worst recall/precision)`];
+  lines.push(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ')}`);
+  if (c?.available) lines.push(`ceiling (SYNs answered/s, hping3 flood): veth ${c.ceilingPerSecond.veth.toLocaleString('en-US')}, loopback ${c.ceilingPerSecond.loopback.toLocaleString('en-US')}${[...Object.values(c.veth), ...Object.values(c.loopback)].some((m) => m.senderBound) ? ' (sender-bound: the true ceiling is at least this)' : ''}`);
+  else if (c) lines.push(`ceiling: not measured (${c.reason})`);
+  process.stdout.write(`${lines.join('\n')}\n${formatTable(results)}\n\ntotal ${results.elapsedSeconds} s\n`);
+
+  const jsonFile = options.jsonFile ?? join(benchDir, 'results', `bench-${results.date.replace(/[:.]/g, '-')}.json`);
+  mkdirSync(dirname(jsonFile), { recursive: true });
+  writeFileSync(jsonFile, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`JSON: ${jsonFile}\n`);
+}
+
+main().catch((error) => {
+  stopAllChildren();
+  process.stderr.write(`bench: ${error.message}\n`);
+  process.exit(1);
+});

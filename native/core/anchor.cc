@@ -1,1 +1,0 @@
-int portpick_core_anchor = 0;

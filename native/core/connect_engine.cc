@@ -1,0 +1,521 @@
+#include "connect_engine.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "completion_window.h"
+#include "rlimit.h"
+
+namespace portpick {
+
+namespace {
+
+constexpr uint32_t kWindowCap = 20000;
+constexpr uint32_t kDescriptorReserve = 256;  // for the host program, epoll, pipes …
+constexpr uint32_t kMinWindow = 8;
+constexpr int kMaxEvents = 1024;
+// Launches per loop turn before results are flushed and `stop` is checked again
+// (on loopback nearly every probe is decided inside connect() itself).
+constexpr uint32_t kLaunchBurst = 2048;
+constexpr uint64_t kMillis = 1000000;
+constexpr uint64_t kStopPollNs = 20 * kMillis;
+constexpr uint64_t kDeferralBackoffNs = 2 * kMillis;
+constexpr uint64_t kWindowRegrowQuietNs = 100 * kMillis;
+// Nothing in flight and every launch deferred for this long: give up with an error.
+constexpr uint64_t kStallLimitNs = 30000 * kMillis;
+
+uint64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+// Local resource shortage: try the same probe again later, never a port state.
+bool is_transient(int err) {
+  return err == EMFILE || err == ENFILE || err == EADDRNOTAVAIL || err == ENOBUFS || err == ENOMEM ||
+         err == EAGAIN || err == EINTR;
+}
+
+socklen_t to_sockaddr(const ProbeTarget& t, sockaddr_storage& storage) {
+  std::memset(&storage, 0, sizeof storage);
+  if (t.address.family == 4) {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&storage);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(t.port);
+    std::memcpy(&sin->sin_addr, t.address.bytes.data(), 4);
+    return sizeof(sockaddr_in);
+  }
+  auto* sin6 = reinterpret_cast<sockaddr_in6*>(&storage);
+  sin6->sin6_family = AF_INET6;
+  sin6->sin6_port = htons(t.port);
+  std::memcpy(&sin6->sin6_addr, t.address.bytes.data(), 16);
+  return sizeof(sockaddr_in6);
+}
+
+std::string describe(const ProbeTarget& t) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  inet_ntop(t.address.family == 4 ? AF_INET : AF_INET6, t.address.bytes.data(), text, sizeof text);
+  return (t.address.family == 4 ? std::string(text) : "[" + std::string(text) + "]") + ":" +
+         std::to_string(t.port);
+}
+
+// A probe waiting to be (re)launched.
+struct Pending {
+  ProbeTarget target;
+  uint64_t ticket;  // CompletionWindow ticket
+  uint8_t tries;    // tries already made
+};
+
+// A probe in flight.
+struct Slot {
+  Pending probe;
+  uint64_t started_ns = 0;
+  int fd = -1;
+  uint32_t generation = 0;
+  bool busy = false;
+};
+
+struct Deadline {
+  uint64_t at_ns;
+  uint32_t slot;
+  uint32_t generation;
+};
+
+class ConnectRun {
+ public:
+  ConnectRun(TargetCursor& targets, const EngineOptions& options, ResultSink& sink, SweepStats& stats,
+             const std::atomic<bool>& stop)
+      : targets_(targets), options_(options), sink_(sink), stats_(stats), stop_(stop),
+        window_(stats.watermark.load()) {}
+
+  ~ConnectRun() {
+    for (Slot& s : slots_) {
+      if (s.busy) close(s.fd);
+    }
+    for (auto& pool : spare_sockets_) {
+      for (int fd : pool) close(fd);
+    }
+    if (epoll_fd_ >= 0) close(epoll_fd_);
+  }
+
+  EngineOutcome run();
+
+ private:
+  void fill(uint64_t now);
+  void launch(Pending probe, uint64_t now);
+  void decide(int fd, const Pending& probe, uint8_t tries, uint64_t started_ns, int err, uint64_t now);
+  // Closes `fd`, or keeps it for the next probe when `reusable` and the pool has room.
+  void release_socket(int fd, int family_index, bool reusable);
+  void on_silent(const Pending& probe, uint8_t tries);
+  // Re-queues a probe that met a local shortage (`shortage`: shrink the window) or a self-connect.
+  void defer(const Pending& probe, uint64_t now, bool shortage = true);
+  void emit(const Pending& probe, uint8_t tries, PortState state, Reason reason, uint32_t rtt_micros);
+  void handle_event(const epoll_event& event, uint64_t now);
+  void expire(uint64_t now);
+  void flush();
+  void fail(int err, std::string message) {
+    if (outcome_.errno_value == 0) outcome_ = {err, std::move(message)};
+  }
+  bool can_launch_now(uint64_t now) const;
+  int wait_timeout_ms(uint64_t now) const;
+  void refill_tokens(uint64_t now);
+
+  TargetCursor& targets_;
+  const EngineOptions& options_;
+  ResultSink& sink_;
+  SweepStats& stats_;
+  const std::atomic<bool>& stop_;
+
+  CompletionWindow window_;
+  EngineOutcome outcome_;
+  int epoll_fd_ = -1;
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+  std::deque<Deadline> deadlines_;
+  std::deque<Pending> waiting_;  // retries and deferred probes, launched before new ones
+  std::vector<ProbeResult> results_;
+  // Sockets whose connect() failed synchronously (refused, unreachable): the
+  // kernel already disconnected them, so they can connect again at once. On
+  // loopback this halves the system calls per closed port.
+  std::vector<int> spare_sockets_[2];  // [0] IPv4, [1] IPv6
+  bool exhausted_ = false;
+  bool synchronous_ = false;  // decide() runs on a connect() return value, not an epoll event
+  uint32_t in_flight_ = 0;
+  uint32_t max_window_ = kMinWindow;
+  uint32_t window_limit_ = kMinWindow;
+  uint64_t timeout_ns_ = 0;
+  uint8_t max_tries_ = 1;
+  uint64_t backoff_until_ns_ = 0;
+  uint64_t last_deferral_ns_ = 0;
+  uint64_t stalled_since_ns_ = 0;  // 0 = not stalled
+  // Token bucket for options.rate.
+  double tokens_ = 0;
+  double burst_ = 1;
+  uint64_t last_refill_ns_ = 0;
+  // currentRate bookkeeping.
+  uint64_t rate_mark_ns_ = 0;
+  uint64_t rate_mark_sent_ = 0;
+};
+
+EngineOutcome ConnectRun::run() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) {
+    const int err = errno;
+    return {err, std::string("epoll_create1 failed: ") + std::strerror(err)};
+  }
+  const DescriptorLimit limit = raise_descriptor_limit();
+  max_window_ = options_.window > 0 ? options_.window : automatic_connect_window(limit.hard);
+  window_limit_ = max_window_;
+  slots_.resize(max_window_);
+  free_slots_.reserve(max_window_);
+  for (uint32_t i = max_window_; i > 0; --i) free_slots_.push_back(i - 1);
+  timeout_ns_ = uint64_t{std::max<uint32_t>(options_.timeout_ms, 1)} * kMillis;
+  max_tries_ = static_cast<uint8_t>(std::min<uint32_t>(options_.retries, 254) + 1);
+  if (options_.rate > 0) {
+    burst_ = std::max(1.0, options_.rate / 100.0);  // at most 10 ms worth at once
+    tokens_ = 1;
+  }
+  results_.reserve(kLaunchBurst + kMaxEvents);
+  const uint64_t start = monotonic_ns();
+  last_refill_ns_ = rate_mark_ns_ = start;
+
+  std::vector<epoll_event> events(kMaxEvents);
+  while (outcome_.errno_value == 0) {
+    if (stop_.load(std::memory_order_relaxed)) break;  // abandon what is in flight
+    uint64_t now = monotonic_ns();
+    expire(now);
+    fill(now);
+    flush();
+    if (outcome_.errno_value != 0) break;
+    if (in_flight_ == 0 && waiting_.empty() && exhausted_) break;
+    const int n = epoll_wait(epoll_fd_, events.data(), kMaxEvents, wait_timeout_ms(monotonic_ns()));
+    if (n < 0 && errno != EINTR) {
+      const int err = errno;
+      fail(err, std::string("epoll_wait failed: ") + std::strerror(err));
+      break;
+    }
+    now = monotonic_ns();
+    for (int i = 0; i < n; ++i) handle_event(events[static_cast<size_t>(i)], now);
+    flush();
+    if (now - rate_mark_ns_ >= 250 * kMillis) {
+      const uint64_t sent = stats_.sent.load(std::memory_order_relaxed);
+      stats_.current_rate.store(static_cast<double>(sent - rate_mark_sent_) * 1e9 /
+                                static_cast<double>(now - rate_mark_ns_));
+      rate_mark_ns_ = now;
+      rate_mark_sent_ = sent;
+    }
+  }
+  flush();
+  const uint64_t elapsed = monotonic_ns() - start;
+  if (elapsed > 0) {
+    stats_.current_rate.store(static_cast<double>(stats_.sent.load()) * 1e9 / static_cast<double>(elapsed));
+  }
+  return outcome_;
+}
+
+bool ConnectRun::can_launch_now(uint64_t now) const {
+  if (in_flight_ >= window_limit_ || now < backoff_until_ns_) return false;
+  if (waiting_.empty() && exhausted_) return false;
+  if (options_.rate > 0 && tokens_ < 1) return false;
+  return true;
+}
+
+void ConnectRun::refill_tokens(uint64_t now) {
+  if (options_.rate <= 0) return;
+  tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_refill_ns_) * options_.rate / 1e9);
+  last_refill_ns_ = now;
+}
+
+int ConnectRun::wait_timeout_ms(uint64_t now) const {
+  uint64_t wake = now + kStopPollNs;
+  const bool room = in_flight_ < window_limit_ && !(waiting_.empty() && exhausted_);
+  if (room) {
+    if (now < backoff_until_ns_) {
+      wake = std::min(wake, backoff_until_ns_);
+    } else if (options_.rate > 0 && tokens_ < 1) {
+      wake = std::min(wake, now + static_cast<uint64_t>((1 - tokens_) * 1e9 / options_.rate));
+    } else {
+      return 0;
+    }
+  }
+  if (!deadlines_.empty()) wake = std::min(wake, std::max(deadlines_.front().at_ns, now));
+  if (wake <= now) return 0;
+  return static_cast<int>((wake - now + kMillis - 1) / kMillis);
+}
+
+void ConnectRun::fill(uint64_t now) {
+  refill_tokens(now);
+  if (window_limit_ < max_window_ && now - last_deferral_ns_ > kWindowRegrowQuietNs) {
+    // Quiet since the last shortage: grow back towards the configured window.
+    window_limit_ = std::min(max_window_, window_limit_ + window_limit_ / 4 + 1);
+  }
+  for (uint32_t launched = 0; launched < kLaunchBurst && can_launch_now(now); ++launched) {
+    Pending probe;
+    if (!waiting_.empty()) {
+      probe = waiting_.front();
+      waiting_.pop_front();
+    } else if (targets_.next(probe.target)) {
+      probe.ticket = window_.pull(probe.target.position);
+      probe.tries = 0;
+    } else {
+      exhausted_ = true;
+      break;
+    }
+    if (options_.rate > 0) tokens_ -= 1;
+    launch(probe, now);
+    if (outcome_.errno_value != 0) return;
+  }
+}
+
+void ConnectRun::release_socket(int fd, int family_index, bool reusable) {
+  auto& pool = spare_sockets_[family_index];
+  if (reusable && pool.size() < 16) {
+    pool.push_back(fd);
+  } else {
+    close(fd);
+  }
+}
+
+void ConnectRun::launch(Pending probe, uint64_t now) {
+  const bool v4 = probe.target.address.family == 4;
+  auto& pool = spare_sockets_[v4 ? 0 : 1];
+  int fd = -1;
+  if (!pool.empty()) {
+    fd = pool.back();
+    pool.pop_back();
+  } else {
+    fd = socket(v4 ? AF_INET : AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  }
+  if (fd < 0) {
+    const int err = errno;
+    if (is_transient(err)) return defer(probe, now);
+    return fail(err, std::string("socket() failed for ") + describe(probe.target) + ": " + std::strerror(err));
+  }
+  sockaddr_storage address;
+  const socklen_t length = to_sockaddr(probe.target, address);
+  const auto* sa = reinterpret_cast<const sockaddr*>(&address);
+  int err = connect(fd, sa, length) == 0 ? 0 : errno;
+  if (is_transient(err)) {
+    close(fd);
+    return defer(probe, now);
+  }
+  const uint8_t tries = static_cast<uint8_t>(probe.tries + 1);
+  stats_.sent.fetch_add(1, std::memory_order_relaxed);
+  if (probe.tries > 0) stats_.retried.fetch_add(1, std::memory_order_relaxed);
+  stalled_since_ns_ = 0;
+  if (err == EINPROGRESS) {
+    // On loopback and AnyIP the whole handshake (or the RST) is processed before
+    // connect() returns; asking again reports it without an epoll round trip.
+    // Elsewhere it answers EALREADY and costs one cheap system call.
+    const int again = connect(fd, sa, length) == 0 ? 0 : errno;
+    if (again == EALREADY || again == EINPROGRESS) {
+      if (free_slots_.empty()) {  // cannot happen: in_flight_ < window_limit_ ≤ slots
+        close(fd);
+        return fail(EINVAL, "connect engine slot accounting failed");
+      }
+      const uint32_t index = free_slots_.back();
+      Slot& slot = slots_[index];
+      epoll_event event{};
+      event.events = EPOLLOUT;
+      event.data.u64 = (uint64_t{slot.generation} << 32) | index;
+      if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
+        const int ctl_err = errno;
+        close(fd);
+        if (is_transient(ctl_err) || ctl_err == ENOSPC) return defer(probe, now);
+        return fail(ctl_err, std::string("epoll_ctl failed: ") + std::strerror(ctl_err));
+      }
+      free_slots_.pop_back();
+      slot.probe = probe;
+      slot.probe.tries = tries;
+      slot.fd = fd;
+      slot.started_ns = now;
+      slot.busy = true;
+      ++in_flight_;
+      deadlines_.push_back({now + timeout_ns_, index, slot.generation});
+      return;
+    }
+    err = again == EISCONN ? 0 : again;
+  }
+  synchronous_ = true;
+  decide(fd, probe, tries, now, err, monotonic_ns());
+  synchronous_ = false;
+}
+
+void ConnectRun::decide(int fd, const Pending& probe, uint8_t tries, uint64_t started_ns, int err,
+                        uint64_t now) {
+  const uint32_t rtt = static_cast<uint32_t>(std::min<uint64_t>((now - started_ns) / 1000, 0xfffffffeu));
+  const int family_index = probe.target.address.family == 4 ? 0 : 1;
+  switch (err) {
+    case 0: {
+      // A socket whose source address and port equal its destination connected
+      // to itself (TCP simultaneous open on loopback): nobody listens there.
+      sockaddr_storage local{};
+      socklen_t local_length = sizeof local;
+      sockaddr_storage remote{};
+      const socklen_t remote_length = to_sockaddr(probe.target, remote);
+      const bool self = getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
+                        local_length == remote_length && std::memcmp(&local, &remote, remote_length) == 0;
+      const linger abort_on_close{1, 0};
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+      close(fd);
+      if (self) {
+        Pending again = probe;
+        again.tries = static_cast<uint8_t>(tries - 1);
+        return defer(again, now, false);
+      }
+      return emit(probe, tries, PortState::Open, Reason::Connected, rtt);
+    }
+    case ECONNREFUSED:
+    case ECONNRESET:
+      release_socket(fd, family_index, synchronous_ && err == ECONNREFUSED);
+      return emit(probe, tries, PortState::Closed, Reason::Refused, rtt);
+    case EHOSTUNREACH:
+    case EHOSTDOWN:
+      release_socket(fd, family_index, synchronous_ && err == EHOSTUNREACH);
+      return emit(probe, tries, PortState::Unreachable, Reason::HostUnreachable, rtt);
+    case ENETUNREACH:
+    case ENETDOWN:
+      release_socket(fd, family_index, synchronous_ && err == ENETUNREACH);
+      return emit(probe, tries, PortState::Unreachable, Reason::NetUnreachable, rtt);
+    case EACCES:
+    case EPERM:
+      close(fd);
+      return emit(probe, tries, PortState::Filtered, Reason::IcmpProhibited, rtt);
+    case ETIMEDOUT:
+      close(fd);
+      return on_silent(probe, tries);
+    default:
+      close(fd);
+      if (is_transient(err)) {
+        Pending again = probe;
+        again.tries = static_cast<uint8_t>(tries - 1);
+        return defer(again, now);
+      }
+      return fail(err, std::string("connect() to ") + describe(probe.target) + " failed: " + std::strerror(err));
+  }
+}
+
+void ConnectRun::on_silent(const Pending& probe, uint8_t tries) {
+  if (tries < max_tries_) {
+    Pending again = probe;
+    again.tries = tries;
+    waiting_.push_back(again);
+    return;
+  }
+  stats_.silent.fetch_add(1, std::memory_order_relaxed);
+  emit(probe, tries, PortState::Filtered, Reason::Timeout, 0xffffffffu);
+}
+
+void ConnectRun::defer(const Pending& probe, uint64_t now, bool shortage) {
+  stats_.local_deferrals.fetch_add(1, std::memory_order_relaxed);
+  waiting_.push_front(probe);
+  if (!shortage) return;
+  window_limit_ = std::max(kMinWindow, std::min(window_limit_, in_flight_) * 3 / 4);
+  backoff_until_ns_ = now + kDeferralBackoffNs;
+  last_deferral_ns_ = now;
+  if (in_flight_ == 0) {
+    if (stalled_since_ns_ == 0) {
+      stalled_since_ns_ = now;
+    } else if (now - stalled_since_ns_ > kStallLimitNs) {
+      fail(EMFILE, "connect sweep stalled: no socket could be opened or connected for 30 s "
+                   "(file descriptors or local ports exhausted); lower the window or close other sweeps");
+    }
+  }
+}
+
+void ConnectRun::emit(const Pending& probe, uint8_t tries, PortState state, Reason reason, uint32_t rtt_micros) {
+  ProbeResult r;
+  r.target = probe.target;
+  r.state = state;
+  r.reason = reason;
+  r.tries = tries;
+  r.rtt_micros = rtt_micros;
+  results_.push_back(r);
+  if (reason != Reason::Timeout) stats_.answered.fetch_add(1, std::memory_order_relaxed);
+  window_.finish(probe.ticket);
+}
+
+void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
+  const uint32_t index = static_cast<uint32_t>(event.data.u64);
+  const uint32_t generation = static_cast<uint32_t>(event.data.u64 >> 32);
+  if (index >= slots_.size()) return;
+  Slot& slot = slots_[index];
+  if (!slot.busy || slot.generation != generation) return;
+  int err = 0;
+  socklen_t length = sizeof err;
+  if (getsockopt(slot.fd, SOL_SOCKET, SO_ERROR, &err, &length) != 0) err = errno;
+  if (err == 0 && !(event.events & EPOLLOUT)) err = ECONNRESET;
+  const int fd = slot.fd;
+  const Pending probe = slot.probe;
+  const uint64_t started = slot.started_ns;
+  slot.busy = false;
+  slot.fd = -1;
+  ++slot.generation;
+  free_slots_.push_back(index);
+  --in_flight_;
+  // The try counted in probe.tries is the one that just answered.
+  Pending base = probe;
+  base.tries = static_cast<uint8_t>(probe.tries - 1);
+  decide(fd, base, probe.tries, started, err, now);
+}
+
+void ConnectRun::expire(uint64_t now) {
+  while (!deadlines_.empty() && deadlines_.front().at_ns <= now) {
+    const Deadline d = deadlines_.front();
+    deadlines_.pop_front();
+    Slot& slot = slots_[d.slot];
+    if (!slot.busy || slot.generation != d.generation) continue;  // already answered
+    close(slot.fd);
+    const Pending probe = slot.probe;
+    slot.busy = false;
+    slot.fd = -1;
+    ++slot.generation;
+    free_slots_.push_back(d.slot);
+    --in_flight_;
+    Pending base = probe;
+    base.tries = static_cast<uint8_t>(probe.tries - 1);
+    on_silent(base, probe.tries);
+  }
+}
+
+void ConnectRun::flush() {
+  if (results_.empty()) return;
+  sink_.deliver(results_.data(), results_.size());
+  stats_.completed.fetch_add(results_.size(), std::memory_order_relaxed);
+  // Published after delivery: every position below it is in the sink already.
+  stats_.watermark.store(window_.watermark(), std::memory_order_release);
+  results_.clear();
+}
+
+class ConnectEngine final : public ProbeEngine {
+ public:
+  EngineOutcome run(TargetCursor& targets, const EngineOptions& options, ResultSink& sink, SweepStats& stats,
+                    const std::atomic<bool>& stop) override {
+    ConnectRun run(targets, options, sink, stats, stop);
+    return run.run();
+  }
+};
+
+}  // namespace
+
+uint32_t automatic_connect_window(uint64_t descriptor_hard_limit) {
+  if (descriptor_hard_limit <= kDescriptorReserve + kMinWindow) return kMinWindow;
+  return static_cast<uint32_t>(std::min<uint64_t>(descriptor_hard_limit - kDescriptorReserve, kWindowCap));
+}
+
+std::unique_ptr<ProbeEngine> make_connect_engine() { return std::make_unique<ConnectEngine>(); }
+
+}  // namespace portpick

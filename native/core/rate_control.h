@@ -1,0 +1,87 @@
+// Pacing and timing of the SYN engine:
+// - TokenBucket: the sending rate in effect (probes/s) with a small burst.
+// - AdaptiveRate: the rate in effect under the --rate ceiling, and the burst (how
+//   many SYNs may leave back to back). Slow start (doubling per interval) until the
+//   first loss, then additive increase; on loss the rate drops to half the rate at
+//   which the lost try was sent (multiplicative decrease, idempotent for the many
+//   losses of one episode) and the burst halves too, because policers with small
+//   buckets (e.g. nftables `limit`, burst 5) drop micro-bursts even below their
+//   rate. A loss is a probe answered on a retransmission (its earlier try vanished,
+//   as in nmap's timing.cc); random loss below kLossTolerance of answers (a slow
+//   moving average) does not slow the sweep down.
+// - RttEstimator: srtt/rttvar as in RFC 6298 / nmap timing.cc; timeout = srtt + 4·rttvar, clamped.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+namespace portpick {
+
+class TokenBucket {
+ public:
+  // rate ≤ 0 means unlimited; `burst` = tokens that may accumulate (≥ 1).
+  void set_rate(double rate, uint32_t burst, int64_t now_ns);
+  // Takes up to `wanted` tokens; returns how many were available.
+  uint32_t take(int64_t now_ns, uint32_t wanted);
+  // Returns tokens taken but not used.
+  void give_back(uint32_t unused) { tokens_ = std::min(burst_, tokens_ + unused); }
+  // Nanoseconds until at least one token is available (0 when one is).
+  int64_t wait_ns(int64_t now_ns) const;
+
+ private:
+  void refill(int64_t now_ns);
+  double rate_ = 0;
+  double tokens_ = 0;
+  double burst_ = 1;
+  int64_t last_ns_ = 0;
+};
+
+class AdaptiveRate {
+ public:
+  static constexpr double kInitialRate = 10000;
+  static constexpr double kMinimumRate = 100;
+  static constexpr double kLossTolerance = 0.05;
+  static constexpr double kMaxBurst = 256;
+  static constexpr int64_t kMinIntervalNs = 5'000'000;    // adjust at most every 5 ms …
+  static constexpr int64_t kMaxIntervalNs = 200'000'000;  // … and at least every 200 ms
+
+  // ceiling ≤ 0: no cap.
+  explicit AdaptiveRate(double ceiling);
+  double rate() const { return rate_; }
+  // SYNs that may leave back to back (≥ 1).
+  uint32_t burst() const { return static_cast<uint32_t>(burst_); }
+  // One answered probe: `retransmitted` when it was answered on a try after the first;
+  // `lost_try_rate` = the rate in effect when the unanswered earlier try was sent.
+  void on_answer(bool retransmitted, double lost_try_rate, int64_t now_ns);
+  // The sender could not keep up with the rate in effect (ENOBUFS or CPU bound).
+  void on_local_congestion(double achieved_rate, int64_t now_ns);
+  // Called often; adjusts at most once per interval (about one smoothed RTT, so a
+  // change is seen before the next one). `achieved_rate` = what the sender actually did.
+  void tick(int64_t now_ns, double achieved_rate, int64_t srtt_ns);
+  double loss_fraction() const { return loss_ewma_; }
+
+ private:
+  double ceiling_;
+  double rate_;
+  double burst_ = kMaxBurst;
+  bool slow_start_ = true;
+  double loss_ewma_ = 0;
+  int64_t last_adjust_ns_ = 0;
+  int64_t last_decrease_ns_ = 0;
+};
+
+class RttEstimator {
+ public:
+  RttEstimator(uint32_t initial_timeout_ms, uint32_t min_timeout_ms, uint32_t max_timeout_ms);
+  void sample(int64_t rtt_ns);
+  int64_t timeout_ns() const { return timeout_ns_; }
+  int64_t srtt_ns() const { return static_cast<int64_t>(srtt_); }
+  bool has_samples() const { return samples_ > 0; }
+
+ private:
+  double srtt_ = 0, rttvar_ = 0;
+  uint64_t samples_ = 0;
+  int64_t min_ns_, max_ns_, timeout_ns_;
+};
+
+}  // namespace portpick

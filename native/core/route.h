@@ -1,0 +1,55 @@
+// Which source address the kernel would use towards a destination: a UDP socket
+// connect() + getsockname() (no packet is sent), cached so a sweep costs one
+// lookup per /24 (IPv4) or /64 (IPv6) of remote addresses. A destination that is
+// itself local (loopback, AnyIP, this host's own addresses) is its own source
+// and is cached per address. Loopback and same-LAN targets need nothing more:
+// the SYNs go through the kernel's routing and neighbour resolution.
+// Limitation: routes more specific than /24 (/64) inside one cached prefix share
+// the first lookup's answer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "sweep_types.h"
+#include "zeroed_array.h"
+
+namespace portpick {
+
+struct RouteAnswer {
+  int error = 0;   // 0, or the errno of the route lookup (ENETUNREACH, EHOSTUNREACH, EACCES …)
+  Address source;  // valid when error == 0
+};
+
+class SourceRouter {
+ public:
+  SourceRouter();
+  ~SourceRouter();
+  SourceRouter(const SourceRouter&) = delete;
+  SourceRouter& operator=(const SourceRouter&) = delete;
+
+  RouteAnswer lookup(const Address& destination);
+  // Uncached lookup (one connect + getsockname).
+  RouteAnswer lookup_uncached(const Address& destination);
+  uint64_t kernel_lookups() const { return kernel_lookups_; }
+
+ private:
+  // Plain data so that the caches start zeroed without being touched (valid = 0).
+  struct Entry {
+    uint8_t valid;
+    uint8_t family;
+    uint8_t key[16];
+    uint8_t source[16];
+    int error;
+  };
+  static bool matches(const Entry& e, const Address& key);
+  static void store(Entry& e, const Address& key, const RouteAnswer& answer);
+  static RouteAnswer answer_of(const Entry& e);
+  int socket_for(uint8_t family);
+  int udp4_ = -1, udp6_ = -1;
+  uint64_t kernel_lookups_ = 0;
+  ZeroedArray<Entry> prefix_cache_;  // remote destinations and errors, per /24 or /64
+  ZeroedArray<Entry> local_cache_;   // local destinations (source == destination), per address
+};
+
+}  // namespace portpick

@@ -1,0 +1,116 @@
+#include "syn_inflight.h"
+
+namespace portpick {
+namespace {
+
+bool same_address(const Address& a, const Address& b) { return a.family == b.family && a.bytes == b.bytes; }
+
+uint32_t round_up_pow2(uint32_t v) {
+  uint32_t p = 1;
+  while (p < v) p <<= 1;
+  return p;
+}
+
+}  // namespace
+
+InflightTable::InflightTable(uint32_t capacity)
+    : capacity_(capacity), buckets_(round_up_pow2(capacity * 2)), bucket_mask_(static_cast<uint32_t>(buckets_.size() - 1)) {
+  slots_.reserve(capacity);
+}
+
+uint32_t InflightTable::bucket_of(const Address& address, uint16_t port) const {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ (static_cast<uint64_t>(port) << 8) ^ address.family;
+  for (size_t i = 0; i < 16; i += 8) {
+    uint64_t w = 0;
+    for (size_t j = 0; j < 8; ++j) w |= static_cast<uint64_t>(address.bytes[i + j]) << (8 * j);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+  }
+  return static_cast<uint32_t>(h) & bucket_mask_;
+}
+
+int32_t InflightTable::insert(const ProbeTarget& target, uint64_t sequence) {
+  int32_t slot;
+  if (free_head_ >= 0) {
+    slot = free_head_;
+    free_head_ = slots_[static_cast<size_t>(slot)].next;
+  } else if (slots_.size() < capacity_) {
+    slot = static_cast<int32_t>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    return -1;
+  }
+  InflightProbe& p = slots_[static_cast<size_t>(slot)];
+  p = InflightProbe{};
+  p.target = target;
+  p.sequence = sequence;
+  p.in_use = true;
+  const uint32_t b = bucket_of(target.address, target.port);
+  p.hash_next = static_cast<int32_t>(buckets_[b]) - 1;
+  buckets_[b] = static_cast<uint32_t>(slot) + 1;
+  ++size_;
+  return slot;
+}
+
+int32_t InflightTable::find(const Address& address, uint16_t port) const {
+  for (int32_t s = static_cast<int32_t>(buckets_[bucket_of(address, port)]) - 1; s >= 0; s = slots_[static_cast<size_t>(s)].hash_next) {
+    const InflightProbe& p = slots_[static_cast<size_t>(s)];
+    if (p.target.port == port && same_address(p.target.address, address)) return s;
+  }
+  return -1;
+}
+
+void InflightTable::remove(int32_t slot) {
+  InflightProbe& p = slots_[static_cast<size_t>(slot)];
+  if (!p.waiting_resend) unlink_sent(slot);
+  uint32_t& head = buckets_[bucket_of(p.target.address, p.target.port)];
+  if (static_cast<int32_t>(head) - 1 == slot) {
+    head = static_cast<uint32_t>(p.hash_next + 1);
+  } else {
+    int32_t* link = &slots_[static_cast<size_t>(head - 1)].hash_next;
+    while (*link != slot) link = &slots_[static_cast<size_t>(*link)].hash_next;
+    *link = p.hash_next;
+  }
+  p.in_use = false;
+  p.next = free_head_;
+  free_head_ = slot;
+  --size_;
+}
+
+void InflightTable::append_sent(int32_t slot) {
+  InflightProbe& p = slots_[static_cast<size_t>(slot)];
+  p.prev = tail_;
+  p.next = -1;
+  if (tail_ >= 0) slots_[static_cast<size_t>(tail_)].next = slot; else head_ = slot;
+  tail_ = slot;
+}
+
+void InflightTable::unlink_sent(int32_t slot) {
+  InflightProbe& p = slots_[static_cast<size_t>(slot)];
+  if (p.prev >= 0) slots_[static_cast<size_t>(p.prev)].next = p.next; else if (head_ == slot) head_ = p.next; else return;
+  if (p.next >= 0) slots_[static_cast<size_t>(p.next)].prev = p.prev; else tail_ = p.prev;
+  p.prev = p.next = -1;
+}
+
+PositionRing::PositionRing(uint32_t capacity_pow2) : positions_(capacity_pow2), done_(capacity_pow2) {}
+
+
+uint64_t PositionRing::push(uint64_t position) {
+  const uint64_t sequence = next_++;
+  const size_t i = sequence & (positions_.size() - 1);
+  positions_[i] = position;
+  done_[i] = 0;
+  return sequence;
+}
+
+void PositionRing::mark_done(uint64_t sequence) {
+  const size_t mask = positions_.size() - 1;
+  done_[sequence & mask] = 1;
+  while (oldest_ < next_ && done_[oldest_ & mask]) ++oldest_;
+}
+
+uint64_t PositionRing::watermark(uint64_t after_last) const {
+  return oldest_ < next_ ? positions_[oldest_ & (positions_.size() - 1)] : after_last;
+}
+
+}  // namespace portpick

@@ -1,0 +1,40 @@
+// Tarpit guard: a host that answers "open" on an implausible share of the ports
+// probed (> 90 % of at least 100) is probably a tarpit, WAF or SYN proxy. Results
+// are streamed, so the flag cannot reach results already delivered: once a host
+// crosses the threshold, its later "open" results carry kFlagTarpit (the first
+// ~100 do not; consumers should treat any flagged result as marking the host).
+// Counters live in a fixed direct-mapped table (constant memory): two hosts that
+// collide evict each other, which can only delay a flag, never invent one.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "sweep_types.h"
+#include "zeroed_array.h"
+
+namespace portpick {
+
+class TarpitGuard {
+ public:
+  static constexpr uint32_t kMinimumProbes = 100;
+  static constexpr double kOpenShare = 0.9;
+
+  TarpitGuard();
+  // Records one result of `address`; returns kFlagTarpit when it should carry the flag.
+  uint16_t record(const Address& address, PortState state);
+  uint64_t flagged_hosts() const { return flagged_hosts_; }
+
+ private:
+  struct Host {  // plain data: the table starts zeroed without being touched
+    uint8_t family;
+    uint8_t address[16];
+    bool flagged;
+    uint32_t decided;
+    uint32_t open;
+  };
+  ZeroedArray<Host> hosts_;
+  uint64_t flagged_hosts_ = 0;
+};
+
+}  // namespace portpick

@@ -1,0 +1,56 @@
+import { MINIMUM_PORT, parsePort, parseProtocol } from '../pick/port-input.js';
+import { draftRegistrationRequest, type RegistrationDraft, type RegistrationRequestOptions } from '../pick/request.js';
+import { InvalidArgumentError } from '../errors/index.js';
+import { bindProbeFor, browserUnsafeSet, resolveSources, type SourcesInput } from './common.js';
+import { sweepNetworks, type NetworkSweepOptions } from './network-sweep.js';
+
+export interface RequestDraftRequest
+  extends SourcesInput,
+    Omit<RegistrationRequestOptions, 'port' | 'protocols' | 'browserUnsafe' | 'bindProbe' | 'network' | 'additionalPorts'> {
+  port?: number | string;
+  additionalPorts?: (number | string)[];
+  protocols?: string[];
+  networks?: string[];
+  sweep?: NetworkSweepOptions;
+  bindProbe?: boolean;
+}
+
+/** `portpick request`: validates a registration and drafts the RFC 6335 §8.1.1 template with the evidence. */
+export async function request(options: RequestDraftRequest): Promise<RegistrationDraft> {
+  const protocols = (options.protocols && options.protocols.length > 0 ? options.protocols : ['tcp']).map((p) =>
+    parseProtocol(p),
+  );
+  const port = options.port === undefined ? undefined : parsePort(options.port, 'port', { min: MINIMUM_PORT.request });
+  const additionalPorts = (options.additionalPorts ?? []).map((p) =>
+    parsePort(p, 'additional port', { min: MINIMUM_PORT.request }),
+  );
+  if (typeof options.name !== 'string') {
+    throw new InvalidArgumentError('Expected a service name (--name NAME), got nothing');
+  }
+  const sources = await resolveSources(options);
+  const firstProtocol = protocols[0] ?? 'tcp';
+  const bindProbe = port !== undefined && options.bindProbe !== false ? await bindProbeFor(port, firstProtocol) : null;
+  const network =
+    port !== undefined && options.networks && options.networks.length > 0
+      ? await sweepNetworks(options.networks, [port], firstProtocol, options.sweep ?? {})
+      : null;
+  const optional = <K extends 'description' | 'assignee' | 'contact' | 'reference' | 'serviceCode' | 'assignmentNotes' | 'http' | 'usedBeforeAssignment'>(key: K) =>
+    options[key] === undefined ? {} : { [key]: options[key] };
+  return draftRegistrationRequest(sources, {
+    ...optional('description'),
+    ...optional('assignee'),
+    ...optional('contact'),
+    ...optional('reference'),
+    ...optional('serviceCode'),
+    ...optional('assignmentNotes'),
+    ...optional('http'),
+    ...optional('usedBeforeAssignment'),
+    name: options.name,
+    protocols,
+    ...(port === undefined ? {} : { port }),
+    additionalPorts,
+    browserUnsafe: browserUnsafeSet,
+    bindProbe,
+    network,
+  });
+}

@@ -1,0 +1,98 @@
+import { parsePortRangeSpec, parseProtocol } from '../pick/port-input.js';
+import { suggestPorts, type SuggestResult } from '../pick/suggest.js';
+import type { NetworkFinding } from '../pick/types.js';
+import { InvalidArgumentError, describeValue } from '../errors/index.js';
+import { bindProbeFor, browserUnsafeSet, resolveSources, type SourcesInput } from './common.js';
+import { sweepNetworks, type NetworkSweepOptions } from './network-sweep.js';
+
+export interface SuggestRequest extends SourcesInput {
+  /** `A-B`, default 1024-49151. */
+  range?: string | { start: number; end: number };
+  count?: number;
+  protocol?: string;
+  http?: boolean;
+  /** A stable pick: the same name gives the same port while that port stays free. */
+  name?: string;
+  /** Sweep these networks for the candidate ports and exclude any found open. */
+  networks?: string[];
+  sweep?: NetworkSweepOptions;
+  /** Bind-probe the final candidates on this machine (default true). */
+  bindProbe?: boolean;
+}
+
+export interface SuggestReport extends SuggestResult {
+  protocol: string;
+  /** What the network sweep found (null when no networks were named). */
+  network: NetworkFinding | null;
+}
+
+/**
+ * `portpick suggest`: candidates that pass every available source, ranked, each
+ * with its evidence, and how many ports each source excluded. Bind probes and
+ * network sweeps run on a shortlist, then the ranking is recomputed without the
+ * ports they found taken, until `count` candidates survive.
+ */
+export async function suggest(request: SuggestRequest = {}): Promise<SuggestReport> {
+  const protocol = parseProtocol(request.protocol ?? 'tcp');
+  const range =
+    request.range === undefined
+      ? undefined
+      : typeof request.range === 'string'
+        ? parsePortRangeSpec(request.range, { min: 1 })
+        : request.range;
+  const count = request.count ?? 5;
+  if (!Number.isInteger(count) || count < 1 || count > 1000) {
+    throw new InvalidArgumentError(`Expected --count to be a whole number from 1 to 1000, got ${describeValue(count)}`);
+  }
+  const sources = await resolveSources(request);
+  const exclude = new Set<number>();
+  const base = {
+    protocol,
+    count,
+    http: request.http ?? false,
+    browserUnsafe: browserUnsafeSet,
+    ...(range === undefined ? {} : { range }),
+    ...(request.name === undefined ? {} : { name: request.name }),
+  };
+
+  // Shortlist: a few more than asked, so ports taken locally or on the network can drop out.
+  let network: NetworkFinding | null = null;
+  for (let round = 0; round < 8; round += 1) {
+    const shortlist = suggestPorts(sources, { ...base, count: count * 2 + 8, exclude });
+    const ports = shortlist.candidates.map((candidate) => candidate.port);
+    let removed = 0;
+    if (request.bindProbe !== false) {
+      for (const port of ports) {
+        const probe = await bindProbeFor(port, protocol);
+        if (probe?.some((result) => result.outcome === 'in-use' || result.outcome === 'denied')) {
+          exclude.add(port);
+          removed += 1;
+        }
+      }
+    }
+    if (request.networks && request.networks.length > 0) {
+      const unchecked = ports.filter((port) => !exclude.has(port));
+      const finding = await sweepNetworks(request.networks, unchecked, protocol, request.sweep ?? {});
+      network = mergeFindings(network, finding);
+      for (const open of finding.openOn) {
+        if (!exclude.has(open.port)) {
+          exclude.add(open.port);
+          removed += 1;
+        }
+      }
+    }
+    if (removed === 0) break;
+  }
+  const result = suggestPorts(sources, { ...base, exclude });
+  return { ...result, protocol, network };
+}
+
+function mergeFindings(previous: NetworkFinding | null, next: NetworkFinding): NetworkFinding {
+  if (previous === null) return next;
+  return {
+    networks: previous.networks,
+    openOn: [...previous.openOn, ...next.openOn],
+    probes: previous.probes + next.probes,
+    complete: previous.complete && next.complete,
+  };
+}

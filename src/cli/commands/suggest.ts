@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { suggest, type SuggestReport } from '../../api/suggest.js';
+import { InvalidArgumentError } from '../../errors/index.js';
+import { printJson, writeLine, type CliContext } from '../context.js';
+import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
+import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+
+interface SuggestFlags extends SourceFlags, SweepFlags {
+  range?: string;
+  count: string;
+  proto: string;
+  http?: boolean;
+  name?: string;
+  network?: string[];
+  bindProbe?: boolean;
+  json?: boolean;
+}
+
+export function registerSuggest(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('suggest')
+    .description('Ranked default-port candidates that pass every available source, with the evidence')
+    .option('-r, --range <A-B>', 'where to look (default 1024-49151, the User range)')
+    .option('-c, --count <n>', 'how many candidates', '5')
+    .option('-P, --proto <protocol>', 'tcp, udp, sctp or dccp', 'tcp')
+    .option('--http', 'the service speaks HTTP (leave out ports browsers refuse)')
+    .option('--name <service>', 'stable pick: the same name gives the same port while it stays free')
+    .option('-n, --network <cidr>', 'sweep this network for the candidates and drop any found open (repeatable)', collect)
+    .option('--no-bind-probe', 'do not try binding the candidates on this machine')
+    .option('--json', 'print JSON');
+  addSourceOptions(command);
+  addSweepOptions(command);
+  command
+    .addHelpText(
+      'after',
+      '\nExamples:\n  portpick suggest\n  portpick suggest --name myservice --http\n' +
+        '  portpick suggest --range 7000-7999 --count 10 --json\n  portpick suggest --network 198.51.100.0/24',
+    )
+    .action(async (flags: SuggestFlags) => {
+      const count = Number(flags.count);
+      if (!/^\d+$/.test(flags.count)) {
+        throw new InvalidArgumentError(`Expected --count to be a whole number from 1 to 1000, got \`${flags.count}\``);
+      }
+      const report = await suggest({
+        ...sourceOptionsFrom(flags),
+        ...(flags.range === undefined ? {} : { range: flags.range }),
+        count,
+        protocol: flags.proto,
+        http: flags.http ?? false,
+        ...(flags.name === undefined ? {} : { name: flags.name }),
+        bindProbe: flags.bindProbe !== false,
+        ...(flags.network ? { networks: flags.network, sweep: { ...sweepOptionsFrom(flags), signal: ctx.signal } } : {}),
+      });
+      if (flags.json) printJson(ctx, report);
+      else writeLine(ctx.stdout, formatSuggest(report));
+    });
+}
+
+export function formatSuggest(report: SuggestReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `Candidates in ${report.range.start}-${report.range.end}/${report.protocol}: ` +
+      `${report.poolSize} of ${report.considered} ports pass every available source.`,
+    '',
+  );
+  if (report.candidates.length === 0) lines.push('  (none)');
+  for (const candidate of report.candidates) {
+    lines.push(`  ${String(candidate.rank).padStart(2)}. ${candidate.port}`);
+    for (const reason of candidate.reasons) lines.push(`        - ${reason}`);
+  }
+  lines.push('', 'Excluded:');
+  for (const [source, count] of Object.entries(report.excluded.bySource)) {
+    if (count > 0) lines.push(`  ${source.padEnd(16)} ${count}`);
+  }
+  lines.push(`  ${'total'.padEnd(16)} ${report.excluded.total}`);
+  if (report.network) {
+    lines.push(
+      '',
+      `Network sweep of ${report.network.networks.join(', ')}: ${report.network.probes} probes, ` +
+        `${report.network.openOn.length} open found${report.network.complete ? '' : ' (INCOMPLETE)'}.`,
+    );
+  }
+  for (const note of report.notes) lines.push(`Note: ${note}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,79 @@
+import { InvalidArgumentError, describeValue } from '../errors/index.js';
+import type { LoadedSources } from '../registry/loaded-sources.js';
+import type { Protocol } from '../registry/types.js';
+import { MINIMUM_PORT, parsePort, parseProtocol } from './port-input.js';
+import { classifyPort, type PortClassification } from './ranges.js';
+import {
+  bindVerdict,
+  browserUnsafeVerdict,
+  ephemeralVerdict,
+  ianaVerdict,
+  listenersVerdict,
+  networkVerdict,
+  nmapVerdict,
+  rangeVerdict,
+  reservationsVerdict,
+  servicesVerdict,
+} from './source-verdicts.js';
+import type { BindProbeResult, NetworkFinding } from './types.js';
+import { combineVerdicts, type SourceVerdict, type VerdictTally } from './verdict.js';
+
+export interface CheckOptions {
+  /** 1-65535 (port 0 cannot be a service's port). */
+  port: number;
+  protocol: Protocol;
+  /** The service speaks HTTP: browser-blocked ports then conflict. */
+  http?: boolean;
+  /** Ports browsers refuse for HTTP (fetch spec "bad ports"); needed when `http`. */
+  browserUnsafe?: ReadonlySet<number>;
+  /** Results of trying to bind the port on this machine; null/absent = not probed. */
+  bindProbe?: readonly BindProbeResult[] | null;
+  /** What a network sweep found; null/absent = no sweep. */
+  network?: NetworkFinding | null;
+}
+
+export interface CheckReport extends VerdictTally {
+  port: number;
+  protocol: Protocol;
+  classification: PortClassification;
+  /** One verdict per source, in VERDICT_SOURCES order. */
+  verdicts: SourceVerdict[];
+}
+
+/**
+ * Judges one (port, protocol) against every source. Pure: the sources, the
+ * bind probe and the network sweep are inputs. The report's `overall` is
+ * `free` when no source conflicts (exit 0) and `conflict` otherwise (exit 1);
+ * see source-verdicts.ts for each source's rule.
+ */
+export function checkPort(sources: LoadedSources, options: CheckOptions): CheckReport {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`Expected check options { port, protocol }, got ${describeValue(options)}`);
+  }
+  const port = parsePort(options.port, undefined, { min: MINIMUM_PORT.check });
+  const protocol = parseProtocol(options.protocol);
+  const http = options.http ?? false;
+  if (typeof http !== 'boolean') {
+    throw new InvalidArgumentError(`Expected \`http\` to be a boolean, got ${describeValue(http)}`);
+  }
+
+  const verdicts: SourceVerdict[] = [
+    ianaVerdict(sources.iana, protocol, port),
+    nmapVerdict(sources.nmap, protocol, port),
+    servicesVerdict(sources.services, protocol, port),
+    listenersVerdict(sources.listeners, protocol, port),
+    bindVerdict(options.bindProbe, port),
+    reservationsVerdict(sources.reservations, protocol, port),
+    ephemeralVerdict(sources.ephemeral, port),
+    rangeVerdict(port),
+    browserUnsafeVerdict(port, http, options.browserUnsafe),
+    networkVerdict(options.network, port),
+  ];
+  return {
+    port,
+    protocol,
+    classification: classifyPort(port, sources.ephemeral, sources.iana),
+    verdicts,
+    ...combineVerdicts(verdicts),
+  };
+}

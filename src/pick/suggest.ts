@@ -1,0 +1,360 @@
+import { InvalidArgumentError, describeValue } from '../errors/index.js';
+import type { LoadedSources } from '../registry/loaded-sources.js';
+import type { EphemeralRange, Protocol } from '../registry/types.js';
+import { assertPortRange, MINIMUM_PORT, parseProtocol } from './port-input.js';
+import { DYNAMIC_START, USER_START, ephemeralRangesContaining, rangeOf, type PortRangeName } from './ranges.js';
+import { MARK_LISTED, MARK_SEEN_OPEN, portMarks } from './port-marks.js';
+import { stableSequence } from './stable-sequence.js';
+import type { PortRange } from './types.js';
+
+/**
+ * Candidate default ports for a new service.
+ *
+ * A port is in the pool when every available source lets it pass; otherwise it
+ * is counted once, under the FIRST source (in EXCLUSION_ORDER) that rejects it:
+ *   range          Dynamic port (49152-65535): never a service identifier
+ *   iana           IANA state other than `unassigned` (unknown is not free)
+ *   nmap           nmap has seen it open (open-frequency > 0)
+ *   services       the services file names it
+ *   listeners      something listens on it now
+ *   reservations   an organisation reservation holds it
+ *   browser-unsafe browsers block it (only with `http`)
+ *   exclude        the caller excluded it (e.g. found open on a network)
+ *
+ * Ranking inside the pool, most important first (each a 0/1 "tier" bit):
+ *   1. nmap-services does not list the port at all (an entry with frequency 0
+ *      — a name nmap knows but never saw open — ranks after)
+ *   2. outside every OS ephemeral range (else outgoing connections can take it)
+ *   3. no IANA "unauthorized use" report names it
+ *   4. (without `name` only) fewer assigned/reserved/unknown neighbours
+ *      (port ± 1): room for a companion port, and away from the "port + 1"
+ *      habits of the neighbour's service
+ *   5. without `name`: lower port first; with `name`: position in the
+ *      name-keyed sequence (stable-sequence.ts)
+ * With `name`, only the port's own properties (1-3) rank it, so the pick stays
+ * the same while that port stays free and no better-tier port comes earlier in
+ * the name's sequence (which happens only when a port is de-registered).
+ */
+
+export const EXCLUSION_ORDER = [
+  'range',
+  'iana',
+  'nmap',
+  'services',
+  'listeners',
+  'reservations',
+  'browser-unsafe',
+  'exclude',
+] as const;
+export type ExclusionSource = (typeof EXCLUSION_ORDER)[number];
+
+export const DEFAULT_SUGGEST_RANGE: Readonly<PortRange> = Object.freeze({ start: 1024, end: 49151 });
+export const DEFAULT_SUGGEST_COUNT = 5;
+
+export interface SuggestOptions {
+  protocol: Protocol;
+  /** Inclusive range to pick from; default 1024-49151 (the User range). Ports 1-65535. */
+  range?: PortRange;
+  /** How many candidates; default 5. */
+  count?: number;
+  /** The service speaks HTTP: browser-blocked ports are excluded. */
+  http?: boolean;
+  /** Ports browsers refuse for HTTP; used only with `http`. */
+  browserUnsafe?: ReadonlySet<number>;
+  /** Service name: a stable, name-keyed pick (case-insensitive). */
+  name?: string;
+  /** Ports to leave out, e.g. those found open on the user's networks. */
+  exclude?: ReadonlySet<number>;
+}
+
+export interface Candidate {
+  port: number;
+  /** 1-based position in the result. */
+  rank: number;
+  range: PortRangeName;
+  nmap: { checked: boolean; listed: boolean; names: string[]; frequency: number | null };
+  /** OS ephemeral ranges that contain the port. */
+  ephemeral: EphemeralRange[];
+  /** IANA "Unauthorized Use Reported" texts that name the port. */
+  unauthorizedUse: string[];
+  /** port - 1 and port + 1 when their IANA state is not `unassigned`. */
+  assignedNeighbours: number[];
+  /** Position in the name-keyed sequence (only with `name`). */
+  sequencePosition?: number;
+  /** Why it is a candidate and why it ranks where it does. */
+  reasons: string[];
+}
+
+export interface SuggestResult {
+  candidates: Candidate[];
+  excluded: { bySource: Record<ExclusionSource, number>; total: number };
+  range: PortRange;
+  /** Ports in the range. */
+  considered: number;
+  /** Ports that passed every available source (candidates are the best of these). */
+  poolSize: number;
+  notes: string[];
+}
+
+// Tier bits of a pool port (lower is better). NOT_IN_POOL marks excluded ports.
+const TIER_NMAP_LISTED = 4;
+const TIER_EPHEMERAL = 2;
+const TIER_UNAUTHORIZED = 1;
+const INTRINSIC_TIERS = 8;
+const NEIGHBOUR_LEVELS = 3;
+const NOT_IN_POOL = 255;
+
+export function suggestPorts(sources: LoadedSources, options: SuggestOptions): SuggestResult {
+  const settings = validate(options);
+  const { protocol, http, name, count } = settings;
+  const { start, end } = settings.range;
+  const size = end - start + 1;
+  const { iana, nmap, services, listeners, reservations, ephemeral } = sources;
+  const browserUnsafe = http ? settings.browserUnsafe : undefined;
+  const exclude = settings.exclude;
+
+  // One IANA state per port of [start-1, end+1]: the pool test and the neighbour tier read it.
+  const unassigned = new Uint8Array(size + 2);
+  for (let i = 0; i < size + 2; i += 1) {
+    const port = start - 1 + i;
+    unassigned[i] = port >= 0 && port <= 65535 && iana.stateOf(protocol, port) === 'unassigned' ? 1 : 0;
+  }
+
+  // Per-source port tables (one array read per port; see port-marks.ts).
+  const nmapMarks = nmap === null ? undefined : portMarks(nmap, protocol);
+  const servicesMarks = services === null ? undefined : portMarks(services, protocol);
+  const listenerMarks = listeners === null ? undefined : portMarks(listeners, protocol);
+  const reservationMarks = reservations === null ? undefined : portMarks(reservations, protocol);
+
+  const bySource = Object.fromEntries(EXCLUSION_ORDER.map((source) => [source, 0])) as Record<ExclusionSource, number>;
+  const tier = new Uint8Array(size);
+  let poolSize = 0;
+  for (let i = 0; i < size; i += 1) {
+    const port = start + i;
+    const nmapMark = nmapMarks === undefined ? 0 : (nmapMarks[port] as number);
+    let reason: ExclusionSource | undefined;
+    if (port >= DYNAMIC_START) reason = 'range';
+    else if (unassigned[i + 1] === 0) reason = 'iana';
+    else if ((nmapMark & MARK_SEEN_OPEN) !== 0) reason = 'nmap';
+    else if (servicesMarks !== undefined && servicesMarks[port] !== 0) reason = 'services';
+    else if (listenerMarks !== undefined && listenerMarks[port] !== 0) reason = 'listeners';
+    else if (reservationMarks !== undefined && reservationMarks[port] !== 0) reason = 'reservations';
+    else if (browserUnsafe !== undefined && browserUnsafe.has(port)) reason = 'browser-unsafe';
+    else if (exclude !== undefined && exclude.has(port)) reason = 'exclude';
+    if (reason !== undefined) {
+      bySource[reason] += 1;
+      tier[i] = NOT_IN_POOL;
+      continue;
+    }
+    poolSize += 1;
+    tier[i] = (nmapMark & MARK_LISTED) !== 0 ? TIER_NMAP_LISTED : 0;
+  }
+
+  // The other tier bits are computed only for the ports the selection walk visits
+  // (it stops once the best tier holds `count` ports), so iana.lookup runs a few
+  // dozen times, not once per pool port.
+  const tierOf = (port: number): number => {
+    let bits = tier[port - start] as number;
+    if (inAnyRange(port, ephemeral)) bits |= TIER_EPHEMERAL;
+    if (hasUnauthorizedUse(iana.lookup(protocol, port))) bits |= TIER_UNAUTHORIZED;
+    return bits;
+  };
+  const picks: { port: number; position?: number }[] =
+    name === undefined
+      ? pickLowest(start, size, count, tier, unassigned, tierOf)
+      : pickByName(name, start, end, count, tier, tierOf);
+
+  const candidates = picks.map((pick, index) => describeCandidate(sources, protocol, pick.port, index + 1, pick.position, name));
+  const total = EXCLUSION_ORDER.reduce((sum, source) => sum + bySource[source], 0);
+  return {
+    candidates,
+    excluded: { bySource, total },
+    range: { start, end },
+    considered: size,
+    poolSize,
+    notes: notesFor(sources, settings, poolSize, candidates.length),
+  };
+}
+
+/** Without a name: best tier (with the neighbour level) first, then the lower port. */
+function pickLowest(
+  start: number,
+  size: number,
+  count: number,
+  tier: Uint8Array,
+  unassigned: Uint8Array,
+  tierOf: (port: number) => number,
+): { port: number }[] {
+  const buckets: number[][] = Array.from({ length: INTRINSIC_TIERS * NEIGHBOUR_LEVELS }, () => []);
+  const best = buckets[0] as number[];
+  for (let i = 0; i < size && best.length < count; i += 1) {
+    if (tier[i] === NOT_IN_POOL) continue;
+    const bits = tierOf(start + i);
+    const taken = 2 - ((unassigned[i] as number) + (unassigned[i + 2] as number));
+    const bucket = buckets[bits * NEIGHBOUR_LEVELS + taken] as number[];
+    if (bucket.length < count) bucket.push(start + i);
+  }
+  return buckets.flat().slice(0, count).map((port) => ({ port }));
+}
+
+/** With a name: best intrinsic tier first, then the position in the name's sequence. */
+function pickByName(
+  name: string,
+  start: number,
+  end: number,
+  count: number,
+  tier: Uint8Array,
+  tierOf: (port: number) => number,
+): { port: number; position: number }[] {
+  const sequence = stableSequence(name, start, end);
+  const buckets: { port: number; position: number }[][] = Array.from({ length: INTRINSIC_TIERS }, () => []);
+  const best = buckets[0] as { port: number; position: number }[];
+  for (let k = 0; k < sequence.size && best.length < count; k += 1) {
+    const port = sequence.portAt(k);
+    if (tier[port - start] === NOT_IN_POOL) continue;
+    const bits = tierOf(port);
+    const bucket = buckets[bits] as { port: number; position: number }[];
+    if (bucket.length < count) bucket.push({ port, position: k });
+  }
+  return buckets.flat().slice(0, count);
+}
+
+function describeCandidate(
+  sources: LoadedSources,
+  protocol: Protocol,
+  port: number,
+  rank: number,
+  position: number | undefined,
+  name: string | undefined,
+): Candidate {
+  const { iana, nmap } = sources;
+  const nmapEntries = nmap === null ? [] : nmap.lookup(protocol, port);
+  const nmapNames = [...new Set(nmapEntries.flatMap((entry) => entry.names))];
+  const ephemeral = ephemeralRangesContaining(port, sources.ephemeral);
+  const unauthorizedUse = [
+    ...new Set(iana.lookup(protocol, port).map((row) => row.extra.unauthorizedUse).filter((text): text is string => !!text)),
+  ];
+  const assignedNeighbours = [port - 1, port + 1].filter(
+    (neighbour) => neighbour >= 0 && neighbour <= 65535 && iana.stateOf(protocol, neighbour) !== 'unassigned',
+  );
+
+  const reasons = [`IANA lists ${port}/${protocol} as Unassigned.`];
+  if (nmap === null) reasons.push('nmap-services not loaded: use in the wild unknown.');
+  else if (nmapEntries.length === 0) reasons.push('nmap-services does not list it.');
+  else reasons.push(`nmap-services lists it (${nmapNames.join(', ')}) but never saw it open (frequency 0).`);
+  if (ephemeral.length === 0) reasons.push('Outside every known OS ephemeral range.');
+  else reasons.push(`Inside the ephemeral range of ${ephemeral.map((range) => `${range.os} ${range.start}-${range.end}`).join(', ')}.`);
+  if (unauthorizedUse.length > 0) reasons.push(`IANA reports unauthorized use: ${unauthorizedUse.join('; ')}.`);
+  if (position === undefined) {
+    reasons.push(
+      assignedNeighbours.length === 0
+        ? 'Both neighbours are unassigned.'
+        : `Next to ${assignedNeighbours.join(' and ')}, which IANA does not list as Unassigned.`,
+    );
+  } else {
+    reasons.push(`Position ${position} in the sequence keyed by the name \`${name ?? ''}\`.`);
+  }
+  if (rangeOf(port).name === 'System') reasons.push('A System port: IANA assigns these only by IETF Review or IESG Approval.');
+
+  return {
+    port,
+    rank,
+    range: rangeOf(port).name,
+    nmap: {
+      checked: nmap !== null,
+      listed: nmapEntries.length > 0,
+      names: nmapNames,
+      frequency: nmapEntries.length > 0 ? maxFrequency(nmapEntries) : null,
+    },
+    ephemeral,
+    unauthorizedUse,
+    assignedNeighbours,
+    ...(position === undefined ? {} : { sequencePosition: position }),
+    reasons,
+  };
+}
+
+function notesFor(sources: LoadedSources, settings: Settings, poolSize: number, found: number): string[] {
+  const notes: string[] = [];
+  if (sources.nmap === null) notes.push('nmap-services was not found: ports used in the wild were NOT excluded.');
+  if (sources.services === null) notes.push('No services file was read: local service names were NOT excluded.');
+  if (sources.listeners === null) notes.push('The OS did not tell which sockets listen: local listeners were NOT excluded.');
+  if (sources.reservations === null) notes.push('No reservations file: organisation reservations were NOT checked.');
+  if (sources.ephemeral.length === 0) notes.push('No OS ephemeral range known: overlap with outgoing connections was NOT ranked.');
+  if (settings.http && settings.browserUnsafe === undefined) {
+    notes.push('No browser-unsafe port list was given: browser-blocked ports were NOT excluded.');
+  }
+  if (settings.range.end >= DYNAMIC_START) notes.push('Dynamic ports (49152-65535) are never candidates: they MUST NOT be a service identifier.');
+  if (settings.range.start < USER_START) notes.push('System ports (0-1023) are assigned only by IETF Review or IESG Approval.');
+  if (settings.name === undefined) {
+    notes.push('Without a name the lowest qualifying ports come first; give a name for a stable pick spread over the range.');
+  }
+  if (found < settings.count) {
+    notes.push(`Only ${found} candidate(s) in ${settings.range.start}-${settings.range.end} (pool of ${poolSize}).`);
+  }
+  return notes;
+}
+
+interface Settings {
+  protocol: Protocol;
+  range: PortRange;
+  count: number;
+  http: boolean;
+  browserUnsafe: ReadonlySet<number> | undefined;
+  name: string | undefined;
+  exclude: ReadonlySet<number> | undefined;
+}
+
+function validate(options: SuggestOptions): Settings {
+  if (options === null || typeof options !== 'object') {
+    throw new InvalidArgumentError(`Expected suggest options { protocol, … }, got ${describeValue(options)}`);
+  }
+  const protocol = parseProtocol(options.protocol);
+  const range = assertPortRange(options.range ?? DEFAULT_SUGGEST_RANGE, { min: MINIMUM_PORT.suggest });
+  const count = options.count ?? DEFAULT_SUGGEST_COUNT;
+  if (!Number.isInteger(count) || count < 1 || count > 65535) {
+    throw new InvalidArgumentError(`Expected \`count\` to be a whole number from 1 to 65535, got ${describeValue(count)}`);
+  }
+  const http = options.http ?? false;
+  if (typeof http !== 'boolean') throw new InvalidArgumentError(`Expected \`http\` to be a boolean, got ${describeValue(http)}`);
+  const name = options.name;
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
+    throw new InvalidArgumentError(`Expected \`name\` to be a non-empty service name, got ${describeValue(name)}`);
+  }
+  return {
+    protocol,
+    range,
+    count,
+    http,
+    browserUnsafe: checkSet(options.browserUnsafe, 'browserUnsafe'),
+    name,
+    exclude: checkSet(options.exclude, 'exclude'),
+  };
+}
+
+function checkSet(value: ReadonlySet<number> | undefined, what: string): ReadonlySet<number> | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof (value as { has?: unknown }).has !== 'function') {
+    throw new InvalidArgumentError(`Expected \`${what}\` to be a Set of ports, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function maxFrequency(entries: readonly { extra: { nmapFrequency?: number } }[]): number {
+  let max = 0;
+  for (const entry of entries) {
+    const frequency = entry.extra.nmapFrequency ?? 0;
+    if (frequency > max) max = frequency;
+  }
+  return max;
+}
+
+function hasUnauthorizedUse(rows: readonly { extra: { unauthorizedUse?: string } }[]): boolean {
+  for (const row of rows) if (row.extra.unauthorizedUse) return true;
+  return false;
+}
+
+function inAnyRange(port: number, ranges: readonly EphemeralRange[]): boolean {
+  for (const range of ranges) if (port >= range.start && port <= range.end) return true;
+  return false;
+}

@@ -1,0 +1,63 @@
+/**
+ * The small interface every engine adapter (native SYN, native connect,
+ * TypeScript connect) presents to scan(): it is started on a plan, hands back
+ * batches of decoded results with its counters, and ends exactly once.
+ */
+import type { DecodedRecord } from './decode.js';
+
+/** Counters an engine keeps while it runs (mirrors the native STATS vector). */
+export interface EngineCounters {
+  sent: number;
+  answered: number;
+  retried: number;
+  silent: number;
+  sendErrors: number;
+  receiveDrops: number;
+  invalidReplies: number;
+  localDeferrals: number;
+  /** Shard-local positions below this are all finished. */
+  watermark: number;
+  /** Current sending rate, probes/s (0 when unknown). */
+  currentRate: number;
+}
+
+export function zeroCounters(watermark = 0): EngineCounters {
+  return {
+    sent: 0,
+    answered: 0,
+    retried: 0,
+    silent: 0,
+    sendErrors: 0,
+    receiveDrops: 0,
+    invalidReplies: 0,
+    localDeferrals: 0,
+    watermark,
+    currentRate: 0,
+  };
+}
+
+export interface EngineTuning {
+  /** Probes per second ceiling; 0 = none. */
+  rate: number;
+  timeoutMs: number;
+  retries: number;
+  /** Probes in flight at most; 0 = engine default. */
+  window: number;
+}
+
+export interface EngineSink {
+  /** Results decided since the last batch, with counters as of now. */
+  batch(records: DecodedRecord[], counters: EngineCounters): void;
+  /**
+   * Backpressure for engines that can pause (TypeScript): a promise to await
+   * before issuing more probes while the consumer is behind, else null.
+   */
+  ready(): Promise<void> | null;
+  /** Called once, last: the engine finished or was stopped (error = why it failed). */
+  done(error: Error | null, counters: EngineCounters): void;
+}
+
+export interface RunningEngine {
+  /** Stops issuing probes; in-flight probes are abandoned (not reported); done() follows. */
+  stop(): void;
+}

@@ -1,0 +1,131 @@
+/**
+ * nmap-style TCP port specs → a sorted set of ports.
+ *
+ * Grammar (comma-separated items, whitespace around items ignored):
+ * - `22` a port, `8000-8100` an inclusive range (reversed ranges are rejected);
+ * - `-` all ports 1–65535; open ends as in nmap: `-100` = 1–100, `60000-` = 60000–65535;
+ * - a `T:` prefix (`T:22,80`) is accepted and means TCP, which is all portpick sweeps;
+ *   `U:` and `S:` (UDP, SCTP) are rejected because only TCP is swept;
+ * - port 0 is rejected (nmap accepts it explicitly; it is not a service port);
+ * - service names (`http`) are not accepted: name the number.
+ * Duplicates and overlaps merge.
+ */
+import { PortSpecError } from '../errors/port-spec-error.js';
+import { SourceUnavailableError } from '../errors/source-unavailable-error.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { describeValue } from '../errors/portpick-error.js';
+import type { EntryIndex } from '../registry/entry-index.js';
+
+export const PORT_SET_BYTES = 8192;
+const DIGITS = /^[0-9]+$/;
+
+/** Parses a port spec into ascending unique ports. */
+export function parsePortSpec(spec: string): Uint16Array {
+  if (typeof spec !== 'string') {
+    throw new PortSpecError(`Expected a port spec string such as \`22,80,8000-8100\`, got ${describeValue(spec)}`);
+  }
+  const bits = new Uint8Array(PORT_SET_BYTES);
+  const items = spec.split(',').map((item) => item.trim());
+  if (spec.trim() === '') throw new PortSpecError('Expected a port spec such as `22,80,8000-8100`, got an empty string');
+  for (let item of items) {
+    if (item === '') throw new PortSpecError(`Expected a port or range between commas, got an empty item in \`${spec}\``);
+    const protocol = /^([A-Za-z]):(.*)$/.exec(item);
+    if (protocol) {
+      const letter = (protocol[1] as string).toUpperCase();
+      if (letter !== 'T') {
+        throw new PortSpecError(
+          `Expected TCP ports (portpick sweeps TCP only; \`T:\` is allowed), got the \`${protocol[1]}:\` prefix in \`${item}\``,
+        );
+      }
+      item = (protocol[2] as string).trim();
+    }
+    const [low, high] = parseItem(item);
+    for (let port = low; port <= high; port += 1) bits[port >> 3] = (bits[port >> 3] as number) | (1 << (port & 7));
+  }
+  return portsFromBits(bits);
+}
+
+function parsePort(text: string, item: string): number {
+  if (!DIGITS.test(text)) {
+    throw new PortSpecError(`Expected a port from 1 to 65535, got \`${text}\`${text === item ? '' : ` in \`${item}\``}`);
+  }
+  const port = Number(text);
+  if (port < 1 || port > 65535) {
+    throw new PortSpecError(`Expected a port from 1 to 65535, got \`${text}\`${text === item ? '' : ` in \`${item}\``}`);
+  }
+  return port;
+}
+
+function parseItem(item: string): [number, number] {
+  if (item === '-') return [1, 65535];
+  const dash = item.indexOf('-');
+  if (dash === -1) {
+    const port = parsePort(item, item);
+    return [port, port];
+  }
+  if (item.indexOf('-', dash + 1) !== -1) throw new PortSpecError(`Expected a port range like \`8000-8100\`, got \`${item}\``);
+  const lowText = item.slice(0, dash).trim();
+  const highText = item.slice(dash + 1).trim();
+  const low = lowText === '' ? 1 : parsePort(lowText, item);
+  const high = highText === '' ? 65535 : parsePort(highText, item);
+  if (high < low) throw new PortSpecError(`Expected a range whose first port is not above its last, got \`${item}\``);
+  return [low, high];
+}
+
+/** The ascending ports whose bits are set in an 8192-byte port set. */
+export function portsFromBits(bits: Uint8Array): Uint16Array {
+  let count = 0;
+  for (let p = 1; p < 65536; p += 1) if (((bits[p >> 3] as number) >> (p & 7)) & 1) count += 1;
+  const ports = new Uint16Array(count);
+  let i = 0;
+  for (let p = 1; p < 65536; p += 1) if (((bits[p >> 3] as number) >> (p & 7)) & 1) ports[i++] = p;
+  return ports;
+}
+
+/** The 8192-byte port set (bit p&7 of byte p>>3) of a list of ports. */
+export function portBits(ports: ArrayLike<number>): Uint8Array {
+  const bits = new Uint8Array(PORT_SET_BYTES);
+  for (let i = 0; i < ports.length; i += 1) {
+    const port = ports[i] as number;
+    bits[port >> 3] = (bits[port >> 3] as number) | (1 << (port & 7));
+  }
+  return bits;
+}
+
+/** Validates a list of port numbers and returns them ascending and unique. */
+export function normalisePortList(ports: readonly number[]): Uint16Array {
+  if (ports.length === 0) throw new PortSpecError('Expected at least one port, got an empty list');
+  for (const port of ports) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new PortSpecError(`Expected a port from 1 to 65535, got ${describeValue(port)}`);
+    }
+  }
+  return portsFromBits(portBits(ports));
+}
+
+/**
+ * The `n` TCP ports nmap-services ranks most often open (frequency descending,
+ * then port ascending — nmap's own order), returned ascending.
+ * `index` is the loaded nmap-services source; null when it is not available.
+ */
+export function topPortsFromNmap(index: EntryIndex | null | undefined, n: number): Uint16Array {
+  if (!index) {
+    throw new SourceUnavailableError(
+      'top ports need nmap-services (its open-frequency column), which was not found: install nmap, run `portpick update`, or give the file with --nmap-services PATH; or name ports with -p',
+    );
+  }
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new InvalidArgumentError(`Expected topPorts to be an integer from 1 to 65535, got ${describeValue(n)}`);
+  }
+  const frequency = new Map<number, number>();
+  for (const entry of index.entries()) {
+    if (entry.protocol !== 'tcp' || entry.port < 1 || entry.port > 65535) continue;
+    const value = entry.extra.nmapFrequency ?? 0;
+    frequency.set(entry.port, Math.max(value, frequency.get(entry.port) ?? 0));
+  }
+  if (n > frequency.size) {
+    throw new InvalidArgumentError(`Expected topPorts of at most ${frequency.size} (the TCP ports nmap-services lists), got \`${n}\``);
+  }
+  const ranked = [...frequency.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+  return normalisePortList(ranked.slice(0, n).map(([port]) => port));
+}

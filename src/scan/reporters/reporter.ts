@@ -1,0 +1,62 @@
+/**
+ * One small interface for every output format (like masscan's output.h table
+ * of functions): a reporter turns the scan's metadata, its results and its
+ * summary into text chunks. It never writes anywhere itself — the caller
+ * (CLI or library user) writes the chunks to a file or stdout — so reporters
+ * are pure and testable.
+ *
+ * Call order: begin(meta) once, result(r) any number of times, end(summary)
+ * once. Streaming formats return each result's text at once; formats that
+ * must group (table, nmap XML) buffer and return everything from end().
+ * An empty string means "nothing to write now".
+ */
+import type { ScanEngineName, ScanResult, ScanSummary } from '../types.js';
+
+/** What begin() learns about the sweep. Every field is plain data, JSON-safe. */
+export interface ScanMeta {
+  /** The command line as given (argv without the node binary), e.g. ["portpick", "scan", "198.18.0.0/24", "-p", "80"]. */
+  args: string[];
+  /** ISO 8601 time the sweep started. */
+  startedAt: string;
+  /** Target specs as given (addresses, CIDR blocks, ranges, hostnames). */
+  targets: string[];
+  /** The port set as a canonical nmap list: ascending, non-overlapping, `22,80,8000-8100`. */
+  ports: string;
+  engine: ScanEngineName;
+  /** The permutation seed, a 64-bit unsigned integer in decimal. */
+  seed: string;
+  shard: { index: number; count: number };
+  /** portpick's version. */
+  version: string;
+  /** Addresses in the plan, when known (nmap XML `<hosts total=…>`; otherwise total = hosts up). */
+  addressCount?: number;
+}
+
+/** Names the service usually on a port (IANA or nmap-services), or undefined when none is known. */
+export type ServiceNameLookup = (port: number, protocol: 'tcp') => string | undefined;
+
+export const REPORT_FORMATS = ['table', 'jsonl', 'csv', 'xml', 'grep'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface Reporter {
+  readonly format: ReportFormat;
+  /** Header text (may be empty). */
+  begin(meta: ScanMeta): string;
+  /** Text for one result: a line for streaming formats, '' for grouping ones. */
+  result(result: ScanResult): string;
+  /** Everything still owed: buffered groups, then the summary. */
+  end(summary: ScanSummary): string;
+}
+
+export interface ReporterOptions {
+  /** Service names for table, XML and grepable output. Without it, no names are shown. */
+  serviceName?: ServiceNameLookup;
+  /** Pass only open results to the format (the JSON lines header records the filter). */
+  openOnly?: boolean;
+  /**
+   * The nmap XML `scanner` attribute. nmap's DTD allows only "nmap" there, so
+   * the default "nmap" keeps the file DTD-valid (portpick still names itself in
+   * `profile_name`, a comment and `args`); "portpick" is honest but not DTD-valid.
+   */
+  xmlScanner?: 'nmap' | 'portpick';
+}

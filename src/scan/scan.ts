@@ -1,0 +1,322 @@
+/**
+ * The library's scan(): options → plan → engine → a stream of results and a summary.
+ *
+ * - scan() validates option shapes and port specs synchronously (typed errors
+ *   are thrown at once); target files, exclusions and DNS are read before any
+ *   probe leaves, and their errors reject `plan` and `summary` and end the iterator.
+ * - The handle is an AsyncIterable<ScanResult>: results stream while the sweep
+ *   runs. Leaving the loop early (break) stops the sweep (summary.interrupted).
+ * - Every probe is accounted for in the summary; resumeState() at any time
+ *   gives what a later run needs to finish exactly the rest.
+ */
+import pLimit from 'p-limit';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { chooseEngine, type EngineChoice } from './engine-choice.js';
+import { zeroCounters, type EngineCounters, type EngineSink, type RunningEngine } from './engine.js';
+import { startNativeEngine } from './native-engine.js';
+import { SweepPlan, type Shard } from './plan.js';
+import { normalisePortList, parsePortSpec, topPortsFromNmap } from './ports.js';
+import { RESUME_FORMAT, RESUME_VERSION, type ResumeState } from './resume.js';
+import { ResultQueue } from './result-queue.js';
+import { validateScanOptions, type ScanOptions, type ValidatedScanOptions } from './scan-options.js';
+import { resolveTargets } from './targets.js';
+import { startTsConnectEngine } from './ts-connect-engine.js';
+import type { ScanEngineName, ScanProgress, ScanResult, ScanSummary } from './types.js';
+
+/** Rough probes/s per engine for dry-run estimates when no rate is given. */
+export const ESTIMATE_RATE: Record<ScanEngineName, number> = { syn: 100_000, connect: 20_000, 'connect-ts': 5_000 };
+
+export interface ScanPlanInfo {
+  /** Probes this run will send (after shard, exclusions and resume). */
+  planned: number;
+  addressCount: number;
+  ipv4Addresses: number;
+  ipv6Addresses: number;
+  portCount: number;
+  /** Probes in the whole sweep (all shards). */
+  total: number;
+  /** Probes in this shard before resume. */
+  shardTotal: number;
+  /** planned / (rate, or the engine's typical rate), ms. */
+  estimatedDurationMs: number;
+  engine: ScanEngineName;
+  engineReason: string;
+  seed: string;
+  shard: Shard;
+  fingerprint: string;
+}
+
+export interface ScanHandle extends AsyncIterable<ScanResult> {
+  readonly plan: Promise<ScanPlanInfo>;
+  readonly summary: Promise<ScanSummary>;
+  /** What a later run needs to finish exactly the rest; null before the plan exists. */
+  resumeState(): ResumeState | null;
+  /** Stops the sweep (as the signal does). */
+  abort(): void;
+}
+
+/** Builds the plan from validated options (reads files, resolves hostnames). */
+export async function buildSweepPlan(options: ValidatedScanOptions, ports: Uint16Array): Promise<SweepPlan> {
+  const targets = await resolveTargets(options, options.lookup);
+  const plan = new SweepPlan(targets, ports, options.seed, options.shard, options.resume ?? undefined);
+  if (options.resume && options.resume.fingerprint !== plan.fingerprint) {
+    throw new InvalidArgumentError(
+      `Expected the resume state to belong to this sweep (same targets, ports, seed and shard), got the fingerprint of another plan (${options.resume.fingerprint.slice(0, 12)}… vs ${plan.fingerprint.slice(0, 12)}…)`,
+    );
+  }
+  if (options.resume && options.resume.shardTotal !== plan.shardTotal) {
+    throw new InvalidArgumentError(`Expected the resume state's shard to hold ${plan.shardTotal} probes, got ${options.resume.shardTotal}`);
+  }
+  return plan;
+}
+
+function resolvePorts(options: ValidatedScanOptions): Uint16Array {
+  switch (options.ports.kind) {
+    case 'spec':
+      return parsePortSpec(options.ports.spec);
+    case 'list':
+      return normalisePortList(options.ports.ports);
+    case 'top':
+      return topPortsFromNmap(options.nmapServices, options.ports.count);
+  }
+}
+
+function planInfo(plan: SweepPlan, choice: EngineChoice, rate: number): ScanPlanInfo {
+  const perSecond = rate > 0 ? rate : ESTIMATE_RATE[choice.engine];
+  return {
+    planned: plan.planned,
+    addressCount: plan.addressCount,
+    ipv4Addresses: plan.ipv4AddressCount,
+    ipv6Addresses: plan.addressCount - plan.ipv4AddressCount,
+    portCount: plan.portCount,
+    total: plan.total,
+    shardTotal: plan.shardTotal,
+    estimatedDurationMs: Math.round((plan.planned / perSecond) * 1000),
+    engine: choice.engine,
+    engineReason: choice.reason,
+    seed: plan.seed.toString(),
+    shard: { ...plan.shard },
+    fingerprint: plan.fingerprint,
+  };
+}
+
+/** Starts a sweep. Throws typed errors for bad options at once; see the module comment. */
+export function scan(options: ScanOptions): ScanHandle {
+  return startScan(options, null);
+}
+
+/** Starts several sweeps, at most `concurrency` running at once (the rest wait their turn). */
+export function scanMany(optionsList: readonly ScanOptions[], settings: { concurrency?: number } = {}): ScanHandle[] {
+  const concurrency = settings.concurrency ?? 2;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidArgumentError(`Expected \`concurrency\` to be an integer of at least 1, got \`${concurrency}\``);
+  }
+  const limit = pLimit(concurrency);
+  return optionsList.map((options) => {
+    let turnGranted!: () => void;
+    let finished!: () => void;
+    const turn = new Promise<void>((resolve) => (turnGranted = resolve));
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    void limit(() => {
+      turnGranted();
+      return done;
+    });
+    const handle = startScan(options, turn);
+    handle.summary.then(finished, finished);
+    return handle;
+  });
+}
+
+function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHandle {
+  const options = validateScanOptions(rawOptions);
+  const ports = resolvePorts(options);
+  const queue = new ResultQueue(options.highWaterMark);
+  const startedAt = new Date();
+  const startedMs = performance.now();
+  let plan: SweepPlan | null = null;
+  let engine: RunningEngine | null = null;
+  let stopRequested = false;
+  let counters: EngineCounters = zeroCounters();
+  const tally = { completed: 0, open: 0, closed: 0, filtered: 0, unreachable: 0 };
+  const hostsUp = new Set<string>();
+  // Shard-local positions at or above the watermark that are done (resume bookkeeping).
+  const doneAbove = new Set<number>();
+  let prunedAt = 0;
+
+  const abort = (): void => {
+    stopRequested = true;
+    engine?.stop();
+  };
+  const onAbort = (): void => abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) stopRequested = true;
+
+  const progress = (): ScanProgress => {
+    const elapsed = (performance.now() - startedMs) / 1000;
+    const rate = elapsed > 0 ? tally.completed / elapsed : 0;
+    const planned = plan?.planned ?? 0;
+    return {
+      completed: tally.completed,
+      planned,
+      open: tally.open,
+      ratePerSecond: Math.round(rate * 10) / 10,
+      etaSeconds: rate > 0 ? Math.max(0, (planned - tally.completed) / rate) : null,
+    };
+  };
+
+  let resolvePlan!: (info: ScanPlanInfo) => void;
+  let rejectPlan!: (error: unknown) => void;
+  const planPromise = new Promise<ScanPlanInfo>((resolve, reject) => {
+    resolvePlan = resolve;
+    rejectPlan = reject;
+  });
+
+  const run = async (): Promise<ScanSummary> => {
+    if (turn) await turn;
+    const choice = chooseEngine(options.mode, options.engineProbe);
+    plan = await buildSweepPlan(options, ports);
+    const info = planInfo(plan, choice, options.rate);
+    resolvePlan(info);
+    for (const skip of plan.skipPositions) doneAbove.add(skip);
+    counters = zeroCounters(plan.startPosition);
+    const notes: string[] = [];
+    if (options.dryRun) notes.push('dry run: nothing was sent');
+    if (!options.seedGiven) notes.push(`seed ${plan.seed} was drawn at random; pass it as seed to repeat this order`);
+    let failure: Error | null = null;
+    if (!options.dryRun && !stopRequested && plan.planned > 0) {
+      failure = await runEngine(plan, choice);
+    }
+    options.signal?.removeEventListener('abort', onAbort);
+    const durationMs = performance.now() - startedMs;
+    queue.end(failure);
+    if (failure) throw failure;
+    const summary: ScanSummary = {
+      engine: choice.engine,
+      engineReason: choice.reason,
+      planned: plan.planned,
+      sent: counters.sent,
+      answered: counters.answered,
+      retried: counters.retried,
+      silent: counters.silent,
+      sendErrors: counters.sendErrors,
+      receiveDrops: counters.receiveDrops,
+      invalidReplies: counters.invalidReplies,
+      localDeferrals: counters.localDeferrals,
+      completed: tally.completed,
+      open: tally.open,
+      closed: tally.closed,
+      filtered: tally.filtered,
+      unreachable: tally.unreachable,
+      hostsUp: hostsUp.size,
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(durationMs),
+      ratePerSecond: durationMs > 0 ? Math.round((tally.completed / durationMs) * 1000 * 10) / 10 : 0,
+      interrupted: !options.dryRun && tally.completed < plan.planned,
+      seed: plan.seed.toString(),
+      shard: { ...plan.shard },
+      notes,
+    };
+    if (choice.engine === 'syn') summary.finalRate = counters.currentRate;
+    return summary;
+  };
+
+  const runEngine = (sweep: SweepPlan, choice: EngineChoice): Promise<Error | null> =>
+    new Promise<Error | null>((resolve) => {
+      let ticker: NodeJS.Timeout | null = null;
+      let progressError: Error | null = null;
+      const report = (): void => {
+        if (!options.onProgress) return;
+        try {
+          options.onProgress(progress());
+        } catch (error) {
+          progressError = error instanceof Error ? error : new Error(String(error));
+          abort();
+        }
+      };
+      const sink: EngineSink = {
+        batch(records, latest) {
+          counters = latest;
+          const results: ScanResult[] = [];
+          for (const { result, position } of records) {
+            results.push(result);
+            tally.completed += 1;
+            tally[result.state] += 1;
+            if (result.state === 'open' || result.state === 'closed') hostsUp.add(result.address);
+            if (position >= latest.watermark) doneAbove.add(position);
+          }
+          if (latest.watermark > prunedAt) {
+            prunedAt = latest.watermark;
+            for (const position of doneAbove) if (position < prunedAt) doneAbove.delete(position);
+          }
+          queue.push(results);
+        },
+        ready: () => queue.ready(),
+        done(error, latest) {
+          counters = latest;
+          if (ticker) clearInterval(ticker);
+          report();
+          resolve(progressError ?? error);
+        },
+      };
+      const tuning = { rate: options.rate, timeoutMs: options.timeoutMs, retries: options.retries, window: options.window };
+      if (options.onProgress) {
+        ticker = setInterval(report, options.progressIntervalMs);
+        ticker.unref();
+      }
+      try {
+        engine =
+          choice.engine === 'connect-ts' || !choice.addon
+            ? startTsConnectEngine(sweep, tuning, sink)
+            : startNativeEngine(choice.addon, choice.engine === 'syn' ? 'syn' : 'connect', sweep, tuning, sink);
+      } catch (error) {
+        if (ticker) clearInterval(ticker);
+        resolve(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      if (stopRequested) engine.stop();
+    });
+
+  const summary = run();
+  summary.catch((error: unknown) => {
+    rejectPlan(error);
+    queue.end(error instanceof Error ? error : new Error(String(error)));
+  });
+  // Callers may use only the iterator or only the summary: neither promise may crash the process unhandled.
+  planPromise.catch(() => undefined);
+  summary.catch(() => undefined);
+
+  return {
+    plan: planPromise,
+    summary,
+    abort,
+    resumeState(): ResumeState | null {
+      if (!plan) return null;
+      const watermark = counters.watermark;
+      const skipPositions = [...doneAbove].filter((p) => p >= watermark).sort((a, b) => a - b);
+      return {
+        format: RESUME_FORMAT,
+        version: RESUME_VERSION,
+        fingerprint: plan.fingerprint,
+        seed: plan.seed.toString(),
+        shard: { ...plan.shard },
+        startPosition: watermark,
+        skipPositions,
+        completed: plan.shardTotal - plan.planned + tally.completed,
+        shardTotal: plan.shardTotal,
+      };
+    },
+    [Symbol.asyncIterator](): AsyncIterator<ScanResult> {
+      const inner = queue.drain();
+      return {
+        next: () => inner.next(),
+        return: async (value?: unknown) => {
+          // Leaving the loop early stops the sweep; results found so far stay counted.
+          abort();
+          return inner.return(value as undefined);
+        },
+        throw: (error?: unknown) => inner.throw(error),
+      };
+    },
+  };
+}
+

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../../src/errors/index.js';
+import { createReporter, REPORT_FORMATS } from '../../../src/scan/reporters/index.js';
+import { sampleMeta, sampleResults, sampleSummary } from '../../fixtures/reporters/sample-scan.js';
+
+describe('createReporter', () => {
+  it('creates every format and rejects an unknown one with the list of valid ones', () => {
+    for (const format of REPORT_FORMATS) expect(createReporter(format).format).toBe(format);
+    expect(() => createReporter('yaml')).toThrow(InvalidArgumentError);
+    expect(() => createReporter('yaml')).toThrow('Expected a report format (table, jsonl, csv, xml, grep), got `yaml`');
+  });
+
+  it('enforces begin → result* → end', () => {
+    const reporter = createReporter('jsonl');
+    expect(() => reporter.result(sampleResults[0]!)).toThrow(/result\(\) before begin\(\)/);
+    reporter.begin(sampleMeta);
+    expect(() => reporter.begin(sampleMeta)).toThrow(/begin\(\) after begin\(\)/);
+    reporter.end(sampleSummary);
+    expect(() => reporter.result(sampleResults[0]!)).toThrow(/result\(\) after end\(\)/);
+    expect(() => reporter.end(sampleSummary)).toThrow(/end\(\) after end\(\)/);
+  });
+
+  it('openOnly drops non-open results before any format sees them', () => {
+    for (const format of REPORT_FORMATS) {
+      const reporter = createReporter(format, { openOnly: true });
+      reporter.begin(sampleMeta);
+      for (const r of sampleResults.filter((x) => x.state !== 'open')) expect(reporter.result(r)).toBe('');
+    }
+  });
+});

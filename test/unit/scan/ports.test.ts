@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../../src/errors/invalid-argument-error.js';
+import { PortSpecError } from '../../../src/errors/port-spec-error.js';
+import { SourceUnavailableError } from '../../../src/errors/source-unavailable-error.js';
+import { EntryIndex } from '../../../src/registry/entry-index.js';
+import type { RegistryEntry } from '../../../src/registry/types.js';
+import { normalisePortList, parsePortSpec, portBits, portsFromBits, topPortsFromNmap } from '../../../src/scan/ports.js';
+
+const list = (spec: string): number[] => [...parsePortSpec(spec)];
+const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+
+describe('parsePortSpec', () => {
+  it('parses lists and ranges, merges duplicates, sorts', () => {
+    expect(list('22,80,8000-8005')).toEqual([22, 80, ...range(8000, 8005)]);
+    expect(list('443, 22 ,22,20-23')).toEqual([20, 21, 22, 23, 443]);
+    expect(list('T:22,80')).toEqual([22, 80]);
+    expect(list('t:22')).toEqual([22]);
+  });
+
+  it('supports nmap open ends and `-` for all ports', () => {
+    expect(list('-').length).toBe(65535);
+    expect(list('-')[0]).toBe(1);
+    expect(list('-5')).toEqual([1, 2, 3, 4, 5]);
+    expect(list('65530-')).toEqual(range(65530, 65535));
+  });
+
+  const bad: Array<[string, RegExp]> = [
+    ['0', /^Expected a port from 1 to 65535, got `0`$/],
+    ['70000', /^Expected a port from 1 to 65535, got `70000`$/],
+    ['0-10', /got `0` in `0-10`/],
+    ['90-80', /first port is not above its last, got `90-80`/],
+    ['http', /got `http`/],
+    ['22,,80', /empty item/],
+    ['', /empty string/],
+    ['U:53', /TCP ports.*`U:` prefix/],
+    ['1-2-3', /range like/],
+    ['22.5', /got `22\.5`/],
+  ];
+  it.each(bad)('rejects %j', (spec, message) => {
+    expect(() => parsePortSpec(spec)).toThrow(PortSpecError);
+    expect(() => parsePortSpec(spec)).toThrow(message);
+  });
+
+  it('converts to and from the 8192-byte port bitmap', () => {
+    const ports = parsePortSpec('1,7,8,80,65535');
+    const bits = portBits(ports);
+    expect(bits.length).toBe(8192);
+    expect(bits[0]).toBe(0b1000_0010);
+    expect(bits[1]).toBe(0b0000_0001);
+    expect(bits[8191]).toBe(0b1000_0000);
+    expect([...portsFromBits(bits)]).toEqual([...ports]);
+  });
+
+  it('validates port lists', () => {
+    expect([...normalisePortList([80, 22, 80])]).toEqual([22, 80]);
+    expect(() => normalisePortList([0])).toThrow('Expected a port from 1 to 65535, got `0` (number)');
+    expect(() => normalisePortList([1.5])).toThrow(PortSpecError);
+    expect(() => normalisePortList([])).toThrow(PortSpecError);
+  });
+});
+
+describe('topPortsFromNmap', () => {
+  const entry = (port: number, protocol: 'tcp' | 'udp', frequency: number): RegistryEntry => ({
+    port,
+    protocol,
+    state: 'assigned',
+    names: ['svc'],
+    description: '',
+    source: 'nmap',
+    extra: { nmapFrequency: frequency },
+  });
+  const index = new EntryIndex('nmap', [
+    entry(80, 'tcp', 0.48),
+    entry(23, 'tcp', 0.22),
+    entry(443, 'tcp', 0.2),
+    entry(53, 'udp', 0.9),
+    entry(21, 'tcp', 0.2),
+    entry(9, 'tcp', 0),
+  ]);
+
+  it('takes the most frequent TCP ports (ties by port number) and returns them ascending', () => {
+    expect([...topPortsFromNmap(index, 1)]).toEqual([80]);
+    expect([...topPortsFromNmap(index, 3)]).toEqual([21, 23, 80]);
+    expect([...topPortsFromNmap(index, 5)]).toEqual([9, 21, 23, 80, 443]);
+  });
+
+  it('says how to fix a missing nmap-services', () => {
+    expect(() => topPortsFromNmap(null, 10)).toThrow(SourceUnavailableError);
+    expect(() => topPortsFromNmap(null, 10)).toThrow(/portpick update/);
+  });
+
+  it('rejects counts out of range', () => {
+    expect(() => topPortsFromNmap(index, 0)).toThrow(InvalidArgumentError);
+    expect(() => topPortsFromNmap(index, 6)).toThrow(/at most 5.*got `6`/);
+  });
+});
