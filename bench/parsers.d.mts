@@ -37,6 +37,7 @@ export interface MeasuredRun {
   cpuSeconds: number | null;
   peakRssKb: number | null;
   score: Score;
+  notes?: string[];
 }
 export function summarizeRuns(runs: MeasuredRun[], plannedProbes: number, ceilingPerSecond: number | null): {
   status: string;
@@ -50,4 +51,5 @@ export function summarizeRuns(runs: MeasuredRun[], plannedProbes: number, ceilin
   falsePositives: number | null;
   peakRssKb: number | null;
   cpuSeconds: number | null;
+  firstError: string | null;
 };

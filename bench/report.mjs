@@ -12,11 +12,16 @@ export function median(values) {
  * and precision, highest peak RSS; probes/s = planned probes / median wall time.
  */
 export function summarizeRuns(runs, plannedProbes, ceilingPerSecond) {
-  const finished = runs.filter((r) => !r.timedOut);
-  const status = runs.length === 0 ? 'skipped' : finished.length === 0 ? 'timeout' : runs.some((r) => r.timedOut) ? 'partly timeout' : runs.some((r) => r.code !== 0) ? 'error' : 'ok';
-  const wallMs = median(finished.map((r) => r.wallMs));
+  // Only runs that finished with exit 0 give figures; a timeout or an error never counts as a result.
+  const succeeded = runs.filter((r) => !r.timedOut && r.code === 0);
+  const status = runs.length === 0 ? 'skipped'
+    : succeeded.length === runs.length ? 'ok'
+      : runs.some((r) => r.timedOut) ? (succeeded.length === 0 ? 'timeout' : 'partly timeout')
+        : (succeeded.length === 0 ? 'error' : 'partly error');
+  const wallMs = median(succeeded.map((r) => r.wallMs));
   const probesPerSecond = wallMs ? Math.round(plannedProbes / (wallMs / 1000)) : null;
-  const worst = (key) => (finished.length === 0 ? null : Math.min(...finished.map((r) => r.score[key])));
+  const worst = (key) => (succeeded.length === 0 ? null : Math.min(...succeeded.map((r) => r.score[key])));
+  const most = (key) => (succeeded.length === 0 ? null : Math.max(...succeeded.map((r) => r.score[key])));
   return {
     status,
     runs: runs.length,
@@ -25,10 +30,11 @@ export function summarizeRuns(runs, plannedProbes, ceilingPerSecond) {
     fractionOfCeiling: probesPerSecond && ceilingPerSecond ? Number((probesPerSecond / ceilingPerSecond).toFixed(3)) : null,
     recall: worst('recall'),
     precision: worst('precision'),
-    missed: finished.length === 0 ? null : Math.max(...finished.map((r) => r.score.missed)),
-    falsePositives: finished.length === 0 ? null : Math.max(...finished.map((r) => r.score.falsePositives)),
-    peakRssKb: Math.max(0, ...runs.map((r) => r.peakRssKb ?? 0)) || null,
-    cpuSeconds: median(finished.map((r) => r.cpuSeconds)),
+    missed: most('missed'),
+    falsePositives: most('falsePositives'),
+    peakRssKb: succeeded.length === 0 ? null : Math.max(...succeeded.map((r) => r.peakRssKb ?? 0)) || null,
+    cpuSeconds: median(succeeded.map((r) => r.cpuSeconds)),
+    firstError: runs.find((r) => r.code !== 0 && !r.timedOut)?.notes?.[0] ?? null,
   };
 }
 
@@ -63,6 +69,9 @@ export function formatTable(results) {
       for (const row of measured) {
         lines.push(`  ${row.map((cell, column) => (column < 2 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join('  ')}`);
       }
+    }
+    for (const tool of scenario.tools) {
+      if (tool.summary?.firstError) lines.push(`  ${tool.name}: ${tool.summary.firstError.slice(0, 160)}`);
     }
     lines.push(...skipped);
   }

@@ -64,7 +64,7 @@ function parseOptions() {
     toolIds: values.tools?.split(',').map((s) => s.trim()).filter(Boolean) ?? null,
     runs: positiveInteger('runs', values.runs, values.quick ? 1 : 3),
     jsonFile: values.json ?? null,
-    timeoutSeconds: positiveInteger('timeout', values.timeout, values.quick ? 25 : 600),
+    timeoutSeconds: positiveInteger('timeout', values.timeout, values.quick ? 20 : 600),
     seed: positiveInteger('seed', values.seed, Math.floor(Math.random() * 1e9) + 1),
     calibrate: !values['no-calibrate'],
     calibrateOnly: values['calibrate-only'],
@@ -171,7 +171,7 @@ async function main() {
   if (!canMeasure()) fail(`${TIME_BINARY} is missing: install Debian's \`time\` package (sh bench/setup-peers.sh)`);
   const wanted = options.scenarioNames ?? (options.quick ? QUICK_SCENARIOS : scenarios.map((s) => s.name));
   for (const name of wanted) if (!scenarios.some((s) => s.name === name)) fail(`Expected a scenario among ${scenarios.map((s) => s.name).join(', ')}, got \`${name}\``);
-  const selectedScenarios = options.calibrateOnly ? [] : scenarios.filter((s) => wanted.includes(s.name));
+  const selectedScenarios = options.calibrateOnly ? [] : wanted.map((name) => scenarios.find((s) => s.name === name));
   if (options.calibrateOnly && !options.calibrate) fail('Expected at most one of --calibrate-only and --no-calibrate, got both');
   for (const id of options.toolIds ?? []) if (!ALL_TOOLS.some((t) => t.id === id)) fail(`Expected a tool among ${ALL_TOOLS.map((t) => t.id).join(', ')}, got \`${id}\``);
   const tools = ALL_TOOLS.filter((t) => !options.toolIds || options.toolIds.includes(t.id));

@@ -1,15 +1,52 @@
-// portpick's library API. Library code never prints and never exits.
+/**
+ * portpick's library API. Library code never prints and never exits: every
+ * function returns data or throws a typed error (see ./errors).
+ *
+ * Port choice:   ranges(), freePorts(), check(), suggest(), request(), loadSources(), sources(), update()
+ * Sweeping:      scan(), scanMany(), mergeJsonLines(), createReporter()
+ */
 export * from './errors/index.js';
+
+// Registry sources and their one entry type.
 export type * from './registry/types.js';
 export { PROTOCOLS } from './registry/types.js';
 export { EntryIndex } from './registry/entry-index.js';
+export type { IanaRegistry, LoadedSources } from './registry/loaded-sources.js';
+export { loadSources, type LoadSourcesOptions } from './api/load-sources.js';
+export { sources } from './api/sources.js';
+export { update } from './api/update.js';
+export type { UpdateReport, UpdateFileResult } from './registry/update.js';
+export { parseIanaCsv } from './registry/iana-csv.js';
+export { parseIanaXml } from './registry/iana-xml.js';
+export { loadIanaFile } from './registry/iana-load.js';
+export { loadIanaSnapshot } from './registry/iana-snapshot.js';
+export { parseNmapServices, topPorts } from './registry/nmap-services.js';
+export { parseServicesFile } from './registry/services-file.js';
+export { parseReservations } from './registry/reservations.js';
+export { probeBind } from './registry/bind-probe.js';
+export { ephemeralRanges } from './registry/ephemeral.js';
+export { BROWSER_UNSAFE_PORTS, isBrowserUnsafePort } from './registry/browser-unsafe.js';
 
-// Sweeps (src/scan/): scan(), shards, resume, and the parsers behind them.
-export type * from './scan/types.js';
+// Port choice (RFC 6335).
+export { ranges, type RangesReport } from './api/ranges.js';
+export { freePorts, type FreeRequest, type FreeReport } from './api/free.js';
+export { check, type CheckRequest } from './api/check.js';
+export { suggest, type SuggestRequest, type SuggestReport } from './api/suggest.js';
+export { request, type RequestDraftRequest } from './api/request.js';
+export { sweepNetworks, type NetworkSweepOptions } from './api/network-sweep.js';
+export { nativeStatus, type NativeStatus } from './api/native-status.js';
+export type { CheckReport } from './pick/check.js';
+export type { SuggestResult, Candidate } from './pick/suggest.js';
+export type { RegistrationDraft } from './pick/request.js';
+export type { SourceVerdict, VerdictStatus } from './pick/verdict.js';
+export { rangesTable, classifyPort } from './pick/ranges.js';
+export { serviceNameProblems, isValidServiceName } from './pick/service-name.js';
+
+// Sweeping.
 export { scan, scanMany, type ScanHandle, type ScanPlanInfo } from './scan/scan.js';
 export type { ScanOptions } from './scan/scan-options.js';
-export type { ScanMode } from './scan/engine-choice.js';
+export type * from './scan/types.js';
 export { readResumeFile, writeResumeFile, type ResumeState } from './scan/resume.js';
-export { parsePortSpec, topPortsFromNmap } from './scan/ports.js';
-export { parseTargetSpec, resolveTargets, type TargetSet, type TargetInput } from './scan/targets.js';
-export { parseShard, parseSeed } from './scan/scan-options.js';
+export { mergeJsonLines, mergeJsonLinesFiles, type MergeResult } from './scan/merge.js';
+export { createReporter, REPORT_FORMATS, type Reporter, type ScanMeta } from './scan/reporters/index.js';
+export { parsePortSpec } from './scan/ports.js';

@@ -39,15 +39,12 @@ AdaptiveRate::AdaptiveRate(double ceiling) : ceiling_(ceiling > 0 ? ceiling : IN
   rate_ = std::min(ceiling_, kInitialRate);
 }
 
-void AdaptiveRate::on_answer(bool retransmitted, double lost_try_rate, int64_t now_ns) {
+void AdaptiveRate::on_answer(bool retransmitted, int64_t lost_try_ns, double lost_try_rate, int64_t now_ns) {
   loss_ewma_ += ((retransmitted ? 1.0 : 0.0) - loss_ewma_) / 256;
   if (!retransmitted || loss_ewma_ < kLossTolerance) return;
-  const double target = std::max(kMinimumRate, std::min(ceiling_, lost_try_rate) * 0.5);
-  if (target < rate_) {
-    rate_ = target;
-    burst_ = std::max(1.0, burst_ / 2);
-    last_decrease_ns_ = now_ns;
-  }
+  if (lost_try_ns < last_decrease_ns_) return;  // this episode was already answered
+  rate_ = std::max(kMinimumRate, std::min(rate_, lost_try_rate) * 0.5);
+  last_decrease_ns_ = now_ns;
   slow_start_ = false;
 }
 
@@ -56,19 +53,18 @@ void AdaptiveRate::on_local_congestion(double achieved_rate, int64_t now_ns) {
   last_decrease_ns_ = now_ns;
 }
 
-void AdaptiveRate::tick(int64_t now_ns, double achieved_rate, int64_t srtt_ns) {
+void AdaptiveRate::tick(int64_t now_ns, double achieved_rate, int64_t srtt_ns, int64_t hold_ns) {
   const int64_t interval = std::clamp<int64_t>(2 * srtt_ns, kMinIntervalNs, kMaxIntervalNs);
   if (last_adjust_ns_ == 0) last_adjust_ns_ = now_ns;
   if (now_ns - last_adjust_ns_ < interval) return;
   last_adjust_ns_ = now_ns;
-  // Hold for a few intervals after a decrease, so its effect is seen first.
-  if (now_ns - last_decrease_ns_ < 10 * interval) return;
+  // Hold after a decrease until its effect can be seen (one reply timeout).
+  if (last_decrease_ns_ != 0 && now_ns - last_decrease_ns_ < std::max(hold_ns, 4 * interval)) return;
   // Never run far ahead of what the sender really achieves (CPU-bound path):
   // otherwise a later decrease would take many halvings to bite.
   if (rate_ > 2 * achieved_rate && rate_ > kInitialRate) return;
   const double next = slow_start_ ? rate_ * 2 : rate_ + std::max(500.0, rate_ / 32);
   rate_ = std::min(ceiling_, next);
-  if (!slow_start_) burst_ = std::min(kMaxBurst, burst_ + std::max(1.0, burst_ / 8));
 }
 
 RttEstimator::RttEstimator(uint32_t initial_timeout_ms, uint32_t min_timeout_ms, uint32_t max_timeout_ms)

@@ -2,13 +2,15 @@
 // - TokenBucket: the sending rate in effect (probes/s) with a small burst.
 // - AdaptiveRate: the rate in effect under the --rate ceiling, and the burst (how
 //   many SYNs may leave back to back). Slow start (doubling per interval) until the
-//   first loss, then additive increase; on loss the rate drops to half the rate at
-//   which the lost try was sent (multiplicative decrease, idempotent for the many
-//   losses of one episode) and the burst halves too, because policers with small
-//   buckets (e.g. nftables `limit`, burst 5) drop micro-bursts even below their
-//   rate. A loss is a probe answered on a retransmission (its earlier try vanished,
+//   first loss, then additive increase; on loss the rate drops to half (of the rate in
+//   effect, or of the rate at which the lost try was sent if lower: that undoes a
+//   slow-start overshoot at once). The burst is ~200 µs worth of the rate, because
+//   policers with small buckets (e.g. nftables `limit`, burst 5 packets) drop
+//   micro-bursts even below their rate. A loss is a probe answered on a retransmission (its earlier try vanished,
 //   as in nmap's timing.cc); random loss below kLossTolerance of answers (a slow
-//   moving average) does not slow the sweep down.
+//   moving average) does not slow the sweep down. Only a loss of a try sent after the
+//   last decrease counts, so one episode causes one decrease (its effect is seen
+//   one timeout later, and the rate is held that long).
 // - RttEstimator: srtt/rttvar as in RFC 6298 / nmap timing.cc; timeout = srtt + 4·rttvar, clamped.
 #pragma once
 
@@ -42,6 +44,7 @@ class AdaptiveRate {
   static constexpr double kMinimumRate = 100;
   static constexpr double kLossTolerance = 0.05;
   static constexpr double kMaxBurst = 256;
+  static constexpr double kBurstSeconds = 0.0002;
   static constexpr int64_t kMinIntervalNs = 5'000'000;    // adjust at most every 5 ms …
   static constexpr int64_t kMaxIntervalNs = 200'000'000;  // … and at least every 200 ms
 
@@ -49,21 +52,23 @@ class AdaptiveRate {
   explicit AdaptiveRate(double ceiling);
   double rate() const { return rate_; }
   // SYNs that may leave back to back (≥ 1).
-  uint32_t burst() const { return static_cast<uint32_t>(burst_); }
+  uint32_t burst() const {
+    return static_cast<uint32_t>(std::clamp(rate_ * kBurstSeconds, 1.0, kMaxBurst));
+  }
   // One answered probe: `retransmitted` when it was answered on a try after the first;
-  // `lost_try_rate` = the rate in effect when the unanswered earlier try was sent.
-  void on_answer(bool retransmitted, double lost_try_rate, int64_t now_ns);
+  // the unanswered earlier try was sent at `lost_try_ns` with `lost_try_rate` in effect.
+  void on_answer(bool retransmitted, int64_t lost_try_ns, double lost_try_rate, int64_t now_ns);
   // The sender could not keep up with the rate in effect (ENOBUFS or CPU bound).
   void on_local_congestion(double achieved_rate, int64_t now_ns);
   // Called often; adjusts at most once per interval (about one smoothed RTT, so a
   // change is seen before the next one). `achieved_rate` = what the sender actually did.
-  void tick(int64_t now_ns, double achieved_rate, int64_t srtt_ns);
+  // `hold_ns`: how long after a decrease before increasing again (the reply timeout).
+  void tick(int64_t now_ns, double achieved_rate, int64_t srtt_ns, int64_t hold_ns);
   double loss_fraction() const { return loss_ewma_; }
 
  private:
   double ceiling_;
   double rate_;
-  double burst_ = kMaxBurst;
   bool slow_start_ = true;
   double loss_ewma_ = 0;
   int64_t last_adjust_ns_ = 0;

@@ -14,6 +14,11 @@ namespace portpick {
 // SipHash-2-4 (Aumasson & Bernstein) of `length` bytes under the key (k0, k1).
 uint64_t siphash24(uint64_t k0, uint64_t k1, const uint8_t* data, size_t length);
 
+// The SYN of try t (0-based) carries sequence cookie + t, so a reply tells which
+// try it answers (no retransmission ambiguity for RTT and loss, unlike Karn's
+// problem in TCP) at a cost of 4 bits of forgery resistance (28 remain).
+constexpr uint32_t kCookieTries = 16;
+
 class SynCookie {
  public:
   // `seed` keys the cookie; `secret` (e.g. 128 random bits per engine) is mixed in

@@ -83,7 +83,8 @@ class SynSweep {
   void expire(int64_t now);
   size_t send(int64_t now, uint32_t budget);
   void flush_batch(uint8_t family, int64_t now);
-  void finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl);
+  // `tries`: how many tries it took (0 = the tries sent).
+  void finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl, uint8_t tries = 0);
   void deliver(bool force, int64_t now);
   void publish_stats();
   void adjust_rate(int64_t now);
@@ -184,7 +185,7 @@ void SynSweep::adjust_rate(int64_t now) {
   }
   const double before = rate_.rate();
   const uint32_t burst_before = rate_.burst();
-  rate_.tick(now, achieved_rate_, rtt_.has_samples() ? rtt_.srtt_ns() : 0);
+  rate_.tick(now, achieved_rate_, rtt_.has_samples() ? rtt_.srtt_ns() : 0, rtt_.timeout_ns());
   if (rate_.rate() != before || rate_.burst() != burst_before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
 }
 
@@ -200,18 +201,27 @@ void SynSweep::handle_replies(int64_t now) {
         continue;
       }
       InflightProbe& p = table_.at(slot);
-      const int64_t rtt = std::max<int64_t>(e.received_ns - p.last_sent_ns, 0);
-      if (p.tries == 1) {
-        rtt_.sample(rtt);  // Karn: only unambiguous samples
-        rate_.on_answer(false, 0, now);
-      } else {
+      // The reply names the try it answers (sequence = cookie + try), so timing is unambiguous.
+      const uint32_t answered_try = e.try_index;
+      int64_t sent_ns = -1;
+      if (answered_try + 1u == p.tries) sent_ns = p.last_sent_ns;
+      else if (answered_try + 2u == p.tries) sent_ns = p.previous_sent_ns;
+      const int64_t rtt = sent_ns >= 0 ? std::max<int64_t>(e.received_ns - sent_ns, 0) : -1;
+      if (rtt >= 0) rtt_.sample(rtt);
+      if (answered_try >= 1 && answered_try + 1u == p.tries) {
+        // The latest try was answered and the one before it never was: a loss.
         const double before = rate_.rate();
-        rate_.on_answer(true, p.rate_at_previous_send, now);
+        rate_.on_answer(true, p.previous_sent_ns, p.rate_at_previous_send, now);
         if (rate_.rate() != before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
-        max_answered_retry_ = std::max<uint32_t>(max_answered_retry_, p.tries - 1u);
+        max_answered_retry_ = std::max(max_answered_retry_, answered_try);
+      } else {
+        // First try answered, or a late answer to an earlier try (the timeout was too short, not a loss).
+        rate_.on_answer(false, 0, 0, now);
       }
+      const uint8_t tries = static_cast<uint8_t>(answered_try < p.tries ? answered_try + 1 : p.tries);
       stats_.answered.fetch_add(1, std::memory_order_relaxed);
-      finalize(slot, e.state, e.reason, static_cast<uint32_t>(std::min<int64_t>(rtt / 1000, 0xfffffffe)), e.ttl);
+      finalize(slot, e.state, e.reason, rtt >= 0 ? static_cast<uint32_t>(std::min<int64_t>(rtt / 1000, 0xfffffffe)) : 0xffffffffu,
+               e.ttl, tries);
     }
   }
 }
@@ -252,7 +262,8 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
       return;
     }
     if (p.local_port == 0) p.local_port = cookie_.source_port(destination, p.target.port, port_first_, port_count_);
-    const uint32_t sequence = cookie_.cookie(route.source, destination, p.local_port, p.target.port);
+    const uint32_t sequence = cookie_.cookie(route.source, destination, p.local_port, p.target.port) +
+                              std::min<uint32_t>(p.tries, kCookieTries - 1);
     Batch& b = destination.family == 4 ? batch4_ : batch6_;
     SynTemplate& t = destination.family == 4 ? template4_ : template6_;
     t.set(route.source, destination, p.local_port, p.target.port, sequence);
@@ -319,6 +330,7 @@ void SynSweep::flush_batch(uint8_t family, int64_t now) {
       ++p.tries;
       p.rate_at_previous_send = p.rate_at_send;
       p.rate_at_send = rate;
+      p.previous_sent_ns = p.last_sent_ns;
       p.last_sent_ns = now;
       table_.append_sent(b.slots[i]);
     }
@@ -348,13 +360,13 @@ void SynSweep::flush_batch(uint8_t family, int64_t now) {
   b.count = 0;
 }
 
-void SynSweep::finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl) {
+void SynSweep::finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl, uint8_t tries) {
   InflightProbe& p = table_.at(slot);
   ProbeResult r;
   r.target = p.target;
   r.state = state;
   r.reason = reason;
-  r.tries = static_cast<uint8_t>(std::max<int>(p.tries, 1));
+  r.tries = tries > 0 ? tries : static_cast<uint8_t>(std::max<int>(p.tries, 1));
   r.ttl = ttl;
   r.rtt_micros = rtt_micros;
   r.flags = tarpit_.record(p.target.address, state);

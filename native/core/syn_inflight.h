@@ -18,6 +18,7 @@ struct InflightProbe {
   ProbeTarget target;
   uint64_t sequence = 0;     // pull order (index into the position ring)
   int64_t last_sent_ns = 0;
+  int64_t previous_sent_ns = 0;  // the try before the last one
   float rate_at_send = 0;    // the rate in effect when the last try was sent
   float rate_at_previous_send = 0;  // … and when the try before it was sent (a loss, if this one is answered)
   uint16_t local_port = 0;

@@ -21,6 +21,7 @@ struct ReplyEvent {
   PortState state = PortState::Filtered;
   Reason reason = Reason::Timeout;
   uint8_t ttl = 0;
+  uint8_t try_index = 0;  // which try (0-based) this answers: sequence − cookie
   int64_t received_ns = 0;
 };
 
@@ -31,9 +32,10 @@ enum class ReplyVerdict : uint8_t {
   Ignored,   // not addressed to our source-port range
 };
 
-// Stateless validation: a SYN-ACK/RST counts only if ack − 1 == cookie; an ICMP
-// error only if the quoted sequence == cookie; a bare SYN (split handshake) only if
-// it comes to the probe's keyed source port and is not our own SYN.
+// Stateless validation: a SYN-ACK/RST counts only if ack − 1 == cookie + try; an
+// ICMP error only if the quoted sequence == cookie + try (try < kCookieTries); a bare
+// SYN (split handshake) only if it comes to the probe's keyed source port and is not
+// our own SYN.
 ReplyVerdict validate_reply(const ParsedReply& reply, const SynCookie& cookie, uint16_t port_first,
                             uint32_t port_count, ReplyEvent& out);
 

@@ -220,7 +220,12 @@ void reply_tests(Checks& c) {
           validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted && e.state == PortState::Open &&
               e.reason == Reason::SynAck && e.target_port == 22 && e.target.bytes == target.bytes);
 
-  auto bogus = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport, 777, seq + 2, kTcpSyn | kTcpAck));
+  auto retry = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport, 777, seq + 3, kTcpSyn | kTcpAck));
+  parse_ipv4_packet(retry.data(), retry.size(), r);
+  c.check("SYN-ACK to the third try (ack = cookie + 2 + 1) → open, try index 2",
+          validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted && e.try_index == 2);
+
+  auto bogus = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport, 777, seq + 1 + kCookieTries, kTcpSyn | kTcpAck));
   parse_ipv4_packet(bogus.data(), bogus.size(), r);
   c.check("bogus SYN-ACK (wrong ack) is rejected", validate_reply(r, cookie, first, count, e) == ReplyVerdict::Invalid);
 
@@ -280,7 +285,7 @@ void reply_tests(Checks& c) {
   parse_ipv4_packet(prohibited.data(), prohibited.size(), r);
   c.check("ICMP administratively prohibited → filtered",
           validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted && e.reason == Reason::IcmpProhibited);
-  auto forged = icmp(3, 3, seq ^ 1);
+  auto forged = icmp(3, 3, seq + kCookieTries);
   parse_ipv4_packet(forged.data(), forged.size(), r);
   c.check("ICMP quoting a wrong sequence is rejected", validate_reply(r, cookie, first, count, e) == ReplyVerdict::Invalid);
 
@@ -292,7 +297,7 @@ void reply_tests(Checks& c) {
   parsed = parse_ipv6_tcp(seg.data(), seg.size(), t6, l6, 64, r);
   c.check("IPv6 SYN-ACK → open", parsed && validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted &&
                                      e.state == PortState::Open && e.target.family == 6);
-  auto bad6 = tcp_segment(t6, l6, 443, lport6, 1, seq6, kTcpSyn | kTcpAck);
+  auto bad6 = tcp_segment(t6, l6, 443, lport6, 1, seq6 - 5, kTcpSyn | kTcpAck);
   parse_ipv6_tcp(bad6.data(), bad6.size(), t6, l6, 64, r);
   c.check("IPv6 bogus SYN-ACK is rejected", validate_reply(r, cookie, first, count, e) == ReplyVerdict::Invalid);
   SynTemplate q6(6);
@@ -317,15 +322,20 @@ void reply_tests(Checks& c) {
 void control_tests(Checks& c) {
   AdaptiveRate rate(0);
   int64_t now = 1'000'000'000;
-  for (int i = 0; i < 10; ++i) rate.tick(now += AdaptiveRate::kMinIntervalNs, 1e9, 0);
+  for (int i = 0; i < 10; ++i) rate.tick(now += AdaptiveRate::kMinIntervalNs, 1e9, 0, 0);
   const double grown = rate.rate();
   c.check("adaptive rate grows without loss (slow start)", grown > AdaptiveRate::kInitialRate * 8, std::to_string(grown));
-  for (int i = 0; i < 1000; ++i) rate.on_answer(i % 100 == 0, grown, now);
+  for (int i = 0; i < 1000; ++i) rate.on_answer(i % 100 == 0, now - 1, grown, now);
   c.check("1 % random loss does not slow the sweep", rate.rate() == grown, std::to_string(rate.rate()));
-  for (int i = 0; i < 50; ++i) rate.on_answer(true, 40000, now);
-  c.check("sustained loss halves to the lost tries' rate", rate.rate() == 20000, std::to_string(rate.rate()));
+  for (int i = 0; i < 50; ++i) rate.on_answer(true, now - 1, 40000, now);
+  c.check("sustained loss halves the rate (to half the lost tries' rate), burst ~200 µs of it",
+          rate.rate() == 20000 && rate.burst() == 4, std::to_string(rate.rate()));
+  for (int i = 0; i < 50; ++i) rate.on_answer(true, now - 1, 20000, now + 1);
+  c.check("one loss episode causes one decrease", rate.rate() == 20000, std::to_string(rate.rate()));
+  rate.on_answer(true, now + 2, 20000, now + 3);
+  c.check("a loss after the decrease decreases again", rate.rate() == 10000, std::to_string(rate.rate()));
   AdaptiveRate capped(5000);
-  for (int i = 0; i < 20; ++i) capped.tick(now += AdaptiveRate::kMinIntervalNs, 1e9, 0);
+  for (int i = 0; i < 20; ++i) capped.tick(now += AdaptiveRate::kMinIntervalNs, 1e9, 0, 0);
   c.check("adaptive rate never exceeds the ceiling", capped.rate() == 5000, std::to_string(capped.rate()));
 
   RttEstimator rtt(1000, 50, 1000);

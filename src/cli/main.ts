@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride();
   registerCommands(program, ctx);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(normaliseArgv(argv));
     return ctx.exitCode;
   } catch (error) {
     return reportError(ctx, error);
@@ -39,6 +39,11 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** nmap's `-iL FILE` is two letters after one dash, which commander cannot declare: map it to --input-list. */
+function normaliseArgv(argv: string[]): string[] {
+  return argv.map((arg, index) => (index >= 2 && arg === '-iL' ? '--input-list' : arg));
 }
 
 function reportError(ctx: CliContext, error: unknown): number {

@@ -151,8 +151,8 @@ export function suggestPorts(sources: LoadedSources, options: SuggestOptions): S
   }
 
   // The other tier bits are computed only for the ports the selection walk visits
-  // (it stops once the best tier holds `count` ports), so iana.lookup runs a few
-  // dozen times, not once per pool port.
+  // (it stops once the best tier holds `count` ports), so iana.lookup usually runs a few
+  // dozen times, not once per pool port (all of them only when the best tier stays short).
   const tierOf = (port: number): number => {
     let bits = tier[port - start] as number;
     if (inAnyRange(port, ephemeral)) bits |= TIER_EPHEMERAL;

@@ -229,21 +229,12 @@ function checkSummary(c: LineChecker, object: JsonObject): ScanSummary {
   return summary;
 }
 
-async function* numberedLines(content: JsonLinesInput['content']): AsyncGenerator<[number, string]> {
-  const lines = typeof content === 'string' ? content.split('\n') : content;
-  let number = 0;
-  for await (const line of lines) {
-    number += 1;
-    yield [number, line.endsWith('\r') ? line.slice(0, -1) : line];
-  }
-}
-
 /** Parses and validates one JSON lines input. */
 export async function readJsonLines(input: JsonLinesInput): Promise<JsonLinesDocument> {
   const file = input.name;
   let document: JsonLinesDocument | undefined;
-  for await (const [line, text] of numberedLines(input.content)) {
-    if (text.trim() === '') continue;
+  const handleLine = (line: number, text: string): void => {
+    if (text.trim() === '') return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -271,7 +262,7 @@ export async function readJsonLines(input: JsonLinesInput): Promise<JsonLinesDoc
       if (type !== 'header') c.fail(`Expected the first line to be the header (\`"type":"header"\`), got a ${type} line`);
       const { meta, resultFilter } = checkHeader(c, object);
       document = { name: file, meta, resultFilter, headerLine: line, results: [], summary: undefined };
-      continue;
+      return;
     }
     if (type === 'header') c.fail(`Expected one header line, at the top (line ${document.headerLine}); got another`);
     if (document.summary) c.fail(`Expected nothing after the summary line; got a ${type} line`);
@@ -284,6 +275,14 @@ export async function readJsonLines(input: JsonLinesInput): Promise<JsonLinesDoc
     } else {
       document.summary = checkSummary(c, object);
     }
+  };
+  const stripCr = (text: string): string => (text.endsWith('\r') ? text.slice(0, -1) : text);
+  let line = 0;
+  // A whole text is read synchronously: an await per line would cost more than the parsing.
+  if (typeof input.content === 'string') {
+    for (const text of input.content.split('\n')) handleLine(++line, stripCr(text));
+  } else {
+    for await (const text of input.content) handleLine(++line, stripCr(text));
   }
   if (!document) throw new ScanOutputParseError(`Expected portpick JSON lines (schema ${JSONL_SCHEMA}), got an empty file`, file);
   return document;

@@ -33,7 +33,7 @@ import { createInterface } from 'node:readline';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { ScanOutputParseError } from '../errors/scan-output-parse-error.js';
 import { readJsonLines, type JsonLinesDocument, type JsonLinesInput } from './jsonl-reader.js';
-import { compareResults } from './reporters/address-order.js';
+import { sortResults } from './reporters/address-order.js';
 import type { JsonLinesResultFilter } from './reporters/jsonl.js';
 import { parsePortList } from './reporters/port-list.js';
 import type { ScanMeta } from './reporters/reporter.js';
@@ -133,7 +133,7 @@ function dedupe(documents: readonly JsonLinesDocument[]): { results: ScanResult[
       byKey.set(key, winner);
     }
   }
-  return { results: [...byKey.values()].sort(compareResults), duplicates };
+  return { results: sortResults([...byKey.values()]), duplicates };
 }
 
 function mergeSummaries(

@@ -131,8 +131,9 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
   const options = validateScanOptions(rawOptions);
   const ports = resolvePorts(options);
   const queue = new ResultQueue(options.highWaterMark);
-  const startedAt = new Date();
-  const startedMs = performance.now();
+  // Set again when the sweep's turn comes (scanMany): waiting is not sweep time.
+  let startedAt = new Date();
+  let startedMs = performance.now();
   let plan: SweepPlan | null = null;
   let engine: RunningEngine | null = null;
   let stopRequested = false;
@@ -172,7 +173,11 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
   });
 
   const run = async (): Promise<ScanSummary> => {
-    if (turn) await turn;
+    if (turn) {
+      await turn;
+      startedAt = new Date();
+      startedMs = performance.now();
+    }
     const choice = chooseEngine(options.mode, options.engineProbe);
     plan = await buildSweepPlan(options, ports);
     const info = planInfo(plan, choice, options.rate);
@@ -186,7 +191,6 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     if (!options.dryRun && !stopRequested && plan.planned > 0) {
       failure = await runEngine(plan, choice);
     }
-    options.signal?.removeEventListener('abort', onAbort);
     const durationMs = performance.now() - startedMs;
     queue.end(failure);
     if (failure) throw failure;
@@ -276,7 +280,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       if (stopRequested) engine.stop();
     });
 
-  const summary = run();
+  const summary = run().finally(() => options.signal?.removeEventListener('abort', onAbort));
   summary.catch((error: unknown) => {
     rejectPlan(error);
     queue.end(error instanceof Error ? error : new Error(String(error)));

@@ -28,3 +28,15 @@ export function compareAddresses(a: string, b: string): number {
 export function compareResults(a: ScanResult, b: ScanResult): number {
   return compareAddresses(a.address, b.address) || a.port - b.port;
 }
+
+/** Sorts results by address then port, parsing each address once (a comparator alone would parse it at every comparison). */
+export function sortResults(results: readonly ScanResult[]): ScanResult[] {
+  const keyed = results.map((result) => ({ result, key: addressSortKey(result.address) }));
+  keyed.sort((a, b) => {
+    if (a.key[0] !== b.key[0]) return a.key[0] - b.key[0];
+    if (a.key[1] !== b.key[1]) return a.key[1] < b.key[1] ? -1 : 1;
+    if (a.result.address !== b.result.address) return a.result.address < b.result.address ? -1 : 1;
+    return a.result.port - b.result.port;
+  });
+  return keyed.map((k) => k.result);
+}

@@ -132,6 +132,18 @@ describe('run summaries', () => {
     expect(summary.peakRssKb).toBe(300);
   });
 
+  it('gives no figures for a run that exited with an error, and shows its message', () => {
+    const summary = summarizeRuns(
+      [{ wallMs: 500, code: 2, timedOut: false, cpuSeconds: 0.1, peakRssKb: 50, score: score(0), notes: ['exit 2: no raw sockets'] }],
+      4000,
+      8000,
+    );
+    expect(summary.status).toBe('error');
+    expect(summary.probesPerSecond).toBeNull();
+    expect(summary.recall).toBeNull();
+    expect(summary.firstError).toBe('exit 2: no raw sockets');
+  });
+
   it('has no median of nothing', () => {
     expect(median([])).toBeNull();
     expect(median([3, null, 1])).toBe(2);

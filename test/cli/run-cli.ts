@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/shared-data.js';
+
+export const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
+export const cliFixtures = join(repoRoot, 'test', 'fixtures', 'cli');
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A cache directory of its own per test file, so `update` never touches the user's cache. */
+export const testCacheDir = mkdtempSync(join(tmpdir(), 'portpick-cli-cache-'));
+
+/** Runs the built CLI (dist/, built by `npm install` / pretest) and collects its output and exit code. */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cliPath, ...args],
+      {
+        cwd: options.cwd ?? cliFixtures,
+        env: { ...process.env, PORTPICK_CACHE_DIR: testCacheDir, ...options.env },
+        timeout: options.timeoutMs ?? 60_000,
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 2) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** The small hand-written registry files in test/fixtures/cli as flags. */
+export const smallSources = [
+  '--iana',
+  join(cliFixtures, 'iana-small.csv'),
+  '--nmap-services',
+  join(cliFixtures, 'nmap-services-small'),
+  '--services',
+  join(cliFixtures, 'services-small'),
+  '--reservations',
+  join(cliFixtures, 'reservations.json'),
+];
