@@ -20,6 +20,7 @@ export function expectedOpen(options: { blocks: string[]; silent?: string[]; ope
 export interface Score {
   found: number;
   duplicates: number;
+  unparsable: number;
   truePositives: number;
   falsePositives: number;
   missed: number;

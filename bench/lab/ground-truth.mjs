@@ -70,16 +70,21 @@ export function expectedOpen({ blocks, silent = [], openPorts }) {
 /**
  * Scores findings ([{ address, port }], duplicates allowed) against expectedOpen().
  * recall = distinct true finds / expected; precision = distinct true finds / distinct finds.
+ * `unparsable` counts finds whose address text is not an address at all.
  */
 export function scoreFindings(findings, truth) {
+  // A finding whose address does not parse (e.g. masscan 1.3.2 printing `2001:db8:`) is a false open, not a crash.
+  const keyOf = (address) => { try { return addressKey(address); } catch { return `unparsable:${address}`; } };
+  const isTrue = (address, port) => { try { return truth.isOpen(address, port); } catch { return false; } };
   const distinct = new Map();
-  for (const { address, port } of findings) distinct.set(`${addressKey(address)}|${port}`, { address, port });
+  for (const { address, port } of findings) distinct.set(`${keyOf(address)}|${port}`, { address, port });
   let truePositives = 0;
-  for (const { address, port } of distinct.values()) if (truth.isOpen(address, port)) truePositives += 1;
+  for (const { address, port } of distinct.values()) if (isTrue(address, port)) truePositives += 1;
   const found = distinct.size;
   return {
     found,
     duplicates: findings.length - found,
+    unparsable: [...distinct.keys()].filter((key) => key.startsWith('unparsable:')).length,
     truePositives,
     falsePositives: found - truePositives,
     missed: truth.openCount - truePositives,

@@ -36,9 +36,10 @@ function nmapProtocolCode(protocol: string): number {
 /**
  * One line, matched from its start (sticky): blank, a comment, or
  * name, port, protocol, optional frequency field (not starting with `#`), and the
- * comment (leading `#` dropped; tabs and further `#` kept). No match = malformed.
+ * comment (leading `#` dropped; tabs and further `#` kept; trailing blanks trimmed
+ * later). No match = malformed. Greedy groups only: no backtracking per character.
  */
-const LINE = /[ \t]*(?:#.*|(\S+)[ \t]+(\d+)\/(\S+)(?:[ \t]+([^\s#]\S*))?(?:[ \t]+(?:#[ \t]*)?(.*?))?)?[ \t\r]*$/my;
+const LINE = /[ \t]*(?:#.*|(\S+)[ \t]+(\d+)\/(\S+)(?:[ \t]+([^\s#]\S*))?(?:[ \t]+(?:#[ \t]*)?(.*))?)?$/my;
 const RATIO_FRACTION = /^(\d+)\/(\d+)$/;
 
 export interface NmapServicesParse {
@@ -204,7 +205,9 @@ export function parseNmapServices(text: string, file: string): NmapServicesParse
     if (port > 65535) {
       throw new RegistryParseError(`Expected a port from 0 to 65535, got \`${portText}\``, file, lineNumber);
     }
-    const code = nmapProtocolCode((match[3] as string).toLowerCase());
+    const protocolText = match[3] as string;
+    let code = nmapProtocolCode(protocolText);
+    if (code === -1) code = nmapProtocolCode(protocolText.toLowerCase());
     if (code === -1) {
       skippedProtocols += 1;
       continue;
@@ -223,11 +226,17 @@ export function parseNmapServices(text: string, file: string): NmapServicesParse
     frequencies[rowCount] = frequency;
     lineNumbers[rowCount] = lineNumber;
     names.push(name);
-    descriptions.push(match[5] ?? '');
+    const comment = match[5];
+    descriptions.push(comment === undefined ? '' : isBlank(comment.charCodeAt(comment.length - 1)) ? comment.trimEnd() : comment);
     rowCount += 1;
   }
   const index = new NmapServicesIndex(file, { rowCount, ports, protocolCodes, frequencies, lineNumbers, names, descriptions, rowByKey });
   return { index, entries: rowCount, withFrequency, duplicates, skippedProtocols };
+}
+
+/** Space, tab or CR (a CRLF file leaves the CR at the end of the line). */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0d;
 }
 
 /** nmap's ratio rules: `n/d` (checked as nmap checks it) or `0.x…`; anything else is 0. */

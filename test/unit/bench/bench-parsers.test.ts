@@ -93,7 +93,14 @@ describe('ground truth and scoring', () => {
       ],
       truth,
     );
-    expect(score).toEqual({ found: 3, duplicates: 1, truePositives: 2, falsePositives: 1, missed: 4, recall: 2 / 6, precision: 2 / 3 });
+    expect(score).toEqual({ found: 3, duplicates: 1, unparsable: 0, truePositives: 2, falsePositives: 1, missed: 4, recall: 2 / 6, precision: 2 / 3 });
+  });
+
+  it('counts an unparsable address as a false open instead of failing', () => {
+    const score = scoreFindings([{ address: '2001:db8:', port: 80 }, { address: '198.18.0.0', port: 80 }], truth);
+    expect(score.unparsable).toBe(1);
+    expect(score.falsePositives).toBe(1);
+    expect(score.truePositives).toBe(1);
   });
 
   it('treats different spellings of one IPv6 address as the same finding', () => {
@@ -112,7 +119,7 @@ describe('ground truth and scoring', () => {
 });
 
 describe('run summaries', () => {
-  const score = (recall: number) => ({ found: 0, duplicates: 0, truePositives: 0, falsePositives: 0, missed: 0, recall, precision: 1 });
+  const score = (recall: number) => ({ found: 0, duplicates: 0, unparsable: 0, truePositives: 0, falsePositives: 0, missed: 0, recall, precision: 1 });
 
   it('takes the median wall time, the worst recall and the highest RSS, and skips timed-out runs for speed', () => {
     const summary = summarizeRuns(

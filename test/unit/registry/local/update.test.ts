@@ -105,7 +105,6 @@ describe('update: fetching nmap-services', () => {
     ['an HTML page sent as text/plain', () => new Response('<html><body>oops</body></html>\n', { headers: { 'content-type': 'text/plain' } }), /HTML page/],
     ['a body cut off mid-line', () => new Response(nmapBody(1500, 1).slice(0, 40000)), /truncated/],
     ['fewer bytes than Content-Length', () => new Response(nmapBody(1500, 1), { headers: { 'content-length': '999999' } }), /Content-Length/],
-    ['a body with a fraction of the entries', () => new Response(nmapBody(1100, 1)), /looks truncated|at least/],
     ['a body that does not parse', () => new Response(`${nmapBody(1500, 1)}this is not a services line\n`), /parse error/],
     ['too few entries with frequencies', () => new Response('a\t1/tcp\t0.5\nb\t2/tcp\t0.5\n'), /at least 1000/],
     ['an empty body', () => new Response(''), /empty body/],
@@ -126,6 +125,15 @@ describe('update: fetching nmap-services', () => {
       expect((await cachedFile('nmap', { cacheDir }))?.meta?.sha256).toBe(sha256Hex(body));
     });
   }
+
+  it('refuses a body with less than half the entries of the cached copy', async () => {
+    const big = nmapBody(3000);
+    await update(options([new Response(big)], []));
+    const report = await update(options([new Response(nmapBody(1200, 1))], []));
+    expect(report.files[0]).toMatchObject({ status: 'failed', entries: 3000 });
+    expect(report.files[0]?.reason).toMatch(/Expected about 3000 entries like the cached copy, got 1200/);
+    expect(await readFile(join(cacheDir, 'nmap-services'), 'utf8')).toBe(big);
+  });
 
   it('replaces the data when a new good body arrives', async () => {
     await seedGoodNmap();
