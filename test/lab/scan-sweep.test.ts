@@ -16,6 +16,10 @@ import { readResumeFile, writeResumeFile } from '../../src/scan/resume.js';
 import { scan, scanMany } from '../../src/scan/scan.js';
 import type { ScanOptions } from '../../src/scan/scan-options.js';
 import type { ScanResult } from '../../src/scan/types.js';
+import type { DecodedRecord } from '../../src/scan/decode.js';
+import { startNativeEngine } from '../../src/scan/native-engine.js';
+import { SweepPlan } from '../../src/scan/plan.js';
+import { resolveTargets } from '../../src/scan/targets.js';
 
 const addon = tryLoadNative();
 const nativeSweep = addon !== null && typeof addon.Sweep === 'function';
@@ -202,3 +206,29 @@ describe.each(modes)('sweep with engine mode %s', (mode) => {
     });
   });
 });
+
+describe.skipIf(!lab.available || !nativeSweep)('native engine positions agree with the TypeScript plan', () => {
+  it.each(modes.filter((m) => m !== 'connect-ts'))('%s: every record sits at plan.probeAt(position), each position once', async (mode) => {
+    const targets = await resolveTargets({ targets: ['198.18.20.0/26', '2001:db8::100/124'] });
+    const plan = new SweepPlan(targets, Uint16Array.from([closedPortFor(), 7]), 31n, { index: 1, count: 2 }, { startPosition: 3, skipPositions: [5, 8] });
+    const records: DecodedRecord[] = [];
+    await new Promise<void>((resolve, reject) => {
+      startNativeEngine(addon!, mode as 'connect' | 'syn', plan, { rate: 0, timeoutMs: 2000, retries: 2, window: 0 }, {
+        batch: (batch) => records.push(...batch),
+        ready: () => null,
+        done: (error) => (error ? reject(error) : resolve()),
+      });
+    });
+    expect(records.length).toBe(plan.planned);
+    expect(new Set(records.map((r) => r.position)).size).toBe(plan.planned);
+    for (const { position, result } of records) {
+      expect(position >= 3 && position !== 5 && position !== 8).toBe(true);
+      expect(plan.probeAt(position)).toEqual({ address: result.address, family: result.family, port: result.port });
+    }
+  });
+});
+
+/** A port number for a sweep where nothing listens: the plan only needs it to be stable within the test. */
+function closedPortFor(): number {
+  return 9;
+}

@@ -47,6 +47,7 @@ function syn(overrides: Parameters<typeof config>[0]) {
 
 /** Every planned probe has exactly one result and the summary accounts for all of them. */
 function expectAccounted(records: DecodedRecord[], stats: Float64Array): void {
+  console.info("DEBUG2", Array.from(stats).join(","));
   expect(stats[STATS.completed]).toBe(stats[STATS.planned]);
   expect(records.length).toBe(stats[STATS.planned]);
   expect(new Set(records.map(key)).size).toBe(records.length);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { check } from '../../api/check.js';
 import type { CheckReport } from '../../pick/check.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
@@ -33,6 +32,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
         '  portpick check "$DEFAULT_PORT" || exit 1                  # as a CI gate',
     )
     .action(async (port: string, flags: CheckFlags) => {
+      const { check } = await import('../../api/check.js');
       const report = await check({
         ...sourceOptionsFrom(flags),
         port,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ranges, type RangesReport } from '../../api/ranges.js';
+import type { RangesReport } from '../../api/ranges.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 
 export function registerRanges(program: Command, ctx: CliContext): void {
@@ -10,6 +10,7 @@ export function registerRanges(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  portpick ranges\n  portpick ranges 8080\n  portpick ranges 55000 --json')
     .action(async (port: string | undefined, flags: { json?: boolean }) => {
+      const { ranges } = await import('../../api/ranges.js');
       const report = await ranges(port === undefined ? {} : { port });
       if (flags.json) printJson(ctx, report);
       else writeLine(ctx.stdout, formatRanges(report));

@@ -1,12 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors/index.js';
-import { loadIanaSnapshot } from '../../registry/iana-snapshot.js';
-import { loadNmapServices } from '../../registry/nmap-services.js';
-import { createReporter, type ScanMeta, type ServiceNameLookup } from '../../scan/reporters/index.js';
-import { readResumeFile, writeResumeFile } from '../../scan/resume.js';
-import { scan } from '../../scan/scan.js';
 import type { ScanOptions } from '../../scan/scan-options.js';
+import type { ScanMeta, ServiceNameLookup } from '../../scan/reporters/index.js';
+import type { EntryIndex } from '../../registry/entry-index.js';
 import { packageVersion } from '../../version.js';
 import { writeLine, type CliContext } from '../context.js';
 import { formatDuration, ProgressBar } from '../print/progress.js';
@@ -65,6 +62,13 @@ export function registerScan(program: Command, ctx: CliContext): void {
 }
 
 async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Promise<void> {
+  // Loaded on use, so the port-choice commands start without the scanner's modules.
+  const [{ loadNmapServices }, { createReporter }, { readResumeFile, writeResumeFile }, { scan }] = await Promise.all([
+    import('../../registry/nmap-services.js'),
+    import('../../scan/reporters/index.js'),
+    import('../../scan/resume.js'),
+    import('../../scan/scan.js'),
+  ]);
   const format = flags.json ? 'jsonl' : flags.format;
   if (flags.ports === undefined && flags.topPorts === undefined) {
     throw new InvalidArgumentError('Expected ports to scan (-p SPEC or --top-ports N), got neither');
@@ -113,7 +117,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
 
   const reporter = createReporter(format, {
     openOnly: flags.openOnly ?? false,
-    serviceName: serviceNames(nmap?.index ?? null),
+    serviceName: await serviceNames(nmap?.index ?? null),
   });
   const out = flags.output === undefined ? ctx.stdout : createWriteStream(flags.output);
   const meta: ScanMeta = {
@@ -158,7 +162,8 @@ function write(out: NodeJS.WritableStream, text: string): void {
 }
 
 /** Service names for reports: IANA first (the shipped snapshot), then nmap-services. */
-function serviceNames(nmap: import('../../registry/entry-index.js').EntryIndex | null): ServiceNameLookup {
+async function serviceNames(nmap: EntryIndex | null): Promise<ServiceNameLookup> {
+  const { loadIanaSnapshot } = await import('../../registry/iana-snapshot.js');
   const iana = loadIanaSnapshot();
   return (port, protocol) => {
     const assigned = iana.lookup(protocol, port).find((entry) => entry.state === 'assigned' && entry.names.length > 0);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { sources } from '../../api/sources.js';
 import type { SourceStatus } from '../../registry/types.js';
+import type { NativeStatus } from '../../api/native-status.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
-import { nativeStatus } from '../../api/native-status.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
 
 export function registerSources(program: Command, ctx: CliContext): void {
@@ -12,13 +11,15 @@ export function registerSources(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON');
   addSourceOptions(command);
   command.action(async (flags: SourceFlags & { json?: boolean }) => {
+      const { sources } = await import('../../api/sources.js');
+      const { nativeStatus } = await import('../../api/native-status.js');
     const [statuses, native] = await Promise.all([sources(sourceOptionsFrom(flags)), nativeStatus()]);
     if (flags.json) printJson(ctx, { sources: statuses, native });
     else writeLine(ctx.stdout, formatSources(statuses, native));
   });
 }
 
-export function formatSources(statuses: SourceStatus[], native: Awaited<ReturnType<typeof nativeStatus>>): string {
+export function formatSources(statuses: SourceStatus[], native: NativeStatus): string {
   const lines: string[] = [];
   for (const status of statuses) {
     const state = status.available ? `${status.entries} entries` : 'NOT AVAILABLE';
