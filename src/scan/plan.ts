@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatIPv4, formatIPv6, writeIPv6Bytes } from './addresses.js';
 import { MAX_PERMUTATION_SIZE, Permutation, shardSize } from './permutation.js';
-import { portBits } from './ports.js';
+import { normalisePortList, portBits, portsFromBits } from './ports.js';
 import type { TargetSet } from './targets.js';
 
 export interface Shard {
@@ -65,14 +65,16 @@ export class SweepPlan {
   private readonly rangeStarts: Float64Array;
   private readonly ipv6Firsts: bigint[];
 
-  constructor(targets: TargetSet, ports: Uint16Array, seed: bigint, shard: Shard, resume?: ResumePoint) {
+  /** `ports` in any order; duplicates merge (the plan keeps them ascending). */
+  constructor(targets: TargetSet, ports: ArrayLike<number>, seed: bigint, shard: Shard, resume?: ResumePoint) {
     if (ports.length === 0) throw new InvalidArgumentError('Expected at least one port to sweep, got none');
     if (!Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
       throw new InvalidArgumentError(`Expected a shard index from 0 to count-1, got \`${shard.index}/${shard.count}\``);
     }
-    this.ports = ports;
-    this.portSet = portBits(ports);
-    this.portCount = ports.length;
+    // The index space orders ports ascending, as the native core reads them from the bitmap.
+    this.portSet = portBits(normalisePortList(Array.from(ports)));
+    this.ports = portsFromBits(this.portSet);
+    this.portCount = this.ports.length;
     this.seed = seed;
     this.shard = { index: shard.index, count: shard.count };
 
@@ -97,10 +99,10 @@ export class SweepPlan {
       }
     }
     const addressTotal = BigInt(addresses) + ipv6Addresses;
-    const total = addressTotal * BigInt(ports.length);
+    const total = addressTotal * BigInt(this.portCount);
     if (total > BigInt(MAX_PERMUTATION_SIZE)) {
       throw new InvalidArgumentError(
-        `Expected a sweep of at most 2^48 probes (addresses × ports), got ${addressTotal} addresses × ${ports.length} ports = ${total}; narrow the targets or ports`,
+        `Expected a sweep of at most 2^48 probes (addresses × ports), got ${addressTotal} addresses × ${this.portCount} ports = ${total}; narrow the targets or ports`,
       );
     }
     this.ipv6Ranges = new Uint8Array(chunks.length * 32);
@@ -114,7 +116,7 @@ export class SweepPlan {
     });
     this.rangeStarts = Float64Array.from(starts);
     this.addressCount = addresses;
-    this.total = addresses * ports.length;
+    this.total = addresses * this.portCount;
     this.permutation = new Permutation(this.total, seed);
     this.shardTotal = shardSize(this.total, shard.index, shard.count);
 

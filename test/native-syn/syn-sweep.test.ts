@@ -47,7 +47,6 @@ function syn(overrides: Parameters<typeof config>[0]) {
 
 /** Every planned probe has exactly one result and the summary accounts for all of them. */
 function expectAccounted(records: DecodedRecord[], stats: Float64Array): void {
-  console.info("DEBUG2", Array.from(stats).join(","));
   expect(stats[STATS.completed]).toBe(stats[STATS.planned]);
   expect(records.length).toBe(stats[STATS.planned]);
   expect(new Set(records.map(key)).size).toBe(records.length);
@@ -137,7 +136,6 @@ describe.skipIf(!runnable)('native SYN sweep in the lab', () => {
       const expected = new Set<string>();
       for (let h = 0; h < 4096; h++) for (const p of open) expected.add(`198.18.${h >> 8}.${h & 255}|${p}`);
       expectExact(records, expected);
-      console.info("DEBUG", Array.from(stats).join(","));
     });
 
     it.skipIf(!lab.nft)('silent hosts (198.19.0.0/28, SYNs dropped) are filtered after every try', async () => {

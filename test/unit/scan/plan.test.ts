@@ -72,6 +72,14 @@ describe('SweepPlan', () => {
     expect(() => new SweepPlan(small, ports, 5n, { index: 1, count: 2 }, { startPosition: 4, skipPositions: [2] })).toThrow(/skip positions/);
   });
 
+  it('orders ports ascending whatever order they come in (as the native bitmap does)', () => {
+    const plan = new SweepPlan(small, [443, 22, 80, 22], 9n, { index: 0, count: 1 });
+    expect([...plan.ports]).toEqual([22, 80, 443]);
+    expect(plan.probeOfIndex(7).port).toBe(80);
+    expect(plan.fingerprint).toBe(new SweepPlan(small, ports, 9n, { index: 0, count: 1 }).fingerprint);
+    expect(() => new SweepPlan(small, [0], 9n, { index: 0, count: 1 })).toThrow('Expected a port from 1 to 65535, got `0` (number)');
+  });
+
   it('fingerprint changes with targets, ports and seed', () => {
     const base = new SweepPlan(small, ports, 5n, { index: 0, count: 1 }).fingerprint;
     expect(new SweepPlan(small, ports, 6n, { index: 0, count: 1 }).fingerprint).not.toBe(base);

@@ -24,7 +24,7 @@ describe('ResultQueue', () => {
     const iterator = queue.drain();
     const first = iterator.next(); // the consumer is now waiting
     queue.push([result(1)]);
-    expect((await first).value.port).toBe(1);
+    expect(((await first).value as ScanResult).port).toBe(1);
     queue.push([result(2), result(3), result(4)]);
     const gate = queue.ready();
     expect(gate).not.toBeNull();
@@ -32,12 +32,12 @@ describe('ResultQueue', () => {
     void gate?.then(() => (released = true));
     await Promise.resolve();
     expect(released).toBe(false);
-    expect((await iterator.next()).value.port).toBe(2);
+    expect(((await iterator.next()).value as ScanResult).port).toBe(2);
     await Promise.resolve();
     expect(released).toBe(true);
     queue.end(new Error('engine failed'));
-    expect((await iterator.next()).value.port).toBe(3);
-    expect((await iterator.next()).value.port).toBe(4);
+    expect(((await iterator.next()).value as ScanResult).port).toBe(3);
+    expect(((await iterator.next()).value as ScanResult).port).toBe(4);
     await expect(iterator.next()).rejects.toThrow('engine failed');
   });
 });

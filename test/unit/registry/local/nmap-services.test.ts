@@ -89,7 +89,8 @@ describe('parseNmapServices errors', () => {
   });
 
   it('accepts CRLF, a BOM and a last line without newline', () => {
-    const parsed = parseNmapServices('\uFEFFa\t80/tcp\t0.5\r\nb\t81/udp\t0.25', 'x');
+    const parsed = parseNmapServices('\uFEFFa\t80/tcp\t0.5\t# spaced out  \r\nb\t81/udp\t0.25', 'x');
+    expect(parsed.index.lookup('tcp', 80)[0]?.description).toBe('spaced out');
     expect(parsed.index.lookup('tcp', 80)[0]?.names).toEqual(['a']);
     expect(parsed.index.lookup('udp', 81)[0]?.extra.nmapFrequency).toBe(0.25);
   });
