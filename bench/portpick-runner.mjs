@@ -1,7 +1,7 @@
 // Runs portpick's own CLI as a benchmark subject, in three engines: the native
 // SYN engine, the native connect engine, and the pure-TypeScript connect fallback
-// (--no-native). The CLI contract used here:
-//   node dist/cli/main.js scan TARGETS... -p PORTS --mode syn|connect [--no-native]
+// (--mode connect-ts). The CLI contract used here:
+//   node dist/cli/main.js scan TARGETS... -p PORTS --mode syn|connect|connect-ts
 //        --format jsonl --open-only -o FILE [extra args]
 // Each output line is JSON; only {"type":"result","state":"open"} lines count as
 // findings, and the final {"type":"summary"} line is kept for the report.
@@ -70,4 +70,4 @@ function portpickTool({ id, name, modeArgs }) {
 
 export const portpickSyn = portpickTool({ id: 'portpick-syn', name: 'portpick syn', modeArgs: ['--mode', 'syn'] });
 export const portpickConnect = portpickTool({ id: 'portpick-connect', name: 'portpick connect', modeArgs: ['--mode', 'connect'] });
-export const portpickConnectTs = portpickTool({ id: 'portpick-ts', name: 'portpick connect-ts', modeArgs: ['--mode', 'connect', '--no-native'] });
+export const portpickConnectTs = portpickTool({ id: 'portpick-ts', name: 'portpick connect-ts', modeArgs: ['--mode', 'connect-ts'] });

@@ -166,7 +166,10 @@ void SynSweep::run() {
         wait = std::min(wait, table_.at(oldest).last_sent_ns + rtt_.timeout_ns() - now);
       }
       wait = std::max<int64_t>(wait, 20'000);
-      if (queue_.empty()) std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(wait, 200'000)));
+      // While sending, wake often enough to keep the pacing smooth; while only waiting
+      // for replies/timeouts, 1 ms granularity is plenty.
+      const bool sending = !send_queue_.empty() || !exhausted_;
+      if (queue_.empty()) std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(wait, sending ? 200'000 : 1'000'000)));
     }
   }
   if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);

@@ -51,8 +51,9 @@ export interface EngineSink {
   /**
    * Backpressure for engines that can pause (TypeScript): a promise to await
    * before issuing more probes while the consumer is behind, else null.
+   * `unflushed` = results the engine holds that batch() has not delivered yet.
    */
-  ready(): Promise<void> | null;
+  ready(unflushed: number): Promise<void> | null;
   /** Called once, last: the engine finished or was stopped (error = why it failed). */
   done(error: Error | null, counters: EngineCounters): void;
 }

@@ -39,9 +39,12 @@ export class ResultQueue {
     this.releaseSpace();
   }
 
-  /** Null when the engine may go on; else a promise that resolves once the consumer has caught up. */
-  ready(): Promise<void> | null {
-    if (this.iterating === 0 || this.ended || this.buffered < this.highWaterMark) return null;
+  /**
+   * Null when the engine may go on; else a promise that resolves once the consumer has caught up.
+   * `unflushed` counts results the engine holds but has not pushed yet.
+   */
+  ready(unflushed = 0): Promise<void> | null {
+    if (this.iterating === 0 || this.ended || this.buffered + unflushed < this.highWaterMark) return null;
     return new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
   }
 

@@ -254,7 +254,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
           }
           queue.push(results);
         },
-        ready: () => queue.ready(),
+        ready: (unflushed) => queue.ready(unflushed),
         done(error, latest) {
           counters = latest;
           if (ticker) clearInterval(ticker);

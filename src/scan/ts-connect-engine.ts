@@ -244,8 +244,12 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
   const run = async (): Promise<void> => {
     for (const position of plan.positions()) {
       while (!stopped && outstanding >= window) await new Promise<void>((resolve) => (slotFreed = resolve));
-      const backpressure = sink.ready();
-      if (backpressure) await backpressure;
+      const backpressure = sink.ready(pending.length);
+      if (backpressure) {
+        // Hand over what is held back so the consumer can catch up, then wait for it.
+        if (pending.length > 0) flush();
+        await backpressure;
+      }
       if (stopped) break;
       issued.push(position);
       nextUnissued = position + 1;

@@ -7,6 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativePortState, NativeReason, STATS, tryLoadNative } from '../../src/native.js';
 import { lab } from '../helpers/lab.js';
@@ -30,6 +31,7 @@ if (addon && lab.available && !raw) {
   console.warn('[portpick tests] no CAP_NET_RAW in the lab namespace: native SYN sweep tests are SKIPPED.');
 }
 
+const addonPath = fileURLToPath(new URL('../../build/Release/portpick_native.node', import.meta.url));
 const loopback = new Uint32Array([ipv4ToNumber('127.0.0.1'), ipv4ToNumber('127.0.0.1')]);
 
 function randomPorts(count: number, low: number, high: number, exclude: Set<number> = new Set()): number[] {
@@ -74,6 +76,31 @@ describe.skipIf(!addon)('SYN engine self-tests (no privilege, no network)', () =
     const results = addon!.selfTest().filter((r) => r.name.startsWith('syn: '));
     expect(results.length).toBeGreaterThan(40);
     expect(results.filter((r) => !r.ok)).toEqual([]);
+  });
+
+  const hasSetpriv = raw && spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!hasSetpriv || !lab.available)('a process without CAP_NET_RAW gets EPERM naming the fixes', () => {
+    // A child node without CAP_NET_RAW (setpriv drops it) loads the same addon and starts a SYN sweep.
+    const script = `
+      const addon = require(${JSON.stringify(addonPath)});
+      const ports = new Uint8Array(8192); ports[10] = 1;
+      const sweep = new addon.Sweep({ engine: 'syn', ipv4Ranges: new Uint32Array([0x7f000001, 0x7f000001]),
+        ipv6Ranges: new Uint8Array(0), portSet: ports, seed: 1n, shardIndex: 0, shardCount: 1, startPosition: 0,
+        skipPositions: new Float64Array(0), rate: 0, timeoutMs: 1000, retries: 1, window: 0 });
+      sweep.start((records, stats, done, error) => {
+        if (done) console.log(JSON.stringify({ raw: addon.canUseRawSockets(), error }));
+      });`;
+    const child = spawnSync(
+      'setpriv',
+      ['--inh-caps=-net_raw', '--bounding-set=-net_raw', process.execPath, '-e', script],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(child.stderr).toBe('');
+    const outcome = JSON.parse(child.stdout) as { raw: boolean; error: { code: string; message: string } | null };
+    expect(outcome.raw).toBe(false);
+    expect(outcome.error?.code).toBe('EPERM');
+    expect(outcome.error?.message).toContain('setcap cap_net_raw+ep');
+    expect(outcome.error?.message).toContain('--mode connect');
   });
 
   it.skipIf(raw)('without CAP_NET_RAW a SYN sweep fails with EPERM naming the fixes', async () => {

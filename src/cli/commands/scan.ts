@@ -63,12 +63,14 @@ export function registerScan(program: Command, ctx: CliContext): void {
 
 async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Promise<void> {
   // Loaded on use, so the port-choice commands start without the scanner's modules.
-  const [{ loadNmapServices }, { createReporter }, { readResumeFile, writeResumeFile }, { scan }] = await Promise.all([
-    import('../../registry/nmap-services.js'),
-    import('../../scan/reporters/index.js'),
-    import('../../scan/resume.js'),
-    import('../../scan/scan.js'),
-  ]);
+  const [{ loadNmapServices }, { createReporter, formatPortList }, { readResumeFile, writeResumeFile }, { scan }, ports] =
+    await Promise.all([
+      import('../../registry/nmap-services.js'),
+      import('../../scan/reporters/index.js'),
+      import('../../scan/resume.js'),
+      import('../../scan/scan.js'),
+      import('../../scan/ports.js'),
+    ]);
   const format = flags.json ? 'jsonl' : flags.format;
   if (flags.ports === undefined && flags.topPorts === undefined) {
     throw new InvalidArgumentError('Expected ports to scan (-p SPEC or --top-ports N), got neither');
@@ -124,7 +126,11 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     args: ['portpick', ...process.argv.slice(2)],
     startedAt: new Date().toISOString(),
     targets: [...targets, ...(flags.inputList ?? []).map((file) => `-iL ${file}`)],
-    ports: flags.ports ?? `top ${flags.topPorts}`,
+    ports: formatPortList(
+      flags.ports !== undefined
+        ? ports.parsePortSpec(flags.ports)
+        : ports.topPortsFromNmap(nmap?.index ?? null, numberFlag('--top-ports', flags.topPorts ?? '')),
+    ),
     engine: plan.engine,
     seed: plan.seed,
     shard: plan.shard,
