@@ -54,3 +54,14 @@ export function summarizeRuns(runs: MeasuredRun[], plannedProbes: number, ceilin
   cpuSeconds: number | null;
   firstError: string | null;
 };
+export const MEMORY_RATIO_TARGET: number;
+export function memoryVerdict(smallPeakKb: number | null, largePeakKb: number | null): { ratio: number | null; met: boolean | null };
+export interface TargetVerdict {
+  target: string;
+  met: boolean | null;
+  detail: string;
+  speedup?: number;
+}
+/** `results` is a bench result object (run.mjs JSON); only the fields the targets read are needed. */
+export function evaluateTargets(results: unknown): TargetVerdict[];
+export function nmapScenarioArgs(scenario: { silent: string[] }): string[];

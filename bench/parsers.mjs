@@ -8,3 +8,6 @@ export { nftRuleFor } from './lab/nft-filters.mjs';
 export { expectedOpen, scoreFindings, seededPorts } from './lab/ground-truth.mjs';
 export { addressKey } from './lab/addresses.mjs';
 export { median, summarizeRuns } from './report.mjs';
+export { memoryVerdict, MEMORY_RATIO_TARGET } from './memory.mjs';
+export { evaluateTargets } from './targets.mjs';
+export { nmapScenarioArgs } from './peers/nmap.mjs';

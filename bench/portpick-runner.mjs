@@ -45,11 +45,18 @@ function portpickTool({ id, name, modeArgs }) {
     id,
     name,
     version: portpickVersion,
-    settings: modeArgs.join(' '),
+    settings: `${modeArgs.join(' ')} (CLI defaults: --timeout 1000 --retries 1, no --rate: adaptive)`,
+    /** Settings as run: the mode, plus --portpick-args; otherwise the CLI's defaults (retries 1, timeout 1000 ms, adaptive rate). */
+    settingsFor() {
+      return this.extraArgs.length === 0 ? this.settings : [...modeArgs, ...this.extraArgs].join(' ');
+    },
     /** Extra CLI arguments for every portpick run (run.mjs --portpick-args). */
     extraArgs: [],
-    unsupported() {
+    unsupported(scenario) {
       if (!existsSync(portpickCli)) return 'not built yet (npx tsc -p tsconfig.json)';
+      if (id === 'portpick-ts' && !scenario.quick && scenario.addressCount > 1024) {
+        return 'full mode runs the TypeScript fallback on single hosts only (a /16 × 10 takes it minutes; quick mode measures it on a /22)';
+      }
       return null;
     },
     /** Why version() gave null: the CLI file exists but does not start. */

@@ -41,7 +41,8 @@ export function summarizeRuns(runs, plannedProbes, ceilingPerSecond) {
 const fmt = {
   seconds: (ms) => (ms === null ? '-' : (ms / 1000).toFixed(2)),
   rate: (n) => (n === null ? '-' : n >= 10_000 ? `${Math.round(n / 1000)}k` : String(n)),
-  share: (x) => (x === null ? '-' : `${(x * 100).toFixed(x === 1 ? 0 : 2)}%`),
+  // Never print a loss as 100 %: below 1, use as many decimals as it takes to show it.
+  share: (x) => (x === null ? '-' : x === 1 ? '100%' : `${(x * 100).toFixed((x * 100).toFixed(2) === '100.00' ? 4 : 2)}%`),
   ceiling: (x) => (x === null ? '-' : `${(x * 100).toFixed(0)}%`),
   mb: (kb) => (kb === null ? '-' : (kb / 1024).toFixed(0)),
   cpu: (s) => (s === null ? '-' : s.toFixed(2)),
@@ -52,7 +53,8 @@ export function formatTable(results) {
   const header = ['tool', 'status', 'wall s', 'probes/s', 'of ceiling', 'recall', 'precision', 'RSS MB', 'CPU s'];
   const lines = [];
   for (const scenario of results.scenarios) {
-    lines.push('', `${scenario.name}: ${scenario.description} (${scenario.plannedProbes.toLocaleString('en-US')} probes, ${scenario.expectedOpen.toLocaleString('en-US')} open)`);
+    const runs = scenario.runsPerTool ? `, ${scenario.runsPerTool} run${scenario.runsPerTool === 1 ? '' : 's'}/tool` : '';
+    lines.push('', `${scenario.name}: ${scenario.description} (${scenario.plannedProbes.toLocaleString('en-US')} probes, ${scenario.expectedOpen.toLocaleString('en-US')} open${runs})`);
     const measured = [header];
     const skipped = [];
     for (const tool of scenario.tools) {
@@ -72,8 +74,18 @@ export function formatTable(results) {
     }
     for (const tool of scenario.tools) {
       if (tool.summary?.firstError) lines.push(`  ${tool.name}: ${tool.summary.firstError.slice(0, 160)}`);
+      if (typeof tool.summary?.finalRate === 'number') lines.push(`  ${tool.name}: settled rate ${tool.summary.finalRate.toLocaleString('en-US')} probes/s (median of runs)`);
+      if (tool.summary && tool.settingsChanged) lines.push(`  ${tool.name}: settings here: ${tool.settings}`);
     }
     lines.push(...skipped);
+  }
+  const settings = new Map();
+  for (const scenario of results.scenarios) {
+    for (const tool of scenario.tools) if (tool.summary && !tool.settingsChanged && !settings.has(tool.name)) settings.set(tool.name, tool.settings);
+  }
+  if (settings.size > 0) {
+    lines.push('', 'settings (elsewhere as noted above):');
+    for (const [name, text] of settings) lines.push(`  ${name}: ${text}`);
   }
   return lines.join('\n');
 }

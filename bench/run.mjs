@@ -13,21 +13,26 @@ import { tmpdir, cpus, totalmem, release, hostname, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVethLab } from './lab/veth-lab.mjs';
-import { applyFilters } from './lab/nft-filters.mjs';
-import { startListeners, expectedOpen, scoreFindings } from './lab/ground-truth.mjs';
+import { startListeners } from './lab/ground-truth.mjs';
 import { canMeasure, TIME_BINARY } from './lab/measure.mjs';
-import { stopAllChildren, sleep } from './lab/processes.mjs';
+import { stopAllChildren } from './lab/processes.mjs';
 import { buildScenarios, QUICK_SCENARIOS } from './scenarios.mjs';
 import { calibrate } from './calibrate.mjs';
-import { summarizeRuns, formatTable } from './report.mjs';
-import { nmapSyn, nmapConnect } from './peers/nmap.mjs';
-import { masscan } from './peers/masscan.mjs';
+import { formatTable } from './report.mjs';
+import { runScenario, versionKey } from './scenario-runner.mjs';
+import { runMemoryScenario, formatMemory } from './memory.mjs';
+import { evaluateTargets, formatTargets } from './targets.mjs';
+import { nmapSyn, nmapConnect, nmapConnectFast } from './peers/nmap.mjs';
+import { masscan, masscanSlow } from './peers/masscan.mjs';
 import { zmap } from './peers/zmap.mjs';
 import { portpickSyn, portpickConnect, portpickConnectTs } from './portpick-runner.mjs';
 
-const ALL_TOOLS = [portpickSyn, portpickConnect, portpickConnectTs, nmapSyn, nmapConnect, masscan, zmap];
+const ALL_TOOLS = [portpickSyn, portpickConnect, portpickConnectTs, nmapSyn, nmapConnect, nmapConnectFast, masscan, masscanSlow, zmap];
 /** Quick mode starts no new tool run after this many seconds (each run is also bounded by --timeout). */
-const QUICK_BUDGET_SECONDS = 140;
+const QUICK_BUDGET_SECONDS = 165;
+/** The memory scenario's port (one listener on 127.0.0.1) and how long the /8 sweep runs before SIGINT. */
+const MEMORY_PORT = 7;
+const MEMORY_BOUND_SECONDS = { quick: 4, full: 10 };
 const benchDir = dirname(fileURLToPath(import.meta.url));
 
 function fail(message) {
@@ -77,80 +82,10 @@ function parseOptions() {
 async function toolVersions(tools) {
   const versions = {};
   for (const tool of tools) {
-    const key = tool.id.startsWith('nmap') ? 'nmap' : tool.id.startsWith('portpick') ? 'portpick' : tool.id;
+    const key = versionKey(tool);
     if (!(key in versions)) versions[key] = await tool.version();
   }
   return versions;
-}
-
-async function runScenario(lab, scenario, tools, options, ceilings, workDir, versions) {
-  const ceilingPerSecond = ceilings?.[scenario.where === 'loopback' ? 'loopback' : 'veth'] ?? null;
-  const truth = expectedOpen({ blocks: scenario.blocks, silent: scenario.silent, openPorts: scenario.openPorts });
-  const plannedProbes = scenario.addressCount * scenario.portCount;
-  const listenerNamespace = scenario.where === 'loopback' ? lab.scanner : lab.targets;
-  await applyFilters(lab.targets, scenario.filters);
-  const listeners = await startListeners(listenerNamespace, scenario.listenerHost, scenario.openPorts);
-  const result = {
-    name: scenario.name,
-    description: scenario.description,
-    where: scenario.where,
-    targets: scenario.targets,
-    portSpec: scenario.portSpec,
-    openPorts: scenario.openPorts,
-    silent: scenario.silent,
-    filters: scenario.filters,
-    plannedProbes,
-    expectedOpen: truth.openCount,
-    tools: [],
-  };
-  try {
-    for (const tool of tools) {
-      const versionKey = tool.id.startsWith('nmap') ? 'nmap' : tool.id.startsWith('portpick') ? 'portpick' : tool.id;
-      const unsupported = tool.unsupported(scenario)
-        ?? (versions[versionKey] === null ? (tool.missingReason ?? 'not installed (sh bench/setup-peers.sh)') : null)
-        ?? (options.deadline !== null && Date.now() > options.deadline ? 'quick mode\'s time budget is spent' : null);
-      if (unsupported) {
-        result.tools.push({ id: tool.id, name: tool.name, skipped: unsupported });
-        continue;
-      }
-      const runs = [];
-      for (let index = 0; index < options.runs; index += 1) {
-        process.stderr.write(`bench: ${scenario.name} / ${tool.name} run ${index + 1}/${options.runs} ... `);
-        const outputFile = join(workDir, `${scenario.name}-${tool.id}-${index}.out`);
-        const outcome = await tool.run({
-          namespace: lab.scanner,
-          addresses: lab.addresses,
-          targets: scenario.targets,
-          portSpec: scenario.portSpec,
-          ports: scenario.ports,
-          family: scenario.family,
-          outputFile,
-          timeoutMs: options.timeoutSeconds * 1000,
-        });
-        const m = outcome.measurement;
-        const score = scoreFindings(outcome.findings, truth);
-        runs.push({
-          wallMs: Math.round(m.wallMs),
-          code: m.code,
-          timedOut: m.timedOut,
-          cpuSeconds: m.cpuSeconds,
-          userSeconds: m.userSeconds,
-          systemSeconds: m.systemSeconds,
-          peakRssKb: m.peakRssKb,
-          score,
-          summary: outcome.summary ?? undefined,
-          notes: [...(outcome.notes ?? []), ...(m.code !== 0 && !m.timedOut && !outcome.notes ? [`exit ${m.code}: ${m.stderr.trim().split('\n').at(-1) ?? ''}`] : [])],
-        });
-        process.stderr.write(m.timedOut ? 'timeout\n' : `${(m.wallMs / 1000).toFixed(2)} s, recall ${(score.recall * 100).toFixed(2)} %\n`);
-        await sleep(500); // let SYN-ACK retransmissions and TIME_WAIT of the last run settle
-      }
-      result.tools.push({ id: tool.id, name: tool.name, settings: tool.settings, summary: summarizeRuns(runs, plannedProbes, ceilingPerSecond), runList: runs });
-    }
-  } finally {
-    listeners.stop();
-    await applyFilters(lab.targets, []);
-  }
-  return result;
 }
 
 async function main() {
@@ -162,16 +97,19 @@ async function main() {
   const scenarios = buildScenarios({ quick: options.quick, seed: options.seed });
   if (options.list) {
     for (const s of scenarios) process.stdout.write(`${s.name.padEnd(14)} ${s.description}\n`);
+    process.stdout.write(`${'memory'.padEnd(14)} peak RSS of portpick syn/connect: 127.0.0.0/24 × 1 port vs 127.0.0.0/8 × 1 port (stopped after ${MEMORY_BOUND_SECONDS[options.quick ? 'quick' : 'full']} s)\n`);
     process.stdout.write(`tools: ${ALL_TOOLS.map((t) => t.id).join(', ')}\n`);
     return;
   }
   if (process.env.PORTPICK_IN_NETNS !== '1') {
     fail('refusing to run outside a private network namespace: use `npm run bench` (scripts/in-private-netns.sh), see ../shared/SAFETY.md');
   }
-  if (!canMeasure()) fail(`${TIME_BINARY} is missing: install Debian's \`time\` package (sh bench/setup-peers.sh)`);
-  const wanted = options.scenarioNames ?? (options.quick ? QUICK_SCENARIOS : scenarios.map((s) => s.name));
-  for (const name of wanted) if (!scenarios.some((s) => s.name === name)) fail(`Expected a scenario among ${scenarios.map((s) => s.name).join(', ')}, got \`${name}\``);
-  const selectedScenarios = options.calibrateOnly ? [] : wanted.map((name) => scenarios.find((s) => s.name === name));
+  if (!canMeasure()) process.stderr.write(`bench: ${TIME_BINARY} is missing, so peak RSS and CPU are not measured: install Debian's \`time\` package (sh bench/setup-peers.sh)\n`);
+  const allNames = [...scenarios.map((s) => s.name), 'memory'];
+  const wanted = options.scenarioNames ?? (options.quick ? [...QUICK_SCENARIOS, 'memory'] : allNames);
+  for (const name of wanted) if (!allNames.includes(name)) fail(`Expected a scenario among ${allNames.join(', ')}, got \`${name}\``);
+  const selectedScenarios = options.calibrateOnly ? [] : wanted.filter((name) => name !== 'memory').map((name) => scenarios.find((s) => s.name === name));
+  const runMemory = !options.calibrateOnly && wanted.includes('memory');
   if (options.calibrateOnly && !options.calibrate) fail('Expected at most one of --calibrate-only and --no-calibrate, got both');
   for (const id of options.toolIds ?? []) if (!ALL_TOOLS.some((t) => t.id === id)) fail(`Expected a tool among ${ALL_TOOLS.map((t) => t.id).join(', ')}, got \`${id}\``);
   const tools = ALL_TOOLS.filter((t) => !options.toolIds || options.toolIds.includes(t.id));
@@ -194,9 +132,10 @@ async function main() {
   const workDir = mkdtempSync(join(tmpdir(), 'portpick-bench-run-'));
   const lab = await createVethLab();
   const cleanUp = () => { stopAllChildren(); rmSync(workDir, { recursive: true, force: true }); };
+  options.log = (text) => process.stderr.write(text);
   process.once('SIGINT', () => { cleanUp(); process.exit(130); });
   process.once('SIGTERM', () => { cleanUp(); process.exit(143); });
-  const results = { date: new Date(started).toISOString(), mode: options.quick ? 'quick' : 'full', seed: options.seed, runsPerTool: options.runs, machine, versions, calibration: null, scenarios: [] };
+  const results = { date: new Date(started).toISOString(), mode: options.quick ? 'quick' : 'full', seed: options.seed, runsPerTool: options.runs, machine, versions, calibration: null, scenarios: [], memory: null, targets: [] };
   try {
     if (options.calibrate) {
       process.stderr.write('bench: calibrating (hping3 SYN flood, veth and loopback) ...\n');
@@ -204,7 +143,7 @@ async function main() {
       const veth = await startListeners(lab.targets, '::', [calibrationPort]);
       const loop = await startListeners(lab.scanner, '127.0.0.1', [calibrationPort]);
       try {
-        results.calibration = await calibrate(lab, { seconds: options.quick ? 2 : 5, openPortVeth: calibrationPort, openPortLoopback: calibrationPort });
+        results.calibration = await calibrate(lab, { seconds: options.quick ? 1 : 5, openPortVeth: calibrationPort, openPortLoopback: calibrationPort });
       } finally {
         veth.stop();
         loop.stop();
@@ -212,7 +151,21 @@ async function main() {
     }
     const ceilings = results.calibration?.available ? results.calibration.ceilingPerSecond : null;
     for (const scenario of selectedScenarios) {
-      results.scenarios.push(await runScenario(lab, scenario, tools, options, ceilings, workDir, versions));
+      // Full mode: single-host sweeps take seconds, so they get at least 3 runs (a median) even when --runs is lower.
+      const runs = !options.quick && scenario.addressCount === 1 ? Math.max(options.runs, 3) : options.runs;
+      results.scenarios.push(await runScenario(lab, scenario, tools, { ...options, runs }, ceilings, workDir, versions));
+    }
+    const memoryModes = ['syn', 'connect'].filter((mode) => tools.some((t) => t.id === `portpick-${mode}`));
+    if (runMemory && versions.portpick && memoryModes.length > 0) {
+      results.memory = await runMemoryScenario(lab, {
+        modes: memoryModes,
+        port: MEMORY_PORT,
+        boundSeconds: MEMORY_BOUND_SECONDS[options.quick ? 'quick' : 'full'],
+        timeoutSeconds: options.timeoutSeconds + MEMORY_BOUND_SECONDS.full,
+        workDir,
+        extraArgs: options.portpickArgs,
+        log: (text) => process.stderr.write(text),
+      });
     }
   } finally {
     lab.close();
@@ -226,7 +179,9 @@ async function main() {
   lines.push(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ')}`);
   if (c?.available) lines.push(`ceiling (SYNs answered/s, hping3 flood): veth ${c.ceilingPerSecond.veth.toLocaleString('en-US')}, loopback ${c.ceilingPerSecond.loopback.toLocaleString('en-US')}${[...Object.values(c.veth), ...Object.values(c.loopback)].some((m) => m.senderBound) ? ' (sender-bound: the true ceiling is at least this)' : ''}`);
   else if (c) lines.push(`ceiling: not measured (${c.reason})`);
-  process.stdout.write(`${lines.join('\n')}\n${formatTable(results)}\n\ntotal ${results.elapsedSeconds} s\n`);
+  results.targets = evaluateTargets(results);
+  const memoryText = results.memory ? `${formatMemory(results.memory)}\n` : '';
+  process.stdout.write(`${lines.join('\n')}\n${formatTable(results)}\n${memoryText}${formatTargets(results.targets)}\n\ntotal ${results.elapsedSeconds} s\n`);
 
   const jsonFile = options.jsonFile ?? join(benchDir, 'results', `bench-${results.date.replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(jsonFile), { recursive: true });

@@ -2,7 +2,8 @@
 // the scanner namespace, or across the veth pair), its targets, which ports are
 // swept, which are open (ground truth from the bench's own listeners), and the
 // nftables filters on the targets side. Quick mode shrinks the AnyIP block from a
-// /16 to a /22 (and IPv6 from a /112 to a /118) so the whole run stays under 3 minutes.
+// /16 to a /22 (IPv6 from a /112 to a /118, the silent part from a /18 to a /26)
+// so the whole run stays under 3 minutes.
 import { seededPorts } from './lab/ground-truth.mjs';
 
 const ALL_PORTS = '1-65535';
@@ -11,8 +12,8 @@ const LISTENERS_MULTI_HOST = 10;
 
 function sized(quick) {
   return quick
-    ? { block: '198.18.0.0/22', silentQuarter: '198.18.3.0/24', block6: '2001:db8::/118', label: '/22', label6: '/118', addresses: 1024 }
-    : { block: '198.18.0.0/16', silentQuarter: '198.18.192.0/18', block6: '2001:db8::/112', label: '/16', label6: '/112', addresses: 65536 };
+    ? { block: '198.18.0.0/22', silentPart: '198.18.3.192/26', silentLabel: 'a /26', block6: '2001:db8::/118', label: '/22', label6: '/118', addresses: 1024 }
+    : { block: '198.18.0.0/16', silentPart: '198.18.192.0/18', silentLabel: 'a quarter', block6: '2001:db8::/112', label: '/16', label6: '/112', addresses: 65536 };
 }
 
 /** All scenarios for one bench run; `seed` picks the open ports. */
@@ -38,7 +39,7 @@ export function buildScenarios({ quick, seed }) {
     listenerHost: '::',
     ...extra,
   });
-  return [
+  const scenarios = [
     {
       name: 'loopback-all',
       description: '127.0.0.1, all 65,535 ports, 30 listeners, loopback',
@@ -72,9 +73,9 @@ export function buildScenarios({ quick, seed }) {
       listenerHost: '::',
     },
     multiHost('anyip', `AnyIP ${size.label} × 10 ports over the veth pair`, {}),
-    multiHost('silent', `AnyIP ${size.label} × 10 ports, a quarter (${size.silentQuarter}) drops every SYN`, {
-      silent: [size.silentQuarter],
-      filters: [{ kind: 'silent', prefix: size.silentQuarter }],
+    multiHost('silent', `AnyIP ${size.label} × 10 ports, ${size.silentLabel} (${size.silentPart}) drops every SYN`, {
+      silent: [size.silentPart],
+      filters: [{ kind: 'silent', prefix: size.silentPart }],
     }),
     multiHost('loss', `AnyIP ${size.label} × 10 ports, 1 % of SYNs dropped at random`, {
       filters: [{ kind: 'loss', prefix: size.block, lossPercent: 1 }],
@@ -88,6 +89,8 @@ export function buildScenarios({ quick, seed }) {
       blocks: [size.block6],
     }),
   ];
+  for (const scenario of scenarios) scenario.quick = quick;
+  return scenarios;
 }
 
 /** Scenarios run by `--quick` when no --scenario is given. */

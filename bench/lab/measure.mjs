@@ -15,15 +15,18 @@ export function canMeasure() {
 /**
  * Runs argv inside `namespace` (or here when null), killed after timeoutMs.
  * Resolves { code, timedOut, wallMs, userSeconds, systemSeconds, cpuSeconds,
- * peakRssKb, stdout, stderr }; the rusage fields are null when the process was
+ * peakRssKb, stdout, stderr, interrupted }; `interruptAfterMs` sends SIGINT
+ * after that long (see run()). The rusage fields are null when the process was
  * killed (time(1) then writes nothing).
  */
-export async function runMeasured(namespace, argv, { timeoutMs }) {
+export async function runMeasured(namespace, argv, { timeoutMs, interruptAfterMs }) {
   const dir = mkdtempSync(join(tmpdir(), 'portpick-bench-'));
   const usageFile = join(dir, 'usage');
-  const timed = [TIME_BINARY, '-o', usageFile, '-f', 'rusage %U %S %M', ...argv];
+  // Without time(1) the program runs bare: wall time only, RSS and CPU stay null.
+  const timed = canMeasure() ? [TIME_BINARY, '-o', usageFile, '-f', 'rusage %U %S %M', ...argv] : argv;
   try {
-    const result = await run(namespace ? namespace.wrap(timed) : timed, { timeoutMs });
+    // GNU time ignores SIGINT while it waits, so an interrupt reaches only the measured program.
+    const result = await run(namespace ? namespace.wrap(timed) : timed, { timeoutMs, interruptAfterMs });
     let userSeconds = null;
     let systemSeconds = null;
     let peakRssKb = null;
@@ -37,6 +40,7 @@ export async function runMeasured(namespace, argv, { timeoutMs }) {
     return {
       code: result.code,
       timedOut: result.timedOut,
+      interrupted: result.interrupted,
       wallMs: result.wallMs,
       userSeconds,
       systemSeconds,

@@ -22,9 +22,10 @@ function killGroup(child, signal) {
  * Runs argv to completion (or until timeoutMs, then kills its process group).
  * Resolves { code, signal, stdout, stderr, timedOut, wallMs }; rejects only if the
  * program cannot be started. Non-zero exit codes are returned, not thrown, unless
- * `check` is set.
+ * `check` is set. `interruptAfterMs`: send SIGINT to the process group after that
+ * long (a bounded sweep that stops itself cleanly); `interrupted` says whether it was sent.
  */
-export function run(argv, { input, timeoutMs = 30_000, check = false, env } = {}) {
+export function run(argv, { input, timeoutMs = 30_000, check = false, env, interruptAfterMs } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), {
@@ -38,17 +39,22 @@ export function run(argv, { input, timeoutMs = 30_000, check = false, env } = {}
     let timedOut = false;
     child.stdout.on('data', (chunk) => { if (stdout.length < 4_000_000) stdout += chunk; });
     child.stderr.on('data', (chunk) => { if (stderr.length < 200_000) stderr += chunk; });
+    let interrupted = false;
     const timer = setTimeout(() => { timedOut = true; killGroup(child, 'SIGKILL'); }, timeoutMs);
+    const interruptTimer = interruptAfterMs === undefined ? null
+      : setTimeout(() => { interrupted = true; killGroup(child, 'SIGINT'); }, interruptAfterMs);
     child.on('error', (error) => {
       clearTimeout(timer);
+      if (interruptTimer) clearTimeout(interruptTimer);
       livingChildren.delete(child);
       reject(new Error(`Expected to start \`${argv[0]}\`, got ${error.code ?? error.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      if (interruptTimer) clearTimeout(interruptTimer);
       livingChildren.delete(child);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      const result = { code, signal, stdout, stderr, timedOut, wallMs };
+      const result = { code, signal, stdout, stderr, timedOut, interrupted, wallMs };
       if (check && (code !== 0 || timedOut)) {
         reject(new Error(`Expected \`${argv.join(' ')}\` to succeed, got ${timedOut ? 'a timeout' : `exit ${code ?? signal}`}: ${stderr.trim().slice(0, 500)}`));
       } else {

@@ -1,6 +1,7 @@
 // nmap -sS / -sT runners and the grepable-output (-oG) parser.
 // Settings: -T4 (nmap's "aggressive" timing, exact everywhere it finishes here,
-// peer-lab.md); -T5 / --min-rate lose open ports on one host and are not used.
+// peer-lab.md); -T5 / --min-rate lose open ports on one host, and run only on
+// loopback-all, as the second peer of the connect-speed target.
 import { readFileSync, existsSync } from 'node:fs';
 import { run } from '../lab/processes.mjs';
 import { runMeasured } from '../lab/measure.mjs';
@@ -31,18 +32,35 @@ export async function nmapVersion() {
   }
 }
 
-function nmapTool(scanFlag) {
+/**
+ * Extra nmap settings per scenario. On the silent scenario nmap -T4 retransmits
+ * every unanswered probe up to 6 times; `--max-retries 1` gives it the same one
+ * retry portpick uses (live hosts answer the first probe, so recall is unchanged).
+ */
+export function nmapScenarioArgs(scenario) {
+  return scenario.silent.length > 0 ? ['--max-retries', '1'] : [];
+}
+
+/**
+ * scanFlag: -sS or -sT; timing: nmap timing flags; scenarios: names it runs on (null = all).
+ */
+function nmapTool(scanFlag, { id = `nmap${scanFlag}`, name = `nmap ${scanFlag}`, timing = ['-T4'], scenarios = null } = {}) {
+  const baseArgs = ['-n', '-Pn', scanFlag, ...timing, '--open'];
   return {
-    name: `nmap ${scanFlag}`,
-    id: `nmap${scanFlag}`,
+    name,
+    id,
     version: nmapVersion,
     /** Why this tool cannot run the scenario, or null. */
-    unsupported() {
+    unsupported(scenario) {
+      if (scenarios && !scenarios.includes(scenario.name)) return `run on ${scenarios.join(', ')} only`;
       return null;
     },
-    settings: `-n -Pn ${scanFlag} -T4 --open`,
+    settings: baseArgs.join(' '),
+    settingsFor(scenario) {
+      return [...baseArgs, ...nmapScenarioArgs(scenario)].join(' ');
+    },
     async run(context) {
-      const argv = ['nmap', '-n', '-Pn', scanFlag, '-T4', '--open', '-p', context.portSpec, '-oG', context.outputFile];
+      const argv = ['nmap', ...baseArgs, ...nmapScenarioArgs(context.scenario), '-p', context.portSpec, '-oG', context.outputFile];
       if (context.family === 6) argv.push('-6');
       argv.push(...context.targets);
       const measurement = await runMeasured(context.namespace, argv, { timeoutMs: context.timeoutMs });
@@ -54,3 +72,10 @@ function nmapTool(scanFlag) {
 
 export const nmapSyn = nmapTool('-sS');
 export const nmapConnect = nmapTool('-sT');
+/** The connect-speed target's second peer: nmap's fastest connect settings (not exact on one host, peer-lab.md). */
+export const nmapConnectFast = nmapTool('-sT', {
+  id: 'nmap-sT-T5',
+  name: 'nmap -sT -T5 --min-rate 100000',
+  timing: ['-T5', '--min-rate', '100000'],
+  scenarios: ['loopback-all'],
+});

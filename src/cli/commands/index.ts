@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import { registerBench } from './bench.js';
 import { registerCheck } from './check.js';
 import { registerFree } from './free.js';
 import { registerMerge } from './merge.js';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerMerge(program, ctx);
   registerUpdate(program, ctx);
   registerSources(program, ctx);
+  registerBench(program, ctx);
 }

@@ -1,0 +1,104 @@
+// Runs every selected tool on one scenario and scores each run against the
+// scenario's ground truth. Used by run.mjs (the two-namespace lab) and by
+// loopback-bench.mjs (no namespace: 127.0.0.1 only, connect tools only).
+import { join } from 'node:path';
+import { applyFilters } from './lab/nft-filters.mjs';
+import { startListeners, expectedOpen, scoreFindings } from './lab/ground-truth.mjs';
+import { sleep } from './lab/processes.mjs';
+import { summarizeRuns } from './report.mjs';
+
+/** The key under which a tool's version is recorded (nmap -sS and -sT share one, and so on). */
+export function versionKey(tool) {
+  for (const family of ['nmap', 'portpick', 'masscan']) if (tool.id.startsWith(family)) return family;
+  return tool.id;
+}
+
+/** Settings a tool uses on a scenario: its own, plus what the scenario changes for it. */
+export function settingsFor(tool, scenario) {
+  return tool.settingsFor ? tool.settingsFor(scenario) : tool.settings;
+}
+
+/**
+ * lab: { scanner, targets (null: no filters possible), addresses }.
+ * options: { runs, timeoutSeconds, deadline (ms epoch or null), log(text) }.
+ * Resolves the scenario's result record (see README "JSON").
+ */
+export async function runScenario(lab, scenario, tools, options, ceilings, workDir, versions) {
+  const ceilingPerSecond = ceilings?.[scenario.where === 'loopback' ? 'loopback' : 'veth'] ?? null;
+  const truth = expectedOpen({ blocks: scenario.blocks, silent: scenario.silent, openPorts: scenario.openPorts });
+  const plannedProbes = scenario.addressCount * scenario.portCount;
+  const listenerNamespace = scenario.where === 'loopback' ? lab.scanner : lab.targets;
+  if (lab.targets) await applyFilters(lab.targets, scenario.filters);
+  else if (scenario.filters.length > 0) throw new Error(`Expected a targets namespace for the filters of ${scenario.name}, got none`);
+  // listenPorts: the ports the bench opens itself, when the ground truth also holds ports it found open already.
+  const listeners = await startListeners(listenerNamespace, scenario.listenerHost, scenario.listenPorts ?? scenario.openPorts);
+  const result = {
+    name: scenario.name,
+    description: scenario.description,
+    where: scenario.where,
+    targets: scenario.targets,
+    portSpec: scenario.portSpec,
+    openPorts: scenario.openPorts,
+    silent: scenario.silent,
+    filters: scenario.filters,
+    plannedProbes,
+    expectedOpen: truth.openCount,
+    runsPerTool: options.runs,
+    tools: [],
+  };
+  const log = options.log ?? ((text) => process.stderr.write(text));
+  try {
+    for (const tool of tools) {
+      const unsupported = tool.unsupported(scenario)
+        ?? (versions[versionKey(tool)] === null ? (tool.missingReason ?? 'not installed (sh bench/setup-peers.sh)') : null)
+        ?? (options.deadline !== null && Date.now() > options.deadline ? 'quick mode\'s time budget is spent' : null);
+      if (unsupported) {
+        result.tools.push({ id: tool.id, name: tool.name, skipped: unsupported });
+        continue;
+      }
+      const runs = [];
+      for (let index = 0; index < options.runs; index += 1) {
+        log(`bench: ${scenario.name} / ${tool.name} run ${index + 1}/${options.runs} ... `);
+        const outputFile = join(workDir, `${scenario.name}-${tool.id}-${index}.out`);
+        const outcome = await tool.run({
+          namespace: lab.scanner,
+          addresses: lab.addresses,
+          scenario,
+          targets: scenario.targets,
+          portSpec: scenario.portSpec,
+          ports: scenario.ports,
+          family: scenario.family,
+          outputFile,
+          workDir,
+          timeoutMs: options.timeoutSeconds * 1000,
+        });
+        const m = outcome.measurement;
+        const score = scoreFindings(outcome.findings, truth);
+        runs.push({
+          wallMs: Math.round(m.wallMs),
+          code: m.code,
+          timedOut: m.timedOut,
+          cpuSeconds: m.cpuSeconds,
+          userSeconds: m.userSeconds,
+          systemSeconds: m.systemSeconds,
+          peakRssKb: m.peakRssKb,
+          score,
+          summary: outcome.summary ?? undefined,
+          notes: [...(outcome.notes ?? []), ...(m.code !== 0 && !m.timedOut && !outcome.notes ? [`exit ${m.code}: ${m.stderr.trim().split('\n').at(-1) ?? ''}`] : [])],
+        });
+        log(m.timedOut ? 'timeout\n' : `${(m.wallMs / 1000).toFixed(2)} s, recall ${(score.recall * 100).toFixed(2)} %\n`);
+        await sleep(500); // let SYN-ACK retransmissions and TIME_WAIT of the last run settle
+      }
+      const summary = summarizeRuns(runs, plannedProbes, ceilingPerSecond);
+      // The SYN engine's settled rate (jsonl summary `finalRate`), median over runs: the rate-limit scenario's answer.
+      const finalRates = runs.map((r) => r.summary?.finalRate).filter((x) => typeof x === 'number');
+      if (finalRates.length > 0) summary.finalRate = Math.round(finalRates.sort((a, b) => a - b)[Math.floor(finalRates.length / 2)]);
+      const settings = settingsFor(tool, scenario);
+      result.tools.push({ id: tool.id, name: tool.name, settings, settingsChanged: settings !== tool.settings, summary, runList: runs });
+    }
+  } finally {
+    listeners.stop();
+    if (lab.targets) await applyFilters(lab.targets, []);
+  }
+  return result;
+}
