@@ -14,6 +14,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { chooseEngine, type EngineChoice } from './engine-choice.js';
 import { zeroCounters, type EngineCounters, type EngineSink, type RunningEngine } from './engine.js';
 import { startNativeEngine } from './native-engine.js';
+import { HostTally } from './host-tally.js';
 import { SweepPlan, type Shard } from './plan.js';
 import { normalisePortList, parsePortSpec, topPortsFromNmap } from './ports.js';
 import { RESUME_FORMAT, RESUME_VERSION, type ResumeState } from './resume.js';
@@ -139,7 +140,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
   let stopRequested = false;
   let counters: EngineCounters = zeroCounters();
   const tally = { completed: 0, open: 0, closed: 0, filtered: 0, unreachable: 0 };
-  const hostsUp = new Set<string>();
+  let hostsUp: HostTally | null = null;
   // Shard-local positions at or above the watermark that are done (resume bookkeeping).
   const doneAbove = new Set<number>();
   let prunedAt = 0;
@@ -180,6 +181,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     }
     const choice = chooseEngine(options.mode, options.engineProbe);
     plan = await buildSweepPlan(options, ports);
+    hostsUp = new HostTally(plan);
     const info = planInfo(plan, choice, options.rate);
     resolvePlan(info);
     for (const skip of plan.skipPositions) doneAbove.add(skip);
@@ -211,7 +213,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       closed: tally.closed,
       filtered: tally.filtered,
       unreachable: tally.unreachable,
-      hostsUp: hostsUp.size,
+      hostsUp: hostsUp?.size ?? 0,
       startedAt: startedAt.toISOString(),
       durationMs: Math.round(durationMs),
       ratePerSecond: durationMs > 0 ? Math.round((tally.completed / durationMs) * 1000 * 10) / 10 : 0,
@@ -245,7 +247,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
             results.push(result);
             tally.completed += 1;
             tally[result.state] += 1;
-            if (result.state === 'open' || result.state === 'closed') hostsUp.add(result.address);
+            if (result.state === 'open' || result.state === 'closed') hostsUp?.answered(position, result.address);
             if (position >= latest.watermark) doneAbove.add(position);
           }
           if (latest.watermark > prunedAt) {

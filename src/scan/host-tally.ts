@@ -1,0 +1,45 @@
+import type { SweepPlan } from './plan.js';
+
+/**
+ * Counts the distinct hosts that answered (open or closed) without keeping their
+ * addresses: one bit per planned address, found from the probe's position
+ * through the plan's permutation. A /8 costs 2 MiB however many probes are done,
+ * where a set of address strings grew with every answering host.
+ * Plans with more than 2^27 addresses (only huge IPv6 ranges) fall back to a set
+ * of the addresses seen, which is the one case whose memory grows with answers.
+ */
+export class HostTally {
+  private static readonly MAX_BITMAP_ADDRESSES = 2 ** 27;
+  private readonly bits: Uint8Array | null;
+  private readonly seen: Set<string> | null;
+  private count = 0;
+
+  constructor(private readonly plan: SweepPlan) {
+    const fits = plan.addressCount <= HostTally.MAX_BITMAP_ADDRESSES;
+    this.bits = fits ? new Uint8Array(Math.ceil(plan.addressCount / 8)) : null;
+    this.seen = fits ? null : new Set<string>();
+  }
+
+  /** Records that the host probed at shard-local `position` (address `address`) answered. */
+  answered(position: number, address: string): void {
+    if (this.bits) {
+      const addressIndex = this.plan.indexAt(position) % this.plan.addressCount;
+      const byte = addressIndex >>> 3;
+      const mask = 1 << (addressIndex & 7);
+      const current = this.bits[byte] as number;
+      if ((current & mask) === 0) {
+        this.bits[byte] = current | mask;
+        this.count += 1;
+      }
+      return;
+    }
+    if (this.seen && !this.seen.has(address)) {
+      this.seen.add(address);
+      this.count += 1;
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { HostTally } from '../../../src/scan/host-tally.js';
+import { SweepPlan } from '../../../src/scan/plan.js';
+import { parsePortSpec } from '../../../src/scan/ports.js';
+import { resolveTargets } from '../../../src/scan/targets.js';
+
+describe('HostTally', () => {
+  it('counts each answering host once, whatever the port and order', async () => {
+    const targets = await resolveTargets({ targets: ['198.18.0.0/28'], targetFiles: [], exclude: [], excludeFiles: [] });
+    const plan = new SweepPlan(targets, parsePortSpec('22,80,443'), 7n, { index: 0, count: 1 });
+    const tally = new HostTally(plan);
+    const hosts = new Set<string>();
+    for (let k = 0; k < plan.planned; k += 1) {
+      const probe = plan.probeAt(k);
+      if (probe.port === 22) continue; // port 22 never answers: its hosts still count through 80 and 443
+      if (probe.address.endsWith('.3')) continue; // this host never answers at all
+      tally.answered(k, probe.address);
+      hosts.add(probe.address);
+    }
+    expect(tally.size).toBe(15);
+    expect(tally.size).toBe(hosts.size);
+  });
+
+  it('needs one bit per address: a /8 plan allocates about 2 MiB', async () => {
+    const targets = await resolveTargets({ targets: ['127.0.0.0/8'], targetFiles: [], exclude: [], excludeFiles: [] });
+    const plan = new SweepPlan(targets, parsePortSpec('80'), 1n, { index: 0, count: 1 });
+    const before = process.memoryUsage().arrayBuffers;
+    const tally = new HostTally(plan);
+    tally.answered(0, plan.probeAt(0).address);
+    tally.answered(0, plan.probeAt(0).address);
+    expect(tally.size).toBe(1);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(3 * 1024 * 1024);
+  });
+});
