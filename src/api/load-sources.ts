@@ -1,7 +1,6 @@
 import { cachedFile } from '../registry/cache.js';
 import { BROWSER_UNSAFE_PORTS } from '../registry/browser-unsafe.js';
 import { ephemeralRanges } from '../registry/ephemeral.js';
-import { loadIanaFile } from '../registry/iana-load.js';
 import { loadIanaSnapshot } from '../registry/iana-snapshot.js';
 import { loadListeners } from '../registry/listeners.js';
 import type { IanaRegistry, LoadedSources } from '../registry/loaded-sources.js';
@@ -92,11 +91,12 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
  * `portpick update` when it is at least as new as the shipped snapshot; else the snapshot.
  */
 async function loadIana(options: LoadSourcesOptions): Promise<IanaRegistry> {
-  if (options.ianaFile !== undefined) return loadIanaFile(options.ianaFile);
+  // The CSV/XML readers are loaded only when a file is read: most runs use the snapshot.
+  if (options.ianaFile !== undefined) return (await import('../registry/iana-load.js')).loadIanaFile(options.ianaFile);
   const snapshot = loadIanaSnapshot();
   const cached = await cachedFile('iana', options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
   if (cached === null) return snapshot;
-  const fromCache = await loadIanaFile(cached.path);
+  const fromCache = await (await import('../registry/iana-load.js')).loadIanaFile(cached.path);
   return (fromCache.updated ?? '') >= (snapshot.updated ?? '') ? fromCache : snapshot;
 }
 

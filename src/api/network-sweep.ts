@@ -1,6 +1,5 @@
 import { InvalidArgumentError } from '../errors/index.js';
 import type { NetworkFinding } from '../pick/types.js';
-import { scan } from '../scan/scan.js';
 import type { ScanOptions } from '../scan/scan-options.js';
 
 /** Sweep tuning that check / suggest / request pass through to scan(). */
@@ -26,6 +25,8 @@ export async function sweepNetworks(
     );
   }
   if (ports.length === 0) return { networks: [...networks], openOn: [], probes: 0, complete: true };
+  // The scanner is loaded only when a sweep runs: check and suggest without --network never need it.
+  const { scan } = await import('../scan/scan.js');
   const handle = scan({ ...options, targets: [...networks], ports: [...ports] });
   const openOn: NetworkFinding['openOn'] = [];
   for await (const result of handle) {

@@ -91,15 +91,17 @@ export function classifyPort(port: number, ephemeral: readonly EphemeralRange[],
   if (value === 0) {
     notes.push('Port 0 is not a listening port: binding to 0 asks the OS for an ephemeral port.');
   }
-  if (value === range.start || value === range.end) {
+  const atEdge = value === range.start || value === range.end;
+  if (atEdge) {
     notes.push(
       `${value} is at the ${value === range.start ? 'start' : 'end'} of the ${range.name} range; ` +
         'RFC 6335 §6 keeps values at the edges of each range assigned to IANA (Reserved).',
     );
   }
-  if (iana !== undefined) {
+  // Only edge ports get this note; asking every protocol's state would build each protocol's index.
+  if (iana !== undefined && atEdge) {
     const reserved = PROTOCOLS.filter((protocol) => iana.stateOf(protocol, value) === 'reserved');
-    if (reserved.length > 0 && (value === range.start || value === range.end)) {
+    if (reserved.length > 0) {
       notes.push(`The IANA registry lists ${value} as Reserved for ${reserved.join(', ')}.`);
     }
   }

@@ -40,7 +40,7 @@ export interface IanaRegistryOptions {
 export const NAME_ONLY_PORT = -1;
 
 /** A row with its interpretation, computed once. */
-interface InterpretedRow {
+export interface InterpretedRow {
   record: IanaRecord;
   state: Exclude<RegistryState, 'unknown'>;
   rank: number;
@@ -108,19 +108,7 @@ export class RecordIanaRegistry implements IanaRegistry {
   }
 
   private get rows(): InterpretedRow[] {
-    this.interpreted ??= this.records.map((record) => {
-      const status = interpretIanaStatus(record.name, record.description);
-      const ports = record.ports;
-      const text = record.unauthorizedUse;
-      return {
-        record,
-        state: status.state,
-        rank: STATE_RANK[status.state],
-        statusText: status.statusText,
-        serviceName: status.serviceName,
-        unauthorizedSpans: text && ports ? unauthorizedPortSpans(text, ports.start, ports.end) : null,
-      };
-    });
+    this.interpreted ??= this.records.map(interpretRow);
     return this.interpreted;
   }
 
@@ -138,10 +126,9 @@ export class RecordIanaRegistry implements IanaRegistry {
     if (cached) return cached;
     const from = index.offsets[port] ?? 0;
     const to = index.offsets[port + 1] ?? 0;
-    const ids = Array.from(index.rowIds.subarray(from, to));
-    // Assigned rows first, then reserved, then unassigned; file order within a state.
-    ids.sort((a, b) => (this.rows[b]?.rank ?? 0) - (this.rows[a]?.rank ?? 0) || a - b);
-    const entries = Object.freeze(ids.map((id) => this.entryFor(id, protocol, port)));
+    const rows = this.rows;
+    const covering = Array.from(index.rowIds.subarray(from, to), (id) => rows[id] as InterpretedRow);
+    const entries = entriesForRows(covering, protocol, port, this.file);
     this.entryCache.set(key, entries);
     return entries;
   }
@@ -185,10 +172,8 @@ export class RecordIanaRegistry implements IanaRegistry {
   }
 
   private indexFor(protocol: Protocol): ProtocolIndex {
+    checkProtocol(protocol);
     const code = PROTOCOL_CODE[protocol];
-    if (code === undefined) {
-      throw new InvalidArgumentError(`Expected a protocol (${PROTOCOLS.join(', ')}), got ${describeValue(protocol)}`);
-    }
     const existing = this.indexes[code];
     if (existing) return existing;
     const built = buildProtocolIndex(this.rows, protocol);
@@ -199,32 +184,63 @@ export class RecordIanaRegistry implements IanaRegistry {
   private entryFor(id: number, protocol: Protocol, port: number): RegistryEntry {
     const row = this.rows[id];
     if (!row) throw new RangeError(`row ${id} does not exist`);
-    const record = row.record;
-    const extra: EntryExtra = {};
-    if (row.statusText !== undefined) extra.ianaStatusText = row.statusText;
-    if (record.unauthorizedUse && (row.unauthorizedSpans === null || spansContain(row.unauthorizedSpans, port))) {
-      extra.unauthorizedUse = record.unauthorizedUse;
-    }
-    if (record.assignee) extra.assignee = record.assignee;
-    if (record.contact) extra.contact = record.contact;
-    if (record.registrationDate) extra.registrationDate = record.registrationDate;
-    if (record.modificationDate) extra.modificationDate = record.modificationDate;
-    if (record.reference) extra.reference = record.reference;
-    if (record.assignmentNotes) extra.assignmentNotes = record.assignmentNotes;
-    if (this.file !== undefined) {
-      extra.file = this.file;
-      if (record.line !== undefined) extra.line = record.line;
-    }
-    return {
-      port,
-      protocol,
-      state: row.state,
-      names: row.serviceName === '' ? [] : [row.serviceName],
-      description: record.description,
-      source: 'iana',
-      extra,
-    };
+    return entryForRow(row, protocol, port, this.file);
   }
+}
+
+/** Interprets one record (state, status text, service name, unauthorized-use spans). */
+export function interpretRow(record: IanaRecord): InterpretedRow {
+  const status = interpretIanaStatus(record.name, record.description);
+  const ports = record.ports;
+  const text = record.unauthorizedUse;
+  return {
+    record,
+    state: status.state,
+    rank: STATE_RANK[status.state],
+    statusText: status.statusText,
+    serviceName: status.serviceName,
+    unauthorizedSpans: text && ports ? unauthorizedPortSpans(text, ports.start, ports.end) : null,
+  };
+}
+
+/**
+ * The entries `lookup` returns for the rows covering one (protocol, port), given
+ * in registry order: assigned rows first, then reserved, then unassigned; registry
+ * order within a state. Frozen. Shared with the snapshot's precomputed path so that
+ * both answer alike.
+ */
+export function entriesForRows(rows: readonly InterpretedRow[], protocol: Protocol, port: number, file?: string): readonly RegistryEntry[] {
+  const order = rows.map((_, at) => at);
+  order.sort((a, b) => (rows[b] as InterpretedRow).rank - (rows[a] as InterpretedRow).rank || a - b);
+  return Object.freeze(order.map((at) => entryForRow(rows[at] as InterpretedRow, protocol, port, file)));
+}
+
+function entryForRow(row: InterpretedRow, protocol: Protocol, port: number, file: string | undefined): RegistryEntry {
+  const record = row.record;
+  const extra: EntryExtra = {};
+  if (row.statusText !== undefined) extra.ianaStatusText = row.statusText;
+  if (record.unauthorizedUse && (row.unauthorizedSpans === null || spansContain(row.unauthorizedSpans, port))) {
+    extra.unauthorizedUse = record.unauthorizedUse;
+  }
+  if (record.assignee) extra.assignee = record.assignee;
+  if (record.contact) extra.contact = record.contact;
+  if (record.registrationDate) extra.registrationDate = record.registrationDate;
+  if (record.modificationDate) extra.modificationDate = record.modificationDate;
+  if (record.reference) extra.reference = record.reference;
+  if (record.assignmentNotes) extra.assignmentNotes = record.assignmentNotes;
+  if (file !== undefined) {
+    extra.file = file;
+    if (record.line !== undefined) extra.line = record.line;
+  }
+  return {
+    port,
+    protocol,
+    state: row.state,
+    names: row.serviceName === '' ? [] : [row.serviceName],
+    description: record.description,
+    source: 'iana',
+    extra,
+  };
 }
 
 function buildProtocolIndex(rows: readonly InterpretedRow[], protocol: Protocol): ProtocolIndex {
@@ -255,7 +271,15 @@ function buildProtocolIndex(rows: readonly InterpretedRow[], protocol: Protocol)
   return { offsets, rowIds, ranks };
 }
 
-function checkPort(port: number): void {
+/** The error every IanaRegistry gives for a protocol it does not know. */
+export function checkProtocol(protocol: Protocol): void {
+  if (typeof protocol !== 'string' || !Object.hasOwn(PROTOCOL_CODE, protocol)) {
+    throw new InvalidArgumentError(`Expected a protocol (${PROTOCOLS.join(', ')}), got ${describeValue(protocol)}`);
+  }
+}
+
+/** The error every IanaRegistry gives for a port outside 0-65535. */
+export function checkPort(port: number): void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new InvalidArgumentError(`Expected a port from 0 to 65535, got ${describeValue(port)}`);
   }

@@ -4,6 +4,7 @@
  * /proc/PID/comm. Processes of other users are invisible without privilege:
  * their sockets are still listed, without an owner.
  */
+import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
@@ -108,13 +109,19 @@ export function isListening(socket: ProcNetSocket, protocol: 'tcp' | 'udp'): boo
 export interface LinuxReadOptions {
   /** Mount point of procfs (tests may point it at a fixture tree). */
   procRoot?: string;
+  /**
+   * Find each socket's owner now (default true). False leaves owners out and
+   * keeps every socket's inode, for a later {@link socketOwnersSync} on just the
+   * sockets someone asks about: the search reads every process's fd table.
+   */
+  owners?: boolean;
 }
 
 export interface LinuxListenersResult {
   sockets: ListeningSocket[];
   /** /proc/net files that could not be read (e.g. no IPv6 in the kernel). */
   unreadable: string[];
-  /** Sockets whose owner could not be seen (another user's process). */
+  /** Sockets whose owner could not be seen (another user's process); 0 when owners were not looked up. */
   withoutOwner: number;
 }
 
@@ -140,6 +147,15 @@ export async function readLinuxListeners(options: LinuxReadOptions = {}): Promis
     for (const socket of parseProcNet(text)) {
       if (isListening(socket, protocol)) found.push({ protocol, socket });
     }
+  }
+  if (options.owners === false) {
+    const sockets = found.map(({ protocol, socket }): ListeningSocket => ({
+      protocol,
+      address: socket.address,
+      port: socket.port,
+      ...(socket.inode === 0 ? {} : { inode: socket.inode }),
+    }));
+    return { sockets, unreadable, withoutOwner: 0 };
   }
   const owners = await socketOwners(
     procRoot,
@@ -187,6 +203,55 @@ async function socketOwners(procRoot: string, inodes: ReadonlySet<number>): Prom
       .filter((inode) => inodes.has(inode) && !owners.has(inode));
     if (owned.length === 0) continue;
     const command = (await readFile(path.join(procRoot, entry, 'comm'), 'utf8').catch(() => '')).trim();
+    for (const inode of owned) owners.set(inode, { pid, command });
+  }
+  return owners;
+}
+
+/**
+ * The same search as the asynchronous one, synchronously, for a few inodes: it
+ * stops as soon as every inode has an owner. Used when a lookup asks about a
+ * port that something listens on (see ListenerIndex in listeners.ts).
+ */
+export function socketOwnersSync(procRoot: string, inodes: ReadonlySet<number>): Map<number, { pid: number; command: string }> {
+  const owners = new Map<number, { pid: number; command: string }>();
+  if (inodes.size === 0) return owners;
+  let entries: string[];
+  try {
+    entries = readdirSync(procRoot);
+  } catch {
+    return owners;
+  }
+  for (const entry of entries) {
+    if (owners.size === inodes.size) break;
+    if (!/^\d+$/.test(entry)) continue;
+    const fdDir = path.join(procRoot, entry, 'fd');
+    let fds: string[];
+    try {
+      fds = readdirSync(fdDir);
+    } catch {
+      continue; // another user's process, or it exited
+    }
+    const owned: number[] = [];
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = readlinkSync(path.join(fdDir, fd));
+      } catch {
+        continue;
+      }
+      const match = /^socket:\[(\d+)\]$/.exec(target);
+      const inode = match === null ? 0 : Number(match[1]);
+      if (inodes.has(inode) && !owners.has(inode)) owned.push(inode);
+    }
+    if (owned.length === 0) continue;
+    let command = '';
+    try {
+      command = readFileSync(path.join(procRoot, entry, 'comm'), 'utf8').trim();
+    } catch {
+      command = '';
+    }
+    const pid = Number(entry);
     for (const inode of owned) owners.set(inode, { pid, command });
   }
   return owners;

@@ -27,8 +27,10 @@
  * every other file must have one.
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type * as YamlModule from 'yaml';
+import type { Node } from 'yaml';
 import { FileAccessError, RegistryParseError, describeValue } from '../errors/index.js';
 import { EntryIndex } from './entry-index.js';
 import { findReservationFile, modifiedTime } from './locate.js';
@@ -47,6 +49,14 @@ export interface Reservation {
   line?: number;
 }
 
+let yamlModule: typeof YamlModule | undefined;
+
+/** The `yaml` package, loaded on the first parse: it is a large module, and most runs find no reservation file. */
+function yaml(): typeof YamlModule {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof YamlModule;
+  return yamlModule;
+}
+
 const RESERVATION_KEYS: ReadonlySet<string> = new Set(['port', 'ports', 'protocol', 'service', 'owner', 'note']);
 const DEFAULT_PROTOCOLS: Protocol[] = ['tcp'];
 const RANGE = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/;
@@ -62,9 +72,9 @@ export interface ParseReservationsOptions {
 export function parseReservations(text: string, file: string, options: ParseReservationsOptions = {}): Reservation[] | null {
   const format = options.format ?? (/\.ya?ml$/i.test(file) ? 'yaml' : 'json');
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = new LineCounter();
+  const lines = new (yaml().LineCounter)();
   if (format === 'json') checkJsonSyntax(source, file);
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = yaml().parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const syntaxError = doc.errors[0];
   if (syntaxError !== undefined) {
     throw new RegistryParseError(
@@ -80,25 +90,25 @@ export function parseReservations(text: string, file: string, options: ParseRese
   };
 
   const root = doc.contents;
-  if (!isMap(root)) {
+  if (!yaml().isMap(root)) {
     return fail(`Expected a mapping with a \`reservations\` list at the top, got ${describeNode(root)}`, root);
   }
-  const listPair = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'reservations');
+  const listPair = root.items.find((pair) => yaml().isScalar(pair.key) && pair.key.value === 'reservations');
   if (listPair === undefined) {
     if (options.reservationsKeyOptional === true) return null;
     return fail('Expected a `reservations` key at the top, got none', root);
   }
   const list = listPair.value as Node | null;
-  if (!isSeq(list)) return fail(`Expected \`reservations\` to be a list, got ${describeNode(list)}`, list ?? (listPair.key as Node));
+  if (!yaml().isSeq(list)) return fail(`Expected \`reservations\` to be a list, got ${describeNode(list)}`, list ?? (listPair.key as Node));
 
   const reservations: Reservation[] = [];
   list.items.forEach((item, position) => {
     const where = `reservation ${position + 1}`;
     const itemNode = item as Node | null;
-    if (!isMap(itemNode)) return fail(`Expected ${where} to be a mapping, got ${describeNode(itemNode)}`, itemNode ?? list);
+    if (!yaml().isMap(itemNode)) return fail(`Expected ${where} to be a mapping, got ${describeNode(itemNode)}`, itemNode ?? list);
     const fields = new Map<string, Node | null>();
     for (const pair of itemNode.items) {
-      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      const key = yaml().isScalar(pair.key) ? pair.key.value : undefined;
       if (typeof key !== 'string' || !RESERVATION_KEYS.has(key)) {
         fail(
           `Expected ${where} keys among ${[...RESERVATION_KEYS].join(', ')}, got ${describeValue(typeof key === 'string' ? key : String(key))}`,
@@ -163,15 +173,15 @@ function firstLine(message: string): string {
 
 function scalarValue(node: Node | null | undefined): unknown {
   if (node === null || node === undefined) return null;
-  if (isScalar(node)) return node.value;
-  return isMap(node) ? { mapping: true } : isSeq(node) ? [] : node;
+  if (yaml().isScalar(node)) return node.value;
+  return yaml().isMap(node) ? { mapping: true } : yaml().isSeq(node) ? [] : node;
 }
 
 function describeNode(node: Node | null | undefined): string {
   if (node === null || node === undefined) return 'nothing';
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return `a list of ${node.items.length}`;
-  if (isScalar(node)) return describeValue(node.value);
+  if (yaml().isMap(node)) return 'a mapping';
+  if (yaml().isSeq(node)) return `a list of ${node.items.length}`;
+  if (yaml().isScalar(node)) return describeValue(node.value);
   return 'an alias';
 }
 
@@ -203,7 +213,7 @@ function parseProtocols(
     if (lower === undefined || !(PROTOCOLS as readonly string[]).includes(lower)) fail(`${expected}, got ${describeValue(value)}`, item);
     return lower as Protocol;
   };
-  if (isSeq(node)) {
+  if (yaml().isSeq(node)) {
     if (node.items.length === 0) fail(`${expected}, got an empty list`, node);
     return [...new Set(node.items.map((item) => one(item as Node | null)))];
   }
