@@ -62,13 +62,14 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
     const ports = shortlist.candidates.map((candidate) => candidate.port);
     let removed = 0;
     if (request.bindProbe !== false) {
-      for (const port of ports) {
-        const probe = await bindProbeFor(port, protocol);
+      // Different ports: the probes are independent, so they run together.
+      const probes = await Promise.all(ports.map((port) => bindProbeFor(port, protocol)));
+      probes.forEach((probe, index) => {
         if (probe?.some((result) => result.outcome === 'in-use' || result.outcome === 'denied')) {
-          exclude.add(port);
+          exclude.add(ports[index] as number);
           removed += 1;
         }
-      }
+      });
     }
     if (request.networks && request.networks.length > 0) {
       const unchecked = ports.filter((port) => !exclude.has(port));
