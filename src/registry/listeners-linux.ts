@@ -9,6 +9,7 @@ import { readFile, readdir, readlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
 import type { ListeningSocket } from './listeners.js';
+import { formatIPv6, readIPv6Bytes } from '../scan/addresses.js';
 
 /** One row of /proc/net/{tcp,udp}[6]. */
 export interface ProcNetSocket {
@@ -73,31 +74,9 @@ function formatIpv4(bytes: readonly number[]): string {
   return bytes.join('.');
 }
 
-/** RFC 5952 text: lowercase, longest zero run (≥ 2 groups) as `::`, IPv4-mapped as `::ffff:a.b.c.d`. */
+/** RFC 5952 text (lowercase, longest zero run as `::`, IPv4-mapped as `::ffff:a.b.c.d`), shared with the scanner. */
 export function formatIpv6(bytes: readonly number[]): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return `::ffff:${formatIpv4(bytes.slice(12, 16))}`;
-  }
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i += 1;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j += 1;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
+  return formatIPv6(readIPv6Bytes(Uint8Array.from(bytes), 0));
 }
 
 /** TCP sockets in LISTEN; UDP sockets bound and not connected (what `ss -l` shows). */
