@@ -13,7 +13,9 @@
 #include <cstring>
 #include <ctime>
 #include <deque>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "completion_window.h"
@@ -36,6 +38,29 @@ constexpr uint64_t kDeferralBackoffNs = 2 * kMillis;
 constexpr uint64_t kWindowRegrowQuietNs = 100 * kMillis;
 // Nothing in flight and every launch deferred for this long: give up with an error.
 constexpr uint64_t kStallLimitNs = 30000 * kMillis;
+// Worker threads: on loopback and AnyIP targets most of a probe's cost is the
+// kernel's TCP work done inside connect() on the calling thread, so a second
+// thread nearly doubles the rate when a core is free. Small windows and low rate
+// ceilings stay on one thread (nothing to gain, and the window stays exact).
+constexpr unsigned kMaxWorkers = 2;
+constexpr uint32_t kMinWindowPerWorker = 64;
+constexpr double kMinRatePerWorker = 10000;
+// Probes a worker takes from the shared cursor per lock.
+constexpr size_t kCursorBlock = 64;
+// Congestion (see SharedCursor::on_loss): a probe answered only on a later try,
+// or after the kernel retransmitted its SYN (Linux waits TCP_TIMEOUT_INIT = 1 s
+// before the first SYN retransmission), proves a SYN was lost — on loopback and
+// AnyIP typically a listener whose accept queue overflowed. The sweep then gets
+// a launch-rate cap (half the rate that caused the loss), held for a second,
+// then raised 10 % every 100 ms until it no longer binds.
+constexpr uint64_t kKernelSynRetransmitNs = 1000 * kMillis;
+constexpr double kMinRateCap = 1000;
+constexpr uint64_t kLossHoldNs = 1000 * kMillis;
+constexpr uint64_t kRateGrowIntervalNs = 100 * kMillis;
+constexpr double kRateGrowFactor = 1.1;
+constexpr double kRateCapLift = 1e6;
+// Proven loss also earns silent probes extra tries (as nmap's max_successful_tryno + 1), up to this many in all.
+constexpr uint32_t kMaxAdaptiveTries = 6;
 
 uint64_t monotonic_ns() {
   timespec ts{};
@@ -94,12 +119,113 @@ struct Deadline {
   uint32_t generation;
 };
 
+// What the workers of one sweep share: the cursor and the completion window
+// (both single-threaded, so behind one mutex, taken once per block of probes
+// and once per flushed batch), the first error, and the abort flag it raises.
+class SharedCursor {
+ public:
+  SharedCursor(TargetCursor& targets, SweepStats& stats) : targets_(targets), stats_(stats),
+        window_(stats.watermark.load()) {}
+
+  // Appends up to `max` new probes (tries 0, ticket set) to `out`; false when the plan is exhausted.
+  template <typename Out>
+  bool take(Out& out, size_t max) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    size_t taken = 0;
+    while (taken < max && !exhausted_) {
+      typename Out::value_type probe;
+      if (!targets_.next(probe.target)) {
+        exhausted_ = true;
+        break;
+      }
+      probe.ticket = window_.pull(probe.target.position);
+      probe.tries = 0;
+      out.push_back(probe);
+      ++taken;
+    }
+    return taken > 0;
+  }
+
+  // Marks `tickets` finished (their results are in the sink already) and
+  // publishes the watermark; under the lock, so it never moves backwards.
+  void finish(std::vector<uint64_t>& tickets) {
+    if (tickets.empty()) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (uint64_t t : tickets) window_.finish(t);
+    stats_.watermark.store(window_.watermark(), std::memory_order_release);
+    tickets.clear();
+  }
+
+  void fail(int err, std::string message) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (outcome_.errno_value == 0) outcome_ = {err, std::move(message)};
+    failed_.store(true, std::memory_order_relaxed);
+  }
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
+
+  // A probe was answered on try `answered_try` (1-based) after a loss.
+  // `current_rate`: the sweep's launch rate over the last interval.
+  void on_loss(uint64_t now, uint8_t answered_try, double current_rate) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (answered_try > max_answered_try_.load(std::memory_order_relaxed)) {
+      max_answered_try_.store(answered_try, std::memory_order_relaxed);
+    }
+    if (last_decrease_ns_ != 0 && now - last_decrease_ns_ < kLossHoldNs) return;  // one episode, one decrease
+    const double cap = rate_cap_.load(std::memory_order_relaxed);
+    const double base = cap > 0 && current_rate > 0 ? std::min(cap, current_rate) : (cap > 0 ? cap : current_rate);
+    if (!(base > 0)) return;
+    rate_cap_.store(std::max(kMinRateCap, base / 2), std::memory_order_relaxed);
+    last_decrease_ns_ = last_change_ns_ = now;
+  }
+
+  // The sweep-wide launch-rate cap (probes/s), 0 = none; raised while no loss is seen.
+  double rate_cap(uint64_t now) {
+    double cap = rate_cap_.load(std::memory_order_relaxed);
+    if (cap > 0 && now - last_change_ns_.load(std::memory_order_relaxed) >= kRateGrowIntervalNs) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      cap = rate_cap_.load(std::memory_order_relaxed);
+      if (cap > 0 && now - last_decrease_ns_ >= kLossHoldNs && now - last_change_ns_ >= kRateGrowIntervalNs) {
+        cap = cap * kRateGrowFactor >= kRateCapLift ? 0 : cap * kRateGrowFactor;
+        rate_cap_.store(cap, std::memory_order_relaxed);
+        last_change_ns_ = now;
+      }
+    }
+    return cap;
+  }
+
+  // Highest try (1-based) that was ever answered after a loss; 0 = none.
+  uint8_t max_answered_try() const { return max_answered_try_.load(std::memory_order_relaxed); }
+  EngineOutcome outcome() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return outcome_;
+  }
+
+ private:
+  std::mutex mutex_;
+  TargetCursor& targets_;
+  SweepStats& stats_;
+  CompletionWindow window_;
+  bool exhausted_ = false;
+  EngineOutcome outcome_;
+  std::atomic<bool> failed_{false};
+  std::atomic<double> rate_cap_{0};
+  std::atomic<uint64_t> last_change_ns_{0};
+  uint64_t last_decrease_ns_ = 0;
+  std::atomic<uint8_t> max_answered_try_{0};
+};
+
+// One worker's share of the sweep's limits.
+struct WorkerLimits {
+  uint32_t window = 0;   // probes in flight, ≥ 1
+  double rate = 0;       // probes/s ceiling, 0 = none
+  unsigned workers = 1;  // how many share the sweep (the congestion cap is split too)
+};
+
 class ConnectRun {
  public:
-  ConnectRun(TargetCursor& targets, const EngineOptions& options, ResultSink& sink, SweepStats& stats,
-             const std::atomic<bool>& stop)
-      : targets_(targets), options_(options), sink_(sink), stats_(stats), stop_(stop),
-        window_(stats.watermark.load()) {}
+  ConnectRun(SharedCursor& shared, const EngineOptions& options, WorkerLimits limits, ResultSink& sink,
+             SweepStats& stats, const std::atomic<bool>& stop)
+      : shared_(shared), options_(options), limits_(limits), sink_(sink), stats_(stats), stop_(stop) {}
 
   ~ConnectRun() {
     for (Slot& s : slots_) {
@@ -127,20 +253,25 @@ class ConnectRun {
   void expire(uint64_t now);
   void flush();
   void fail(int err, std::string message) {
-    if (outcome_.errno_value == 0) outcome_ = {err, std::move(message)};
+    if (outcome_.errno_value == 0) {
+      outcome_ = {err, message};
+      shared_.fail(err, std::move(message));
+    }
   }
   bool can_launch_now(uint64_t now) const;
   int wait_timeout_ms(uint64_t now) const;
   void refill_tokens(uint64_t now);
 
-  TargetCursor& targets_;
+  SharedCursor& shared_;
   const EngineOptions& options_;
+  const WorkerLimits limits_;
   ResultSink& sink_;
   SweepStats& stats_;
   const std::atomic<bool>& stop_;
 
-  CompletionWindow window_;
   EngineOutcome outcome_;
+  std::deque<Pending> fresh_;           // taken from the shared cursor, not launched yet
+  std::vector<uint64_t> finished_tickets_;  // results not yet delivered
   int epoll_fd_ = -1;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
@@ -162,6 +293,7 @@ class ConnectRun {
   uint64_t last_deferral_ns_ = 0;
   uint64_t stalled_since_ns_ = 0;  // 0 = not stalled
   // Token bucket for options.rate.
+  double rate_ = 0;  // in effect for this worker, 0 = none
   double tokens_ = 0;
   double burst_ = 1;
   uint64_t last_refill_ns_ = 0;
@@ -176,25 +308,26 @@ EngineOutcome ConnectRun::run() {
     const int err = errno;
     return {err, std::string("epoll_create1 failed: ") + std::strerror(err)};
   }
-  const DescriptorLimit limit = raise_descriptor_limit();
-  max_window_ = options_.window > 0 ? options_.window : automatic_connect_window(limit.hard);
+  max_window_ = limits_.window;
   window_limit_ = max_window_;
   slots_.resize(max_window_);
   free_slots_.reserve(max_window_);
   for (uint32_t i = max_window_; i > 0; --i) free_slots_.push_back(i - 1);
   timeout_ns_ = uint64_t{std::max<uint32_t>(options_.timeout_ms, 1)} * kMillis;
   max_tries_ = static_cast<uint8_t>(std::min<uint32_t>(options_.retries, 254) + 1);
-  if (options_.rate > 0) {
-    burst_ = std::max(1.0, options_.rate / 100.0);  // at most 10 ms worth at once
+  rate_ = limits_.rate;
+  if (rate_ > 0) {
+    burst_ = std::max(1.0, rate_ / 100.0);  // at most 10 ms worth at once
     tokens_ = 1;
   }
   results_.reserve(kLaunchBurst + kMaxEvents);
+  finished_tickets_.reserve(kLaunchBurst + kMaxEvents);
   const uint64_t start = monotonic_ns();
   last_refill_ns_ = rate_mark_ns_ = start;
 
   std::vector<epoll_event> events(kMaxEvents);
   while (outcome_.errno_value == 0) {
-    if (stop_.load(std::memory_order_relaxed)) break;  // abandon what is in flight
+    if (stop_.load(std::memory_order_relaxed) || shared_.failed()) break;  // abandon what is in flight
     uint64_t now = monotonic_ns();
     expire(now);
     fill(now);
@@ -211,6 +344,7 @@ EngineOutcome ConnectRun::run() {
     for (int i = 0; i < n; ++i) handle_event(events[static_cast<size_t>(i)], now);
     flush();
     if (now - rate_mark_ns_ >= 250 * kMillis) {
+      // stats.sent counts every worker's probes: the rate of the whole sweep.
       const uint64_t sent = stats_.sent.load(std::memory_order_relaxed);
       stats_.current_rate.store(static_cast<double>(sent - rate_mark_sent_) * 1e9 /
                                 static_cast<double>(now - rate_mark_ns_));
@@ -219,23 +353,30 @@ EngineOutcome ConnectRun::run() {
     }
   }
   flush();
-  const uint64_t elapsed = monotonic_ns() - start;
-  if (elapsed > 0) {
-    stats_.current_rate.store(static_cast<double>(stats_.sent.load()) * 1e9 / static_cast<double>(elapsed));
-  }
   return outcome_;
 }
 
 bool ConnectRun::can_launch_now(uint64_t now) const {
   if (in_flight_ >= window_limit_ || now < backoff_until_ns_) return false;
   if (waiting_.empty() && exhausted_) return false;
-  if (options_.rate > 0 && tokens_ < 1) return false;
+  if (rate_ > 0 && tokens_ < 1) return false;
   return true;
 }
 
 void ConnectRun::refill_tokens(uint64_t now) {
-  if (options_.rate <= 0) return;
-  tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_refill_ns_) * options_.rate / 1e9);
+  // The user's ceiling, or the congestion cap when lower (both split between workers).
+  const double cap = shared_.rate_cap(now) / limits_.workers;
+  const double rate = cap > 0 && (limits_.rate <= 0 || cap < limits_.rate) ? cap : limits_.rate;
+  if (rate != rate_) {
+    if (rate_ <= 0) {
+      tokens_ = 1;
+      last_refill_ns_ = now;
+    }
+    rate_ = rate;
+    burst_ = std::max(1.0, rate_ / 100.0);
+  }
+  if (rate_ <= 0) return;
+  tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_refill_ns_) * rate_ / 1e9);
   last_refill_ns_ = now;
 }
 
@@ -245,8 +386,8 @@ int ConnectRun::wait_timeout_ms(uint64_t now) const {
   if (room) {
     if (now < backoff_until_ns_) {
       wake = std::min(wake, backoff_until_ns_);
-    } else if (options_.rate > 0 && tokens_ < 1) {
-      wake = std::min(wake, now + static_cast<uint64_t>((1 - tokens_) * 1e9 / options_.rate));
+    } else if (rate_ > 0 && tokens_ < 1) {
+      wake = std::min(wake, now + static_cast<uint64_t>((1 - tokens_) * 1e9 / rate_));
     } else {
       return 0;
     }
@@ -267,14 +408,14 @@ void ConnectRun::fill(uint64_t now) {
     if (!waiting_.empty()) {
       probe = waiting_.front();
       waiting_.pop_front();
-    } else if (targets_.next(probe.target)) {
-      probe.ticket = window_.pull(probe.target.position);
-      probe.tries = 0;
+    } else if (!fresh_.empty() || shared_.take(fresh_, kCursorBlock)) {
+      probe = fresh_.front();
+      fresh_.pop_front();
     } else {
       exhausted_ = true;
       break;
     }
-    if (options_.rate > 0) tokens_ -= 1;
+    if (rate_ > 0) tokens_ -= 1;
     launch(probe, now);
     if (outcome_.errno_value != 0) return;
   }
@@ -349,6 +490,9 @@ void ConnectRun::launch(Pending probe, uint64_t now) {
     }
     err = again == EISCONN ? 0 : again;
   }
+  if (tries > 1 && err != ETIMEDOUT && !is_transient(err)) {
+    shared_.on_loss(now, tries, stats_.current_rate.load(std::memory_order_relaxed));  // a retry answered at once
+  }
   synchronous_ = true;
   decide(fd, probe, tries, now, err, monotonic_ns());
   synchronous_ = false;
@@ -378,22 +522,23 @@ void ConnectRun::decide(int fd, const Pending& probe, uint8_t tries, uint64_t st
       }
       return emit(probe, tries, PortState::Open, Reason::Connected, rtt);
     }
+    case ECONNRESET:  // see connect_outcome_state()
+    case EPIPE:
     case ECONNREFUSED:
-    case ECONNRESET:
-      release_socket(fd, family_index, synchronous_ && err == ECONNREFUSED);
-      return emit(probe, tries, PortState::Closed, Reason::Refused, rtt);
     case EHOSTUNREACH:
     case EHOSTDOWN:
-      release_socket(fd, family_index, synchronous_ && err == EHOSTUNREACH);
-      return emit(probe, tries, PortState::Unreachable, Reason::HostUnreachable, rtt);
     case ENETUNREACH:
     case ENETDOWN:
-      release_socket(fd, family_index, synchronous_ && err == ENETUNREACH);
-      return emit(probe, tries, PortState::Unreachable, Reason::NetUnreachable, rtt);
     case EACCES:
-    case EPERM:
-      close(fd);
-      return emit(probe, tries, PortState::Filtered, Reason::IcmpProhibited, rtt);
+    case EPERM: {
+      PortState state;
+      Reason reason;
+      connect_outcome_state(err, state, reason);
+      // A socket whose connect() failed synchronously is disconnected already and can connect again.
+      release_socket(fd, family_index,
+                     synchronous_ && (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH));
+      return emit(probe, tries, state, reason, rtt);
+    }
     case ETIMEDOUT:
       close(fd);
       return on_silent(probe, tries);
@@ -409,7 +554,12 @@ void ConnectRun::decide(int fd, const Pending& probe, uint8_t tries, uint64_t st
 }
 
 void ConnectRun::on_silent(const Pending& probe, uint8_t tries) {
-  if (tries < max_tries_) {
+  // Proven loss earns one try more than the highest try ever answered (never with --retries 0).
+  const uint8_t proven = shared_.max_answered_try();
+  const uint8_t allowed = max_tries_ > 1 && proven >= max_tries_
+                              ? static_cast<uint8_t>(std::min<uint32_t>(proven + 1u, std::max<uint32_t>(max_tries_, kMaxAdaptiveTries)))
+                              : max_tries_;
+  if (tries < allowed) {
     Pending again = probe;
     again.tries = tries;
     waiting_.push_back(again);
@@ -445,7 +595,7 @@ void ConnectRun::emit(const Pending& probe, uint8_t tries, PortState state, Reas
   r.rtt_micros = rtt_micros;
   results_.push_back(r);
   if (reason != Reason::Timeout) stats_.answered.fetch_add(1, std::memory_order_relaxed);
-  window_.finish(probe.ticket);
+  finished_tickets_.push_back(probe.ticket);
 }
 
 void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
@@ -457,7 +607,7 @@ void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
   int err = 0;
   socklen_t length = sizeof err;
   if (getsockopt(slot.fd, SOL_SOCKET, SO_ERROR, &err, &length) != 0) err = errno;
-  if (err == 0 && !(event.events & EPOLLOUT)) err = ECONNRESET;
+  if (err == 0 && !(event.events & EPOLLOUT)) err = ECONNREFUSED;  // hung up without an error or a connection
   const int fd = slot.fd;
   const Pending probe = slot.probe;
   const uint64_t started = slot.started_ns;
@@ -469,6 +619,9 @@ void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
   // The try counted in probe.tries is the one that just answered.
   Pending base = probe;
   base.tries = static_cast<uint8_t>(probe.tries - 1);
+  if (err != ETIMEDOUT && (probe.tries > 1 || now - started >= kKernelSynRetransmitNs)) {
+    shared_.on_loss(now, probe.tries, stats_.current_rate.load(std::memory_order_relaxed));
+  }
   decide(fd, base, probe.tries, started, err, now);
 }
 
@@ -495,17 +648,49 @@ void ConnectRun::flush() {
   if (results_.empty()) return;
   sink_.deliver(results_.data(), results_.size());
   stats_.completed.fetch_add(results_.size(), std::memory_order_relaxed);
-  // Published after delivery: every position below it is in the sink already.
-  stats_.watermark.store(window_.watermark(), std::memory_order_release);
+  // Finished (and the watermark published) after delivery: every position below
+  // the watermark is in the sink already.
+  shared_.finish(finished_tickets_);
   results_.clear();
+}
+
+// How many worker threads a sweep with these options gets.
+unsigned connect_workers(const EngineOptions& options, uint32_t window) {
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  unsigned workers = std::min(kMaxWorkers, cores);
+  if (window < kMinWindowPerWorker * workers) workers = 1;
+  if (options.rate > 0 && options.rate < kMinRatePerWorker * workers) workers = 1;
+  return workers;
 }
 
 class ConnectEngine final : public ProbeEngine {
  public:
   EngineOutcome run(TargetCursor& targets, const EngineOptions& options, ResultSink& sink, SweepStats& stats,
                     const std::atomic<bool>& stop) override {
-    ConnectRun run(targets, options, sink, stats, stop);
-    return run.run();
+    const DescriptorLimit limit = raise_descriptor_limit();
+    const uint32_t window = options.window > 0 ? options.window : automatic_connect_window(limit.hard);
+    const unsigned workers = connect_workers(options, window);
+    SharedCursor shared(targets, stats);
+    std::vector<EngineOutcome> outcomes(workers);
+    const auto work = [&](unsigned index) {
+      WorkerLimits limits;
+      // The window and the rate ceiling are split between the workers.
+      limits.window = window / workers + (index < window % workers ? 1 : 0);
+      limits.rate = options.rate / workers;
+      limits.workers = workers;
+      ConnectRun run(shared, options, limits, sink, stats, stop);
+      outcomes[index] = run.run();
+    };
+    const uint64_t start = monotonic_ns();
+    std::vector<std::thread> threads;
+    for (unsigned i = 1; i < workers; ++i) threads.emplace_back(work, i);
+    work(0);
+    for (std::thread& t : threads) t.join();
+    const uint64_t elapsed = monotonic_ns() - start;
+    if (elapsed > 0) {
+      stats.current_rate.store(static_cast<double>(stats.sent.load()) * 1e9 / static_cast<double>(elapsed));
+    }
+    return shared.outcome();
   }
 };
 
@@ -514,6 +699,33 @@ class ConnectEngine final : public ProbeEngine {
 uint32_t automatic_connect_window(uint64_t descriptor_hard_limit) {
   if (descriptor_hard_limit <= kDescriptorReserve + kMinWindow) return kMinWindow;
   return static_cast<uint32_t>(std::min<uint64_t>(descriptor_hard_limit - kDescriptorReserve, kWindowCap));
+}
+
+bool connect_outcome_state(int err, PortState& state, Reason& reason) {
+  switch (err) {
+    case 0:
+    case ECONNRESET:
+    case EPIPE:
+      state = PortState::Open, reason = Reason::Connected;
+      return true;
+    case ECONNREFUSED:
+      state = PortState::Closed, reason = Reason::Refused;
+      return true;
+    case EHOSTUNREACH:
+    case EHOSTDOWN:
+      state = PortState::Unreachable, reason = Reason::HostUnreachable;
+      return true;
+    case ENETUNREACH:
+    case ENETDOWN:
+      state = PortState::Unreachable, reason = Reason::NetUnreachable;
+      return true;
+    case EACCES:
+    case EPERM:
+      state = PortState::Filtered, reason = Reason::IcmpProhibited;
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::unique_ptr<ProbeEngine> make_connect_engine() { return std::make_unique<ConnectEngine>(); }
