@@ -117,9 +117,11 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     return;
   }
 
+  // Only the table, XML and grepable formats name services; JSON lines and CSV skip loading the registries.
+  const namesServices = format === 'table' || format === 'xml' || format === 'grep';
   const reporter = createReporter(format, {
     openOnly: flags.openOnly ?? false,
-    serviceName: await serviceNames(nmap?.index ?? null),
+    ...(namesServices ? { serviceName: await serviceNames(nmap?.index ?? null) } : {}),
   });
   const out = flags.output === undefined ? ctx.stdout : createWriteStream(flags.output);
   const meta: ScanMeta = {
