@@ -13,7 +13,7 @@ import { tmpdir, cpus, totalmem, release, hostname, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVethLab } from './lab/veth-lab.mjs';
-import { startListeners } from './lab/ground-truth.mjs';
+import { listenerCommand, startListeners } from './lab/ground-truth.mjs';
 import { canMeasure, TIME_BINARY } from './lab/measure.mjs';
 import { stopAllChildren } from './lab/processes.mjs';
 import { buildScenarios, QUICK_SCENARIOS } from './scenarios.mjs';
@@ -97,7 +97,7 @@ async function main() {
   const scenarios = buildScenarios({ quick: options.quick, seed: options.seed });
   if (options.list) {
     for (const s of scenarios) process.stdout.write(`${s.name.padEnd(14)} ${s.description}\n`);
-    process.stdout.write(`${'memory'.padEnd(14)} peak RSS of portpick syn/connect: 127.0.0.0/24 × 1 port vs 127.0.0.0/8 × 1 port (stopped after ${MEMORY_BOUND_SECONDS[options.quick ? 'quick' : 'full']} s)\n`);
+    process.stdout.write(`${'memory'.padEnd(14)} peak RSS of portpick syn/connect: 127.0.0.0/24 × all ports vs 127.0.0.0/8 × 1 port (each stopped after ${MEMORY_BOUND_SECONDS[options.quick ? 'quick' : 'full']} s)\n`);
     process.stdout.write(`tools: ${ALL_TOOLS.map((t) => t.id).join(', ')}\n`);
     return;
   }
@@ -127,6 +127,7 @@ async function main() {
     kernel: release(),
     node: process.version,
     loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
+    groundTruthListener: listenerCommand().kind,
   };
   process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} mode, seed ${options.seed}, ${options.runs} run(s) per tool, scenarios ${wanted.join(', ')}\n`);
   const workDir = mkdtempSync(join(tmpdir(), 'portpick-bench-run-'));
@@ -176,6 +177,7 @@ async function main() {
 
   const c = results.calibration;
   const lines = [`portpick bench, ${results.date}, ${machine.cpus} × ${machine.cpuModel}, Linux ${machine.kernel}, ${results.mode} mode, ${options.runs} run(s)/tool (median wall; worst recall/precision)`];
+  lines.push(`ground-truth listener: ${machine.groundTruthListener}; load average ${machine.loadAverageAtStart.join(' ')} at start`);
   lines.push(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ')}`);
   if (c?.available) lines.push(`ceiling (SYNs answered/s, hping3 flood): veth ${c.ceilingPerSecond.veth.toLocaleString('en-US')}, loopback ${c.ceilingPerSecond.loopback.toLocaleString('en-US')}${[...Object.values(c.veth), ...Object.values(c.loopback)].some((m) => m.senderBound) ? ' (sender-bound: the true ceiling is at least this)' : ''}`);
   else if (c) lines.push(`ceiling: not measured (${c.reason})`);

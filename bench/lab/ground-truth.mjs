@@ -1,11 +1,24 @@
 // Ground truth: the bench starts its own listeners on a known set of ports, so
 // it knows exactly which (address, port) pairs are open, and scores each tool's
 // findings against that set.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { addressKey, parseCidr } from './addresses.mjs';
 import { startBackground } from './processes.mjs';
 
 const listenerScript = fileURLToPath(new URL('./listener.mjs', import.meta.url));
+// The C++ epoll listener built beside the addon (native/lab/listener.cc); the Node
+// listener is the fallback. On 2 cores a Node accept loop falls behind a fast
+// connect sweep, so with it the listener, not the scanner, sets the pace.
+const nativeListenerCandidates = ['../../build/portpick_lab_listener', '../../build/Release/portpick_lab_listener'].map((path) =>
+  fileURLToPath(new URL(path, import.meta.url)),
+);
+
+/** The listener command this machine has: the native one when built, else Node. */
+export function listenerCommand() {
+  const native = nativeListenerCandidates.find((path) => existsSync(path));
+  return native ? { kind: 'native (epoll, C++)', argv: [native] } : { kind: 'node', argv: [process.execPath, listenerScript] };
+}
 
 /** A small seeded generator (mulberry32), so a run's random ports are reproducible from its seed. */
 export function seededRandom(seed) {
@@ -40,7 +53,7 @@ export function seededPorts(count, seed, { min = 1024, max = 65535, avoid = [] }
  * stack, "127.0.0.1" = loopback only). Resolves { stop() } once every port listens.
  */
 export async function startListeners(namespace, host, ports) {
-  const listener = startBackground(namespace.wrap([process.execPath, listenerScript, host, ports.join(',')]), { readyLine: 'ready' });
+  const listener = startBackground(namespace.wrap([...listenerCommand().argv, host, ports.join(',')]), { readyLine: 'ready' });
   await listener.ready;
   return { stop: () => listener.stop() };
 }

@@ -57,6 +57,12 @@ constexpr uint64_t kKernelSynRetransmitNs = 1000 * kMillis;
 constexpr double kMinRateCap = 1000;
 constexpr uint64_t kLossHoldNs = 1000 * kMillis;
 constexpr uint64_t kRateGrowIntervalNs = 100 * kMillis;
+// Losses are judged per window: sparse random loss (below this share of the probes
+// completed in the window) is left to retries — slowing down would not reduce it
+// and would only stretch the sweep; a burst (an overflowing accept queue, a path
+// that drops above some rate) crosses it at once.
+constexpr uint64_t kLossWindowNs = 200 * kMillis;
+constexpr double kCongestionLossShare = 0.05;
 constexpr double kRateGrowFactor = 1.1;
 constexpr double kRateCapLift = 1e6;
 // Proven loss also earns silent probes extra tries (as nmap's max_successful_tryno + 1), up to this many in all.
@@ -170,6 +176,19 @@ class SharedCursor {
     if (answered_try > max_answered_try_.load(std::memory_order_relaxed)) {
       max_answered_try_.store(answered_try, std::memory_order_relaxed);
     }
+    const uint64_t completed = stats_.completed.load(std::memory_order_relaxed);
+    ++window_losses_;
+    if (window_start_ns_ == 0) {
+      window_start_ns_ = now;
+      window_start_completed_ = completed;
+    }
+    if (now - window_start_ns_ < kLossWindowNs) return;
+    const uint64_t done = completed - window_start_completed_;
+    const double share = done > 0 ? static_cast<double>(window_losses_) / static_cast<double>(done) : 1.0;
+    window_start_ns_ = now;
+    window_start_completed_ = completed;
+    window_losses_ = 0;
+    if (share < kCongestionLossShare) return;  // random loss: retries recover it
     if (last_decrease_ns_ != 0 && now - last_decrease_ns_ < kLossHoldNs) return;  // one episode, one decrease
     const double cap = rate_cap_.load(std::memory_order_relaxed);
     const double base = cap > 0 && current_rate > 0 ? std::min(cap, current_rate) : (cap > 0 ? cap : current_rate);
@@ -211,6 +230,10 @@ class SharedCursor {
   std::atomic<double> rate_cap_{0};
   std::atomic<uint64_t> last_change_ns_{0};
   uint64_t last_decrease_ns_ = 0;
+  // The loss-judging window (guarded by mutex_).
+  uint64_t window_start_ns_ = 0;
+  uint64_t window_start_completed_ = 0;
+  uint64_t window_losses_ = 0;
   std::atomic<uint8_t> max_answered_try_{0};
 };
 
