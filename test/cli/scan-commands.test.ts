@@ -178,7 +178,7 @@ describe.skipIf(!lab.available)('portpick scan (built CLI, private-namespace lab
   });
 
   it.each([
-    [['scan', '300.1.2.3', '-p', '80'], /300\.1\.2\.3/],
+    [['scan', '198.18.0.300', '-p', '80'], /198\.18\.0\.300/],
     [['scan', '127.0.0.1', '-p', '0'], /0/],
     [['scan', '127.0.0.1', '-p', '90-80'], /90/],
     [['scan', '127.0.0.1', '-p', 'http'], /http/],
