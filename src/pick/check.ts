@@ -61,7 +61,7 @@ export function checkPort(sources: LoadedSources, options: CheckOptions): CheckR
     ianaVerdict(sources.iana, protocol, port),
     nmapVerdict(sources.nmap, protocol, port),
     servicesVerdict(sources.services, protocol, port),
-    listenersVerdict(sources.listeners, protocol, port),
+    listenersVerdict(sources.listeners, protocol, port, sources.status.find((status) => status.id === 'listeners')?.note),
     bindVerdict(options.bindProbe, port),
     reservationsVerdict(sources.reservations, protocol, port),
     ephemeralVerdict(sources.ephemeral, port),

@@ -149,12 +149,20 @@ export function servicesVerdict(services: EntryIndex | null, protocol: Protocol,
   };
 }
 
-export function listenersVerdict(listeners: EntryIndex | null, protocol: Protocol, port: number): ListenersVerdict {
+/** `whyMissing`: the listeners source's own note when it is absent (skipped on request, OS would not tell). */
+export function listenersVerdict(
+  listeners: EntryIndex | null,
+  protocol: Protocol,
+  port: number,
+  whyMissing?: string,
+): ListenersVerdict {
   if (listeners === null) {
     return {
       source: 'listeners',
       status: 'not-checked',
-      summary: 'The OS did not tell which sockets listen: local listeners were NOT checked.',
+      summary: whyMissing
+        ? `Local listeners were NOT checked: ${whyMissing.replace(/: local listeners were NOT checked$/, '')}.`
+        : 'The OS did not tell which sockets listen: local listeners were NOT checked.',
       evidence: { sockets: [] },
     };
   }
