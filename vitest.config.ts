@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // Tests run inside the private network namespace made by scripts/in-private-netns.sh.
@@ -11,5 +14,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A cache directory of the run's own: tests never read a developer's
+    // `portpick update` downloads or write derived files into ~/.cache.
+    env: { PORTPICK_CACHE_DIR: mkdtempSync(join(tmpdir(), 'portpick-test-cache-')) },
   },
 });

@@ -10,9 +10,9 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { NativeUnavailableError } from './errors/native-unavailable-error.js';
+import { packageRoot } from './package-root.js';
 
 export type NativeEngineKind = 'connect' | 'syn';
 
@@ -131,12 +131,10 @@ export interface NativeAddon {
   Sweep: new (config: NativeSweepConfig) => NativeSweep;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-const packageRoot = join(here, '..');
-const candidatePaths = [
-  join(packageRoot, 'build', 'Release', 'portpick_native.node'),
-  join(packageRoot, 'build', 'Debug', 'portpick_native.node'),
-];
+function candidatePaths(): string[] {
+  const root = packageRoot();
+  return [join(root, 'build', 'Release', 'portpick_native.node'), join(root, 'build', 'Debug', 'portpick_native.node')];
+}
 
 let cached: { addon: NativeAddon | null; error: NativeUnavailableError | null } | undefined;
 
@@ -145,7 +143,7 @@ export function tryLoadNative(): NativeAddon | null {
   if (cached) return cached.addon;
   const require = createRequire(import.meta.url);
   const tried: string[] = [];
-  for (const path of candidatePaths) {
+  for (const path of candidatePaths()) {
     tried.push(path);
     if (!existsSync(path)) continue;
     try {
@@ -179,7 +177,7 @@ export function tryLoadNative(): NativeAddon | null {
 export function loadNative(): NativeAddon {
   const addon = tryLoadNative();
   if (addon) return addon;
-  throw cached?.error ?? new NativeUnavailableError('The native addon is unavailable.', candidatePaths);
+  throw cached?.error ?? new NativeUnavailableError('The native addon is unavailable.', candidatePaths());
 }
 
 /** Why the addon is unavailable, or null when it loaded. */

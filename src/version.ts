@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from './package-root.js';
 
 let cached: string | undefined;
 
-/** The package's version, read from package.json beside dist/. */
+/** The package's version, from its package.json. */
 export function packageVersion(): string {
   if (cached) return cached;
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
   cached = pkg.version;
   return cached;
 }

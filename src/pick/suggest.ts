@@ -156,7 +156,7 @@ export function suggestPorts(sources: LoadedSources, options: SuggestOptions): S
   const tierOf = (port: number): number => {
     let bits = tier[port - start] as number;
     if (inAnyRange(port, ephemeral)) bits |= TIER_EPHEMERAL;
-    if (hasUnauthorizedUse(iana.lookup(protocol, port))) bits |= TIER_UNAUTHORIZED;
+    if (iana.hasUnauthorizedUse?.(protocol, port) ?? hasUnauthorizedUse(iana.lookup(protocol, port))) bits |= TIER_UNAUTHORIZED;
     return bits;
   };
   const picks: { port: number; position?: number }[] =

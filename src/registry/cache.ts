@@ -5,7 +5,8 @@
  * file, never half of one; data is renamed into place before its metadata.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { FileAccessError } from '../errors/index.js';
 import { cacheDirectory, isFile, type LocateContext } from './locate.js';
@@ -77,7 +78,7 @@ export async function cachedFile(kind: CacheKind, options: CacheOptions = {}): P
 export async function readCacheMeta(kind: CacheKind, options: CacheOptions = {}): Promise<CacheMeta | null> {
   let text: string;
   try {
-    text = await readFile(cachePaths(kind, options).meta, 'utf8');
+    text = readFileSync(cachePaths(kind, options).meta, 'utf8'); // small; see locate.ts on synchronous reads
   } catch {
     return null;
   }

@@ -12,7 +12,7 @@
  * Also a parser for Windows excluded port ranges (Hyper-V, WSL, Docker reserve
  * them: binding fails there although nothing listens).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { runCommand, type CommandRunner } from './run-command.js';
 import type { EphemeralRange, OperatingSystem } from './types.js';
 
@@ -98,7 +98,7 @@ export async function thisMachineRange(options: EphemeralOptions = {}): Promise<
   try {
     if (platform === 'linux' || platform === 'android') {
       const file = options.linuxRangeFile ?? LINUX_PORT_RANGE_FILE;
-      const range = parseLinuxPortRange(await readFile(file, 'utf8'));
+      const range = parseLinuxPortRange(readFileSync(file, 'utf8'));
       return range === null ? null : { os: 'this machine', ...range, source: file };
     }
     if (platform === 'win32') {

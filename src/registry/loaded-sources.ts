@@ -19,6 +19,12 @@ export interface IanaRegistry {
   stateOf(protocol: Protocol, port: number): RegistryState;
   /** Rows that carry this service name (case-insensitive), any port or none. */
   byName(name: string): readonly RegistryEntry[];
+  /**
+   * Some row covering this (protocol, port) carries IANA's "Unauthorized Use
+   * Reported" for it: `lookup(...).some(entry => entry.extra.unauthorizedUse)`,
+   * which registries may answer without building the entries.
+   */
+  hasUnauthorizedUse?(protocol: Protocol, port: number): boolean;
 }
 
 /** Everything the port picker knows, loaded once per command. */

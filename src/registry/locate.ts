@@ -2,7 +2,10 @@
  * Where portpick looks for local files on each platform. Pure path logic plus
  * one helper that finds the first existing file; nothing here parses data.
  */
-import { readdir, stat } from 'node:fs/promises';
+// Synchronous reads: these are small local files read once per command, and
+// a sync read skips the thread-pool round trip (and, when nothing else uses it,
+// starting the pool at all), which `check`/`suggest` start-up time notices.
+import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
@@ -95,7 +98,7 @@ export function nmapServicesCandidates(context?: LocateContext): { paths: string
 /** True when `file` exists and is a regular file (any error counts as absent). */
 export async function isFile(file: string): Promise<boolean> {
   try {
-    return (await stat(file)).isFile();
+    return statSync(file).isFile();
   } catch {
     return false;
   }
@@ -125,7 +128,7 @@ export async function locateNmapServices(context?: LocateContext): Promise<{ fou
   for (const { cellar, suffix } of cellars) {
     let versions: string[];
     try {
-      versions = await readdir(cellar);
+      versions = readdirSync(cellar);
     } catch {
       tried.push(p.join(cellar, '*', ...suffix));
       continue;
@@ -160,7 +163,7 @@ export async function findReservationFile(startDir: string = process.cwd()): Pro
 /** `{ updated }` with the file's modification time (ISO 8601), or nothing when it cannot be read. */
 export async function modifiedTime(file: string): Promise<{ updated?: string }> {
   try {
-    return { updated: (await stat(file)).mtime.toISOString() };
+    return { updated: statSync(file).mtime.toISOString() };
   } catch {
     return {};
   }

@@ -26,7 +26,7 @@
  * `portpick.config.json` without a `reservations` key holds no reservations;
  * every other file must have one.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as YamlModule from 'yaml';
@@ -272,7 +272,7 @@ export async function loadReservations(options: LoadReservationsOptions = {}): P
   }
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8'); // small; see locate.ts on synchronous reads
   } catch (error) {
     throw new FileAccessError(`Expected a readable reservation file at ${file}, got ${(error as NodeJS.ErrnoException).code ?? String(error)}`, file, { cause: error });
   }

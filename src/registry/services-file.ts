@@ -14,7 +14,7 @@
  * Entry state: `assigned` for a named line; `reserved` for a nameless one (the
  * file sets the port aside without naming a service).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { FileAccessError, RegistryParseError, describeValue } from '../errors/index.js';
 import { EntryIndex } from './entry-index.js';
 import { isFile, modifiedTime, systemServicesFile, type LocateContext } from './locate.js';
@@ -139,7 +139,7 @@ export async function loadServicesFile(options: LoadServicesFileOptions = {}): P
   }
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFileSync(file, 'utf8'); // small; see locate.ts on synchronous reads
   } catch (error) {
     throw new FileAccessError(`Expected a readable services file at ${file}, got ${(error as NodeJS.ErrnoException).code ?? String(error)}`, file, { cause: error });
   }

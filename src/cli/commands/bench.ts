@@ -1,6 +1,9 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { CliContext } from '../context.js';
+import { packageRoot } from '../../package-root.js';
 import { numberFlag } from './sweep-options.js';
 
 interface BenchFlags {
@@ -49,7 +52,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
         throw new InvalidArgumentError(`Expected --runs to be a whole number of at least 1, got \`${flags.runs}\``);
       }
       // Loaded on use: the bench is plain JavaScript next to dist/ (package "files": bench).
-      const url = new URL('../../../bench/command.mjs', import.meta.url);
+      const url = pathToFileURL(join(packageRoot(), 'bench', 'command.mjs'));
       const bench = (await import(url.href)) as BenchCommandModule;
       ctx.exitCode = await bench.benchCommand(
         {

