@@ -4,13 +4,18 @@
 // local source loaded. Two configurations:
 //   defaults  shipped IANA snapshot + nmap-services
 //   full-csv  the official IANA CSV (--iana) + nmap-services
+// and two cache states (portpick keeps digested copies of nmap-services and of
+// an IANA file in its cache directory, src/registry/derived-cache.ts):
+//   warm  the usual case: the digests exist (made by the warm-up run)
+//   cold  every run starts with an empty cache directory (first run after an
+//         install, an update or a changed file; includes writing the digests)
 // Each (configuration, command) runs N times after one unmeasured warm-up run
 // (page cache); the table gives the median, p90 and minimum wall time and the
 // median user+system CPU (from /usr/bin/time when present). JSON goes to
 // bench/results/pick-latency.json (gitignored).
 //
 //   node bench/pick-latency.mjs [--runs N] [--nmap-services FILE] [--iana-csv FILE]
-//                               [--config defaults,full-csv] [--command check,suggest]
+//                               [--config defaults,full-csv] [--command check,suggest] [--cache warm,cold]
 //                               [--profile] [--json FILE]
 //   sh scripts/in-private-netns.sh node bench/pick-latency.mjs   # few listeners
 //
@@ -55,6 +60,7 @@ function parseOptions() {
       'iana-csv': { type: 'string' },
       config: { type: 'string', default: 'defaults,full-csv' },
       command: { type: 'string', default: 'check,suggest' },
+      cache: { type: 'string', default: 'warm,cold' },
       profile: { type: 'boolean', default: false },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -71,10 +77,11 @@ function parseOptions() {
   const ianaCsv = resolve(values['iana-csv'] ?? process.env.PORTPICK_BENCH_IANA_CSV ?? join(sharedData, 'iana-service-names-port-numbers.csv'));
   const configs = listOption(values.config, ['defaults', 'full-csv'], 'config');
   const commands = listOption(values.command, Object.keys(COMMANDS), 'command');
+  const caches = listOption(values.cache, ['warm', 'cold'], 'cache');
   if (!existsSync(nmapServices)) fail(`Expected nmap-services at ${nmapServices}, got no file (pass --nmap-services FILE)`);
   if (configs.includes('full-csv') && !existsSync(ianaCsv)) fail(`Expected the IANA CSV at ${ianaCsv}, got no file (pass --iana-csv FILE)`);
   if (!existsSync(cliPath)) fail(`Expected a build at ${cliPath}, got none (run \`npx tsc -p tsconfig.json\`)`);
-  return { runs, nmapServices, ianaCsv, configs, commands, profile: values.profile, json: values.json };
+  return { runs, nmapServices, ianaCsv, configs, commands, caches, profile: values.profile, json: values.json };
 }
 
 function listOption(text, allowed, name) {
@@ -189,9 +196,10 @@ function networkNamespace() {
 }
 
 function formatTable(rows) {
-  const header = ['config', 'command', 'runs', 'wall median ms', 'wall p90 ms', 'wall min ms', 'CPU median ms', 'peak RSS MB'];
+  const header = ['config', 'cache', 'command', 'runs', 'wall median ms', 'wall p90 ms', 'wall min ms', 'CPU median ms', 'peak RSS MB'];
   const lines = rows.map((row) => [
     row.config,
+    row.cache,
     row.command,
     String(row.runs),
     fixed(row.wallMedianMs),
@@ -201,7 +209,7 @@ function formatTable(rows) {
     row.peakRssMedianKb === null ? 'n/a' : (row.peakRssMedianKb / 1024).toFixed(0),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
-  const render = (cells) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const render = (cells) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(render)].join('\n');
 }
 
@@ -212,11 +220,17 @@ function fixed(value) {
 async function main() {
   const options = parseOptions();
   const scratch = mkdtempSync(join(tmpdir(), 'portpick-pick-latency-'));
-  // An empty cache directory: "defaults" must mean the shipped snapshot, not whatever `portpick update` stored.
-  const cacheDir = join(scratch, 'cache');
-  mkdirSync(cacheDir);
-  const env = { ...process.env, PORTPICK_CACHE_DIR: cacheDir };
-  delete env.NODE_OPTIONS;
+  // Cache directories of the bench's own: "defaults" must mean the shipped
+  // snapshot, not whatever `portpick update` stored. Warm: one directory per
+  // (config, command), filled by the warm-up run; cold: a new one per run.
+  let cacheDirs = 0;
+  const freshEnv = () => {
+    const cacheDir = join(scratch, `cache-${(cacheDirs += 1)}`);
+    mkdirSync(cacheDir);
+    const env = { ...process.env, PORTPICK_CACHE_DIR: cacheDir };
+    delete env.NODE_OPTIONS;
+    return env;
+  };
   const resultsDir = join(benchDir, 'results');
   const profileDir = join(resultsDir, 'profiles');
   mkdirSync(resultsDir, { recursive: true });
@@ -226,16 +240,18 @@ async function main() {
   const loadBefore = loadavg();
   const rows = [];
   try {
-    for (const config of options.configs) {
+    for (const cache of options.caches) for (const config of options.configs) {
       for (const command of options.commands) {
         const argv = [process.execPath, cliPath, ...COMMANDS[command], ...sourceArgs(config, options)];
-        const warmUp = await runOnce(argv, env, scratch);
+        const warmEnv = freshEnv();
+        const envFor = () => (cache === 'warm' ? warmEnv : freshEnv());
+        const warmUp = await runOnce(argv, warmEnv, scratch);
         if (warmUp.code !== 0 && warmUp.code !== 1) {
           fail(`\`${argv.slice(1).join(' ')}\` exited ${warmUp.code ?? warmUp.signal}: ${warmUp.stderr.trim()}`);
         }
         const samples = [];
         for (let run = 0; run < options.runs; run += 1) {
-          const sample = await runOnce(argv, env, scratch);
+          const sample = await runOnce(argv, envFor(), scratch);
           if (sample.code !== warmUp.code) fail(`\`${argv.slice(1).join(' ')}\` exited ${sample.code ?? sample.signal} (warm-up: ${warmUp.code}): ${sample.stderr.trim()}`);
           samples.push(sample);
         }
@@ -243,11 +259,12 @@ async function main() {
         if (options.profile) {
           const name = `${config}-${command}.cpuprofile`;
           const profiled = [process.execPath, '--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', name, ...argv.slice(1)];
-          await runOnce(profiled, env, scratch);
+          await runOnce(profiled, envFor(), scratch);
           profile = join(profileDir, name);
         }
         const row = {
           config,
+          cache,
           command,
           argv: argv.slice(1).map((arg) => (arg.startsWith(repoDir) ? arg.slice(repoDir.length + 1) : arg)),
           exitCode: warmUp.code,
@@ -257,7 +274,7 @@ async function main() {
           ...(profile === null ? {} : { profile }),
         };
         rows.push(row);
-        process.stderr.write(`  ${config} ${command}: median ${fixed(row.wallMedianMs)} ms wall, ${fixed(row.cpuMedianMs)} ms CPU\n`);
+        process.stderr.write(`  ${config} ${cache} ${command}: median ${fixed(row.wallMedianMs)} ms wall, ${fixed(row.cpuMedianMs)} ms CPU\n`);
       }
     }
   } finally {

@@ -1,4 +1,4 @@
-import { cachedFile } from '../registry/cache.js';
+import { cachedFile, resolveCacheDir } from '../registry/cache.js';
 import { BROWSER_UNSAFE_PORTS } from '../registry/browser-unsafe.js';
 import { ephemeralRanges } from '../registry/ephemeral.js';
 import { loadIanaSnapshot } from '../registry/iana-snapshot.js';
@@ -92,11 +92,13 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
  */
 async function loadIana(options: LoadSourcesOptions): Promise<IanaRegistry> {
   // The CSV/XML readers are loaded only when a file is read: most runs use the snapshot.
-  if (options.ianaFile !== undefined) return (await import('../registry/iana-load.js')).loadIanaFile(options.ianaFile);
+  const cacheOptions = options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir };
+  const fileOptions = { derivedCacheDir: resolveCacheDir(cacheOptions) };
+  if (options.ianaFile !== undefined) return (await import('../registry/iana-load.js')).loadIanaFile(options.ianaFile, fileOptions);
   const snapshot = loadIanaSnapshot();
-  const cached = await cachedFile('iana', options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
+  const cached = await cachedFile('iana', cacheOptions);
   if (cached === null) return snapshot;
-  const fromCache = await (await import('../registry/iana-load.js')).loadIanaFile(cached.path);
+  const fromCache = await (await import('../registry/iana-load.js')).loadIanaFile(cached.path, fileOptions);
   return (fromCache.updated ?? '') >= (snapshot.updated ?? '') ? fromCache : snapshot;
 }
 

@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { RegistryParseError } from '../errors/registry-parse-error.js';
 import { DEFAULT_MIN_IANA_RECORDS, assertLooksLikeIanaCsv, parseIanaCsv, type IanaCsvCheckOptions } from './iana-csv.js';
 import type { RecordIanaRegistry } from './iana-registry.js';
+import { derivedPath, readSource, sourceIdentity } from './derived-cache.js';
+import { IANA_DERIVED_KIND, readDerivedIanaRegistry, writeDerivedIanaRegistry } from './iana-derived.js';
 import { parseIanaXml, readIanaXmlRecords } from './iana-xml.js';
 
 export type IanaFileFormat = 'csv' | 'xml' | 'html' | 'unknown';
@@ -26,16 +27,34 @@ export function parseIanaRegistryText(text: string, file: string): RecordIanaReg
   throw notARegistry(format, text, file);
 }
 
+export interface LoadIanaFileOptions {
+  /**
+   * portpick's cache directory: the file's digested form is read from there
+   * when it matches the file, and stored there after a parse (iana-derived.ts).
+   * Null or absent: parse every time.
+   */
+  derivedCacheDir?: string | null;
+}
+
 /** Reads and parses an IANA CSV or XML file; FileAccessError when it cannot be read. */
-export async function loadIanaFile(path: string): Promise<RecordIanaRegistry> {
-  let text: string;
+export async function loadIanaFile(path: string, options: LoadIanaFileOptions = {}): Promise<RecordIanaRegistry> {
+  const cacheDir = options.derivedCacheDir ?? null;
+  const derivedFile = cacheDir === null ? null : derivedPath(cacheDir, IANA_DERIVED_KIND, path);
+  if (derivedFile !== null) {
+    const identity = sourceIdentity(path);
+    const derived = identity === null ? null : readDerivedIanaRegistry(derivedFile, path, identity);
+    if (derived !== null) return derived;
+  }
+  let source: ReturnType<typeof readSource>;
   try {
-    text = await readFile(path, 'utf8');
+    source = readSource(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new FileAccessError(`Expected a readable IANA registry file (CSV or XML) at ${path}, got ${code}`, path, { cause: error });
   }
-  return parseIanaRegistryText(text, path);
+  const registry = parseIanaRegistryText(source.bytes.toString('utf8'), path);
+  if (derivedFile !== null) writeDerivedIanaRegistry(derivedFile, path, source.identity, registry, registry.origin);
+  return registry;
 }
 
 /**

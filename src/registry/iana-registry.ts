@@ -112,6 +112,11 @@ export class RecordIanaRegistry implements IanaRegistry {
     return this.interpreted;
   }
 
+  /** Every port's aggregated state rank for `protocol` (STATE_BY_RANK names them): what derived files store. */
+  stateRanks(protocol: Protocol): Uint8Array {
+    return this.indexFor(protocol).ranks;
+  }
+
   stateOf(protocol: Protocol, port: number): RegistryState {
     const index = this.indexFor(protocol);
     checkPort(port);
@@ -131,6 +136,10 @@ export class RecordIanaRegistry implements IanaRegistry {
     const entries = entriesForRows(covering, protocol, port, this.file);
     this.entryCache.set(key, entries);
     return entries;
+  }
+
+  hasUnauthorizedUse(protocol: Protocol, port: number): boolean {
+    return this.lookup(protocol, port).some((entry) => Boolean(entry.extra.unauthorizedUse));
   }
 
   byName(name: string): readonly RegistryEntry[] {

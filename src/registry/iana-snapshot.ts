@@ -119,7 +119,7 @@ export class IanaSnapshotRegistry extends RecordIanaRegistry {
    * and supplement rows, which carry their own. Inside the mask, lookup decides
    * (a range row's text may name only some of its ports).
    */
-  hasUnauthorizedUse(protocol: Protocol, port: number): boolean {
+  override hasUnauthorizedUse(protocol: Protocol, port: number): boolean {
     const precomputed = this.precomputed;
     if (precomputed !== undefined) {
       checkProtocol(protocol);

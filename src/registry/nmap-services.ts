@@ -20,7 +20,8 @@
  */
 import { FileAccessError, InvalidArgumentError, RegistryParseError, describeValue } from '../errors/index.js';
 import { cachedFile, resolveCacheDir } from './cache.js';
-import { derivedColumnsPath, readDerivedColumns, readSource, sourceIdentity, writeDerivedColumns } from './nmap-services-columns.js';
+import { derivedPath, readSource, sourceIdentity } from './derived-cache.js';
+import { NMAP_COLUMNS_KIND, readDerivedColumns, writeDerivedColumns } from './nmap-services-columns.js';
 import { EntryIndex } from './entry-index.js';
 import { locateNmapServices, modifiedTime, type LocateContext } from './locate.js';
 import type { SourceLoadResult } from './source-result.js';
@@ -642,7 +643,7 @@ export async function loadNmapServices(options: LoadNmapServicesOptions = {}): P
 
 /** The file's index: from the derived columns under `cacheDir` when they match the file, else parsed (and the columns stored). */
 function readNmapServicesFile(file: string, cacheDir: string | null): { index: NmapServicesIndex; entries: number; withFrequency: number } {
-  const cachePath = cacheDir === null ? null : derivedColumnsPath(cacheDir, file);
+  const cachePath = cacheDir === null ? null : derivedPath(cacheDir, NMAP_COLUMNS_KIND, file);
   if (cachePath !== null) {
     const identity = sourceIdentity(file);
     const derived = identity === null ? null : readDerivedColumns(cachePath, file, identity);

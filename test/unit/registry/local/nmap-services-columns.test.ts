@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadNmapServices, type NmapServicesIndex } from '../../../../src/registry/nmap-services.js';
-import { derivedColumnsPath, readDerivedColumns, sourceIdentity } from '../../../../src/registry/nmap-services-columns.js';
+import { derivedPath, sourceIdentity } from '../../../../src/registry/derived-cache.js';
+import { NMAP_COLUMNS_KIND, readDerivedColumns } from '../../../../src/registry/nmap-services-columns.js';
+
+const derivedColumnsPath = (cacheDir: string, source: string) => derivedPath(cacheDir, NMAP_COLUMNS_KIND, source);
 import { hasSharedData, sharedData } from '../../../helpers/shared-data.js';
 import { fixture } from './fixtures.js';
 
