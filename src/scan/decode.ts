@@ -31,39 +31,113 @@ export interface DecodedRecord {
   position: number;
 }
 
-/** Decodes every whole record in `records`; throws on an unknown family or state (a contract break, not input). */
-export function decodeRecords(records: Uint8Array, engine: ScanEngineName): DecodedRecord[] {
-  if (records.byteLength % RESULT_RECORD_BYTES !== 0) {
-    throw new RangeError(`Expected native results in ${RESULT_RECORD_BYTES}-byte records, got ${records.byteLength} bytes`);
+/**
+ * One engine batch, read record by record. scan() needs the state and position
+ * of every record (tallies, hosts up, resume bookkeeping) but a result object
+ * only for those it reports: an open-only sweep of 65,535 ports then makes a
+ * few dozen objects instead of 65,535 (and the main thread leaves the CPU to the
+ * engine's threads).
+ */
+export interface RecordBatch {
+  readonly length: number;
+  state(index: number): ScanPortState;
+  position(index: number): number;
+  /** The record's address as text (made on demand). */
+  address(index: number): string;
+  /** The whole result (made on demand). */
+  result(index: number): ScanResult;
+}
+
+/** A batch of records already decoded (the TypeScript engine's). */
+export class DecodedBatch implements RecordBatch {
+  constructor(private readonly records: readonly DecodedRecord[]) {}
+  get length(): number {
+    return this.records.length;
   }
-  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  const out: DecodedRecord[] = [];
-  for (let base = 0; base < records.byteLength; base += RESULT_RECORD_BYTES) {
-    const family = view.getUint8(base + RECORD.family);
-    const stateCode = view.getUint8(base + RECORD.state);
-    const state = STATE_BY_CODE.get(stateCode);
-    if ((family !== 4 && family !== 6) || state === undefined) {
-      throw new RangeError(`Expected a native record with family 4 or 6 and a known state, got family ${family}, state ${stateCode}`);
+  state(index: number): ScanPortState {
+    return this.at(index).result.state;
+  }
+  position(index: number): number {
+    return this.at(index).position;
+  }
+  address(index: number): string {
+    return this.at(index).result.address;
+  }
+  result(index: number): ScanResult {
+    return this.at(index).result;
+  }
+  private at(index: number): DecodedRecord {
+    const record = this.records[index];
+    if (record === undefined) throw new RangeError(`Expected a record index below ${this.records.length}, got ${index}`);
+    return record;
+  }
+}
+
+/**
+ * Native result records read in place. The constructor checks every record's
+ * family and state once, so a contract break (unknown family or state) fails
+ * the whole batch before any of it is used.
+ */
+export class NativeRecordBatch implements RecordBatch {
+  readonly length: number;
+  private readonly view: DataView;
+
+  constructor(
+    private readonly records: Uint8Array,
+    private readonly engine: ScanEngineName,
+  ) {
+    if (records.byteLength % RESULT_RECORD_BYTES !== 0) {
+      throw new RangeError(`Expected native results in ${RESULT_RECORD_BYTES}-byte records, got ${records.byteLength} bytes`);
     }
-    const address =
-      family === 4
-        ? formatIPv4(view.getUint32(base + RECORD.address, false))
-        : formatIPv6(readIPv6Bytes(records, base + RECORD.address));
+    this.length = records.byteLength / RESULT_RECORD_BYTES;
+    this.view = new DataView(records.buffer, records.byteOffset, records.byteLength);
+    for (let base = 0; base < records.byteLength; base += RESULT_RECORD_BYTES) {
+      const family = this.view.getUint8(base + RECORD.family);
+      const stateCode = this.view.getUint8(base + RECORD.state);
+      if ((family !== 4 && family !== 6) || !STATE_BY_CODE.has(stateCode)) {
+        throw new RangeError(`Expected a native record with family 4 or 6 and a known state, got family ${family}, state ${stateCode}`);
+      }
+    }
+  }
+
+  state(index: number): ScanPortState {
+    return STATE_BY_CODE.get(this.view.getUint8(index * RESULT_RECORD_BYTES + RECORD.state)) as ScanPortState;
+  }
+
+  position(index: number): number {
+    return this.view.getFloat64(index * RESULT_RECORD_BYTES + RECORD.position, true);
+  }
+
+  address(index: number): string {
+    const base = index * RESULT_RECORD_BYTES;
+    return this.view.getUint8(base + RECORD.family) === 4
+      ? formatIPv4(this.view.getUint32(base + RECORD.address, false))
+      : formatIPv6(readIPv6Bytes(this.records, base + RECORD.address));
+  }
+
+  result(index: number): ScanResult {
+    const view = this.view;
+    const base = index * RESULT_RECORD_BYTES;
     const rttMicros = view.getUint32(base + RECORD.rttMicros, true);
     const flags = view.getUint16(base + RECORD.flags, true);
     const result: ScanResult = {
-      address,
-      family,
+      address: this.address(index),
+      family: view.getUint8(base + RECORD.family) as 4 | 6,
       port: view.getUint16(base + RECORD.port, true),
       protocol: 'tcp',
-      state,
+      state: this.state(index),
       reason: REASON_BY_CODE.get(view.getUint8(base + RECORD.reason)) ?? 'unknown',
       rttMs: rttMicros === 0xffffffff ? null : Math.round(rttMicros) / 1000,
       tries: view.getUint8(base + RECORD.tries),
-      engine,
+      engine: this.engine,
     };
     if (flags & RECORD_FLAG_TARPIT) result.tarpit = true;
-    out.push({ result, position: view.getFloat64(base + RECORD.position, true) });
+    return result;
   }
-  return out;
+}
+
+/** Decodes every whole record in `records`; throws on an unknown family or state (a contract break, not input). */
+export function decodeRecords(records: Uint8Array, engine: ScanEngineName): DecodedRecord[] {
+  const batch = new NativeRecordBatch(records, engine);
+  return Array.from({ length: batch.length }, (_, index) => ({ result: batch.result(index), position: batch.position(index) }));
 }

@@ -3,7 +3,7 @@
  * TypeScript connect) presents to scan(): it is started on a plan, hands back
  * batches of decoded results with its counters, and ends exactly once.
  */
-import type { DecodedRecord } from './decode.js';
+import type { RecordBatch } from './decode.js';
 
 /** Counters an engine keeps while it runs (mirrors the native STATS vector). */
 export interface EngineCounters {
@@ -47,7 +47,7 @@ export interface EngineTuning {
 
 export interface EngineSink {
   /** Results decided since the last batch, with counters as of now. */
-  batch(records: DecodedRecord[], counters: EngineCounters): void;
+  batch(records: RecordBatch, counters: EngineCounters): void;
   /**
    * Backpressure for engines that can pause (TypeScript): a promise to await
    * before issuing more probes while the consumer is behind, else null.

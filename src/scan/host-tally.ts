@@ -21,7 +21,7 @@ export class HostTally {
   }
 
   /** Records that the host probed at shard-local `position` (address `address`) answered. */
-  answered(position: number, address: string): void {
+  answered(position: number, address: string | (() => string)): void {
     if (this.bits) {
       const addressIndex = this.plan.indexAt(position) % this.plan.addressCount;
       const byte = addressIndex >>> 3;
@@ -33,8 +33,9 @@ export class HostTally {
       }
       return;
     }
-    if (this.seen && !this.seen.has(address)) {
-      this.seen.add(address);
+    const text = typeof address === 'string' ? address : address();
+    if (this.seen && !this.seen.has(text)) {
+      this.seen.add(text);
       this.count += 1;
     }
   }

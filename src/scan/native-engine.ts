@@ -5,7 +5,7 @@
 import { PermissionError } from '../errors/permission-error.js';
 import { PortpickError } from '../errors/portpick-error.js';
 import { STATS, type NativeAddon, type NativeEngineKind, type NativeSweepError } from '../native.js';
-import { decodeRecords } from './decode.js';
+import { NativeRecordBatch } from './decode.js';
 import type { EngineCounters, EngineSink, EngineTuning, RunningEngine } from './engine.js';
 import type { SweepPlan } from './plan.js';
 
@@ -64,7 +64,7 @@ export function startNativeEngine(
     const counters = countersFromStats(stats);
     let decodeError: Error | null = null;
     try {
-      sink.batch(decodeRecords(records, kind), counters);
+      sink.batch(new NativeRecordBatch(records, kind), counters);
     } catch (cause) {
       decodeError = cause instanceof Error ? cause : new Error(String(cause));
     }

@@ -43,6 +43,12 @@ export interface ScanOptions {
   window?: number;
   /** Plan only: count probes and estimate the duration, send nothing. */
   dryRun?: boolean;
+  /**
+   * Yield open results only (the summary still counts every probe). Closed and
+   * filtered results are then never made into objects: the cheap way to sweep
+   * many ports when only open ones matter.
+   */
+  openOnly?: boolean;
   signal?: AbortSignal;
   onProgress?: (progress: ScanProgress) => void;
   /** How often onProgress fires, ms (default 1000). */
@@ -73,6 +79,7 @@ export interface ValidatedScanOptions {
   retries: number;
   window: number;
   dryRun: boolean;
+  openOnly: boolean;
   signal: AbortSignal | null;
   onProgress: ((progress: ScanProgress) => void) | null;
   progressIntervalMs: number;
@@ -193,6 +200,7 @@ export function validateScanOptions(options: ScanOptions): ValidatedScanOptions 
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') fail('onProgress', 'a function', options.onProgress);
   if (options.lookup !== undefined && typeof options.lookup !== 'function') fail('lookup', 'a function', options.lookup);
   if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') fail('dryRun', 'a boolean', options.dryRun);
+  if (options.openOnly !== undefined && typeof options.openOnly !== 'boolean') fail('openOnly', 'a boolean', options.openOnly);
 
   return {
     targets,
@@ -211,6 +219,7 @@ export function validateScanOptions(options: ScanOptions): ValidatedScanOptions 
     retries: finiteNumber('retries', options.retries, DEFAULT_RETRIES, 0, 10, true),
     window: finiteNumber('window', options.window, 0, 0, 1_000_000, true),
     dryRun: options.dryRun ?? false,
+    openOnly: options.openOnly ?? false,
     signal: options.signal ?? null,
     onProgress: options.onProgress ?? null,
     progressIntervalMs: finiteNumber('progressIntervalMs', options.progressIntervalMs, 1000, 10, 3_600_000, true),

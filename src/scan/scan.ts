@@ -140,6 +140,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
   let stopRequested = false;
   let counters: EngineCounters = zeroCounters();
   const tally = { completed: 0, open: 0, closed: 0, filtered: 0, unreachable: 0 };
+  const openOnly = options.openOnly;
   let hostsUp: HostTally | null = null;
   // Shard-local positions at or above the watermark that are done (resume bookkeeping).
   const doneAbove = new Set<number>();
@@ -243,12 +244,14 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
         batch(records, latest) {
           counters = latest;
           const results: ScanResult[] = [];
-          for (const { result, position } of records) {
-            results.push(result);
+          for (let index = 0; index < records.length; index += 1) {
+            const state = records.state(index);
+            const position = records.position(index);
             tally.completed += 1;
-            tally[result.state] += 1;
-            if (result.state === 'open' || result.state === 'closed') hostsUp?.answered(position, result.address);
+            tally[state] += 1;
+            if (state === 'open' || state === 'closed') hostsUp?.answered(position, () => records.address(index));
             if (position >= latest.watermark) doneAbove.add(position);
+            if (!openOnly || state === 'open') results.push(records.result(index));
           }
           if (latest.watermark > prunedAt) {
             prunedAt = latest.watermark;

@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import type { DecodedRecord } from './decode.js';
+import { DecodedBatch, type DecodedRecord } from './decode.js';
 import { zeroCounters, type EngineSink, type EngineTuning, type RunningEngine } from './engine.js';
 import type { SweepPlan } from './plan.js';
 import type { ScanPortState, ScanReason } from './types.js';
@@ -116,7 +116,7 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
     counters.currentRate = elapsed > 0 ? counters.sent / elapsed : 0;
     const batch = pending;
     pending = [];
-    sink.batch(batch, { ...counters });
+    sink.batch(new DecodedBatch(batch), { ...counters });
   };
 
   const awaitRate = async (): Promise<void> => {

@@ -102,6 +102,19 @@ describe.each(modes)('sweep with engine mode %s', (mode) => {
       expect(progress.at(-1)).toBe(768);
     });
 
+    it('openOnly: yields the open results only, and the summary still counts every probe and host', async () => {
+      const ports = [openPorts[0] as number, closedPort];
+      const { results, summary } = await collect({ ...base, targets: '198.18.1.0/25', ports, openOnly: true });
+      expect(results.length).toBe(128);
+      expect(results.every((r) => r.state === 'open' && r.port === ports[0])).toBe(true);
+      expect(new Set(results.map(key)).size).toBe(128);
+      // A host that answered only with a reset still counts as up.
+      expect(summary).toMatchObject({ planned: 256, completed: 256, open: 128, closed: 128, hostsUp: 128 });
+      const closedOnly = await collect({ ...base, targets: '198.18.1.0/26', ports: [closedPort], openOnly: true });
+      expect(closedOnly.results).toEqual([]);
+      expect(closedOnly.summary).toMatchObject({ completed: 64, closed: 64, hostsUp: 64 });
+    });
+
     it.skipIf(!lab.nft)('198.19.0.0/29: filtered (silent) after the retries', async () => {
       const { results, summary } = await collect({ ...base, targets: '198.19.0.0/29', ports: [openPorts[0] as number, closedPort], timeoutMs: 150, retries: 1 });
       expect(results.length).toBe(16);
@@ -216,7 +229,14 @@ describe.skipIf(!lab.available || !nativeSweep)('native engine positions agree w
     const records: DecodedRecord[] = [];
     await new Promise<void>((resolve, reject) => {
       startNativeEngine(addon!, mode as 'connect' | 'syn', plan, { rate: 0, timeoutMs: 2000, retries: 2, window: 0 }, {
-        batch: (batch) => records.push(...batch),
+        batch: (batch) => {
+          for (let index = 0; index < batch.length; index += 1) {
+            const record = { position: batch.position(index), result: batch.result(index) };
+            // The lazy accessors agree with the whole result.
+            expect([batch.state(index), batch.address(index)]).toEqual([record.result.state, record.result.address]);
+            records.push(record);
+          }
+        },
         ready: () => null,
         done: (error) => (error ? reject(error) : resolve()),
       });

@@ -98,6 +98,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     ...(flags.resume === undefined ? {} : { resume: await readResumeFile(flags.resume) }),
     dryRun: flags.dryRun ?? false,
+    openOnly: flags.openOnly ?? false,
     signal: ctx.signal,
   };
   const showProgress = ctx.stderrIsTTY && flags.progress !== false && !flags.dryRun;
