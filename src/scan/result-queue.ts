@@ -135,6 +135,34 @@ export class ResultQueue {
     return iterator;
   }
 
+  /**
+   * Like drain(), a batch at a time, as the engine delivered them: for
+   * consumers that format and write many results at once (one write per batch
+   * instead of one per result).
+   */
+  async *drainBatches(): AsyncGenerator<readonly ScanResult[], void, undefined> {
+    this.iterating += 1;
+    try {
+      for (;;) {
+        const next = this.batches.shift();
+        if (next) {
+          this.buffered -= next.length;
+          if (this.buffered < this.highWaterMark) this.releaseSpace();
+          yield next;
+          continue;
+        }
+        if (this.ended) {
+          if (this.failure) throw this.failure;
+          return;
+        }
+        await new Promise<void>((resolve) => (this.consumerWaiting = resolve));
+      }
+    } finally {
+      this.iterating -= 1;
+      if (this.iterating === 0) this.releaseSpace();
+    }
+  }
+
   private wakeConsumer(): void {
     const wake = this.consumerWaiting;
     this.consumerWaiting = null;

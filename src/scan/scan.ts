@@ -54,6 +54,11 @@ export interface ScanHandle extends AsyncIterable<ScanResult> {
   resumeState(): ResumeState | null;
   /** Stops the sweep (as the signal does). */
   abort(): void;
+  /**
+   * The results a batch at a time (instead of iterating the handle itself; use
+   * one or the other). Leaving the loop early stops the sweep, as with the handle.
+   */
+  batches(): AsyncIterable<readonly ScanResult[]>;
 }
 
 /** Builds the plan from validated options (reads files, resolves hostnames). */
@@ -312,6 +317,21 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
         skipPositions,
         completed: plan.shardTotal - plan.planned + tally.completed,
         shardTotal: plan.shardTotal,
+      };
+    },
+    batches(): AsyncIterable<readonly ScanResult[]> {
+      return {
+        [Symbol.asyncIterator]: () => {
+          const inner = queue.drainBatches();
+          return {
+            next: () => inner.next(),
+            return: async (value?: unknown) => {
+              abort();
+              return inner.return(value as undefined);
+            },
+            throw: (error?: unknown) => inner.throw(error),
+          };
+        },
       };
     },
     [Symbol.asyncIterator](): AsyncIterator<ScanResult> {

@@ -110,6 +110,12 @@ describe.each(modes)('sweep with engine mode %s', (mode) => {
       expect(new Set(results.map(key)).size).toBe(128);
       // A host that answered only with a reset still counts as up.
       expect(summary).toMatchObject({ planned: 256, completed: 256, open: 128, closed: 128, hostsUp: 128 });
+      // The same sweep a batch at a time.
+      const handle = scan({ ...base, targets: '198.18.1.0/25', ports, openOnly: true });
+      const batched: ScanResult[] = [];
+      for await (const batch of handle.batches()) batched.push(...batch);
+      expect(batched.map(key).sort()).toEqual(results.map(key).sort());
+      expect(await handle.summary).toMatchObject({ completed: 256, open: 128, hostsUp: 128 });
       const closedOnly = await collect({ ...base, targets: '198.18.1.0/26', ports: [closedPort], openOnly: true });
       expect(closedOnly.results).toEqual([]);
       expect(closedOnly.summary).toMatchObject({ completed: 64, closed: 64, hostsUp: 64 });

@@ -141,8 +141,10 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     addressCount: plan.addressCount,
   };
   write(out, reporter.begin(meta));
-  for await (const result of handle) {
-    const text = reporter.result(result);
+  // A batch at a time: one write per engine batch, not one per result.
+  for await (const batch of handle.batches()) {
+    let text = '';
+    for (const result of batch) text += reporter.result(result);
     if (text !== '') {
       bar?.clear();
       write(out, text);

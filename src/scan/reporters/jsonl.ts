@@ -60,10 +60,18 @@ export function formatResultLine(r: ScanResult): string {
   const rtt = r.rttMs === null || !Number.isFinite(r.rttMs) ? 'null' : String(r.rttMs);
   const tarpit = r.tarpit === undefined ? '' : `,"tarpit":${r.tarpit ? 'true' : 'false'}`;
   return (
-    `{"type":"result","schema":"${JSONL_SCHEMA}","address":${JSON.stringify(r.address)},"family":${r.family},"port":${r.port},` +
-    `"protocol":${JSON.stringify(r.protocol)},"state":${JSON.stringify(r.state)},"reason":${JSON.stringify(r.reason)},` +
-    `"rttMs":${rtt},"tries":${r.tries},"engine":${JSON.stringify(r.engine)}${tarpit}}\n`
+    `{"type":"result","schema":"${JSONL_SCHEMA}","address":${quoted(r.address)},"family":${r.family},"port":${r.port},` +
+    `"protocol":${quoted(r.protocol)},"state":${quoted(r.state)},"reason":${quoted(r.reason)},` +
+    `"rttMs":${rtt},"tries":${r.tries},"engine":${quoted(r.engine)}${tarpit}}\n`
   );
+}
+
+/** Text that needs no JSON escaping: address characters and the lowercase words of states, reasons and engines. */
+const PLAIN_JSON_TEXT = /^[0-9A-Za-z.:%_-]*$/;
+
+/** A JSON string literal; the common plain text without JSON.stringify (this runs once per field per result). */
+function quoted(text: string): string {
+  return PLAIN_JSON_TEXT.test(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 export function jsonLinesSummary(summary: ScanSummary): Record<string, unknown> {

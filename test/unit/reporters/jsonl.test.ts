@@ -25,7 +25,9 @@ describe('JSON lines reporter', () => {
 
   it('writes result lines by hand exactly as JSON.stringify would', () => {
     const odd = { ...sampleResults[0]!, rttMs: Number.NaN, tarpit: false };
-    for (const r of [...sampleResults, odd]) expect(formatResultLine(r)).toBe(`${JSON.stringify(jsonLinesResult(r))}\n`);
+    // Text that needs escaping takes the JSON.stringify path (a merged file may carry anything).
+    const escaped = { ...sampleResults[0]!, address: 'a"b\\c\n', reason: 'odd reason' } as unknown as (typeof sampleResults)[number];
+    for (const r of [...sampleResults, odd, escaped]) expect(formatResultLine(r)).toBe(`${JSON.stringify(jsonLinesResult(r))}\n`);
   });
 
   it('writes tarpit only when the result carries it', () => {
