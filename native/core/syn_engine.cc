@@ -14,9 +14,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <unistd.h>
 
 #include "packet.h"
 #include "rate_control.h"
@@ -46,6 +50,88 @@ std::string permission_message(int error) {
   return std::string("Cannot open a raw socket (") + std::strerror(error) +
          "): TCP SYN sweeps need CAP_NET_RAW. Run with sudo, grant the capability to node with "
          "`sudo setcap cap_net_raw+ep $(readlink -f $(which node))`, or use --mode connect.";
+}
+
+// A second thread that sends IPv4 batches on a raw socket of its own.
+//
+// Why: on veth and loopback the kernel runs the whole path of a SYN — our
+// output, the target's TCP answer, our side's reset — inside sendmmsg(), on
+// the sending thread's CPU. One sending thread is then the sweep's limit while
+// the other CPU idles; two send in parallel. The scheduling thread keeps all
+// bookkeeping: it hands a finished batch over, fills and sends the next itself,
+// then collects the helper's count before it reads any reply (so no reply can
+// meet a probe whose send is not yet recorded).
+class SendHelper {
+ public:
+  explicit SendHelper(int fd) : fd_(fd), thread_([this] { loop(); }) {}
+  ~SendHelper() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      quit_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+    close(fd_);
+  }
+  SendHelper(const SendHelper&) = delete;
+  SendHelper& operator=(const SendHelper&) = delete;
+
+  void submit(mmsghdr* messages, unsigned count) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      messages_ = messages;
+      count_ = count;
+      submitted_ = true;
+    }
+    wake_.notify_one();
+  }
+
+  // Waits for the submitted batch: how many went out, and the error that stopped the rest (0 = none).
+  void wait(unsigned& sent, int& error) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    finished_.wait(lock, [this] { return completed_; });
+    completed_ = false;
+    sent = sent_;
+    error = error_;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [this] { return submitted_ || quit_; });
+      if (quit_) return;
+      submitted_ = false;
+      mmsghdr* messages = messages_;
+      const unsigned count = count_;
+      lock.unlock();
+      unsigned sent = 0;
+      const int error = send_messages(fd_, messages, count, sent);
+      lock.lock();
+      sent_ = sent;
+      error_ = error;
+      completed_ = true;
+      finished_.notify_one();
+    }
+  }
+
+  int fd_;
+  std::mutex mutex_;
+  std::condition_variable wake_, finished_;
+  mmsghdr* messages_ = nullptr;
+  unsigned count_ = 0, sent_ = 0;
+  int error_ = 0;
+  bool submitted_ = false, completed_ = false, quit_ = false;
+  std::thread thread_;
+};
+
+// A raw IPv4 socket for the helper, set up like RawSockets::send4; -1 when it cannot be opened (one sender then).
+int open_helper_socket() {
+  const int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (fd < 0) return -1;
+  int size = 4 * 1024 * 1024;
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) != 0) setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+  return fd;
 }
 
 class SynSweep {
@@ -82,7 +168,15 @@ class SynSweep {
   void handle_replies(int64_t now);
   void expire(int64_t now);
   size_t send(int64_t now, uint32_t budget);
+  struct Batch;
+  Batch& current(uint8_t family) { return family == 4 ? batch4_[current4_] : batch6_; }
   void flush_batch(uint8_t family, int64_t now);
+  // Sends b's messages from `start` on fd, settling each outcome; leaves b empty.
+  void send_batch(Batch& b, int fd, unsigned start, int64_t now);
+  // Records `sent` probes from `start` as sent at `now` and handles `error`; true when the rest should still be sent.
+  bool settle(Batch& b, unsigned& start, unsigned sent, int error, int64_t now);
+  // Collects the helper's batch, if one is out.
+  void complete_pending(int64_t now);
   // `tries`: how many tries it took (0 = the tries sent).
   void finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl, uint8_t tries = 0);
   void deliver(bool force, int64_t now);
@@ -117,7 +211,7 @@ class SynSweep {
   uint32_t max_answered_retry_ = 0;
   uint64_t duplicates_ = 0;
 
-  // Per-family sendmmsg batches.
+  // Per-family sendmmsg batches (two for IPv4: one may be out with the helper).
   struct Batch {
     unsigned count = 0;
     int32_t slots[kSendBatch];
@@ -126,7 +220,14 @@ class SynSweep {
     iovec vectors[kSendBatch];
     mmsghdr messages[kSendBatch];
   };
-  Batch batch4_, batch6_;
+  Batch batch4_[2], batch6_;
+  unsigned current4_ = 0;
+  std::unique_ptr<SendHelper> helper_;
+  bool pending4_ = false;
+  unsigned pending_index_ = 0;
+  int64_t pending_now_ = 0;
+  // A full IPv4 batch goes to the helper at this size (half the send budget, 16-64).
+  unsigned handoff_size_ = kSendBatch;
 
   std::vector<ProbeResult> results_;
   int64_t last_delivery_ns_ = 0;
@@ -142,6 +243,10 @@ void SynSweep::run() {
   const int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
   prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
   receiver_.start();
+  if (std::thread::hardware_concurrency() > 1) {
+    const int fd = open_helper_socket();
+    if (fd >= 0) helper_ = std::make_unique<SendHelper>(fd);
+  }
   int64_t now = monotonic_ns();
   bucket_.set_rate(rate_.rate(), rate_.burst(), now);
   rate_window_start_ns_ = last_delivery_ns_ = now;
@@ -173,6 +278,7 @@ void SynSweep::run() {
     }
   }
   if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);
+  helper_.reset();
   receiver_.stop();
   if (!stop_.load(std::memory_order_relaxed)) handle_replies(monotonic_ns());
   deliver(true, monotonic_ns());
@@ -267,7 +373,7 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
     if (p.local_port == 0) p.local_port = cookie_.source_port(destination, p.target.port, port_first_, port_count_);
     const uint32_t sequence = cookie_.cookie(route.source, destination, p.local_port, p.target.port) +
                               std::min<uint32_t>(p.tries, kCookieTries - 1);
-    Batch& b = destination.family == 4 ? batch4_ : batch6_;
+    Batch& b = current(destination.family);
     SynTemplate& t = destination.family == 4 ? template4_ : template6_;
     t.set(route.source, destination, p.local_port, p.target.port, sequence);
     const unsigned i = b.count++;
@@ -292,8 +398,11 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
     b.messages[i].msg_hdr.msg_iov = &b.vectors[i];
     b.messages[i].msg_hdr.msg_iovlen = 1;
     ++queued;
-    if (b.count == kSendBatch) flush_batch(destination.family, now);
+    if (b.count == kSendBatch || (destination.family == 4 && helper_ && !pending4_ && b.count >= handoff_size_)) {
+      flush_batch(destination.family, now);
+    }
   };
+  handoff_size_ = std::clamp<unsigned>(budget / 2, 16, kSendBatch);
   // Retransmissions and deferred sends first: they are the oldest work.
   while (queued < budget && !send_queue_.empty()) {
     const auto [slot, sequence] = send_queue_.front();
@@ -315,52 +424,82 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
   }
   flush_batch(4, now);
   flush_batch(6, now);
+  complete_pending(now);
   return queued;
 }
 
 void SynSweep::flush_batch(uint8_t family, int64_t now) {
-  Batch& b = family == 4 ? batch4_ : batch6_;
+  Batch& b = current(family);
   if (b.count == 0) return;
-  const int fd = family == 4 ? sockets_.send4 : sockets_.tcp6;
-  const float rate = static_cast<float>(rate_.rate());
+  if (family == 4 && helper_ && !pending4_ && b.count >= handoff_size_) {
+    // Out to the helper; this thread fills the other batch meanwhile.
+    helper_->submit(b.messages, b.count);
+    pending4_ = true;
+    pending_index_ = current4_;
+    pending_now_ = now;
+    current4_ ^= 1u;
+    return;
+  }
+  send_batch(b, family == 4 ? sockets_.send4 : sockets_.tcp6, 0, now);
+  if (family == 4) complete_pending(now);
+}
+
+void SynSweep::complete_pending(int64_t now) {
+  if (!pending4_) return;
+  unsigned sent = 0;
+  int error = 0;
+  helper_->wait(sent, error);
+  pending4_ = false;
+  Batch& b = batch4_[pending_index_];
   unsigned start = 0;
+  if (settle(b, start, sent, error, pending_now_)) send_batch(b, sockets_.send4, start, now);
+  b.count = 0;
+}
+
+void SynSweep::send_batch(Batch& b, int fd, unsigned start, int64_t now) {
   while (start < b.count) {
     unsigned sent = 0;
     const int error = send_messages(fd, b.messages + start, b.count - start, sent);
-    for (unsigned i = start; i < start + sent; ++i) {
-      InflightProbe& p = table_.at(b.slots[i]);
-      if (p.tries > 0) stats_.retried.fetch_add(1, std::memory_order_relaxed);
-      ++p.tries;
-      p.rate_at_previous_send = p.rate_at_send;
-      p.rate_at_send = rate;
-      p.previous_sent_ns = p.last_sent_ns;
-      p.last_sent_ns = now;
-      table_.append_sent(b.slots[i]);
-    }
-    stats_.sent.fetch_add(sent, std::memory_order_relaxed);
-    start += sent;
-    if (error == 0) break;
-    if (error == ENOBUFS || error == EAGAIN || error == ENOMEM) {
-      // Local queue full: defer the rest (they keep their tries) and slow down.
-      stats_.local_deferrals.fetch_add(b.count - start, std::memory_order_relaxed);
-      for (unsigned i = start; i < b.count; ++i) {
-        InflightProbe& p = table_.at(b.slots[i]);
-        p.waiting_resend = true;
-        send_queue_.emplace_front(b.slots[i], p.sequence);
-      }
-      rate_.on_local_congestion(achieved_rate_ > 0 ? achieved_rate_ : rate_.rate(), now);
-      bucket_.set_rate(rate_.rate(), rate_.burst(), now);
-      break;
-    }
-    // This one probe cannot be sent (no route, rejected by a local firewall …).
-    stats_.send_errors.fetch_add(1, std::memory_order_relaxed);
-    const bool prohibited = error == EACCES || error == EPERM;
-    finalize(b.slots[start], prohibited ? PortState::Filtered : PortState::Unreachable,
-             prohibited ? Reason::IcmpProhibited : error == EHOSTUNREACH ? Reason::HostUnreachable : Reason::NetUnreachable,
-             0xffffffffu, 0);
-    ++start;
+    if (!settle(b, start, sent, error, now)) break;
   }
   b.count = 0;
+}
+
+bool SynSweep::settle(Batch& b, unsigned& start, unsigned sent, int error, int64_t now) {
+  const float rate = static_cast<float>(rate_.rate());
+  for (unsigned i = start; i < start + sent; ++i) {
+    InflightProbe& p = table_.at(b.slots[i]);
+    if (p.tries > 0) stats_.retried.fetch_add(1, std::memory_order_relaxed);
+    ++p.tries;
+    p.rate_at_previous_send = p.rate_at_send;
+    p.rate_at_send = rate;
+    p.previous_sent_ns = p.last_sent_ns;
+    p.last_sent_ns = now;
+    table_.append_sent(b.slots[i]);
+  }
+  stats_.sent.fetch_add(sent, std::memory_order_relaxed);
+  start += sent;
+  if (error == 0) return start < b.count;
+  if (error == ENOBUFS || error == EAGAIN || error == ENOMEM) {
+    // Local queue full: defer the rest (they keep their tries) and slow down.
+    stats_.local_deferrals.fetch_add(b.count - start, std::memory_order_relaxed);
+    for (unsigned i = start; i < b.count; ++i) {
+      InflightProbe& p = table_.at(b.slots[i]);
+      p.waiting_resend = true;
+      send_queue_.emplace_front(b.slots[i], p.sequence);
+    }
+    rate_.on_local_congestion(achieved_rate_ > 0 ? achieved_rate_ : rate_.rate(), now);
+    bucket_.set_rate(rate_.rate(), rate_.burst(), now);
+    return false;
+  }
+  // This one probe cannot be sent (no route, rejected by a local firewall …).
+  stats_.send_errors.fetch_add(1, std::memory_order_relaxed);
+  const bool prohibited = error == EACCES || error == EPERM;
+  finalize(b.slots[start], prohibited ? PortState::Filtered : PortState::Unreachable,
+           prohibited ? Reason::IcmpProhibited : error == EHOSTUNREACH ? Reason::HostUnreachable : Reason::NetUnreachable,
+           0xffffffffu, 0);
+  ++start;
+  return start < b.count;
 }
 
 void SynSweep::finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl, uint8_t tries) {
