@@ -2,7 +2,7 @@
  * Native result records (RESULT_RECORD_BYTES each, layout in src/native.ts) → ScanResult.
  */
 import { NativeReason, NativePortState, RECORD, RECORD_FLAG_TARPIT, RESULT_RECORD_BYTES } from '../native.js';
-import { formatIPv4, formatIPv6, readIPv6Bytes } from './addresses.js';
+import { formatIPv4, formatIPv6, parseIPv4, readIPv6Bytes } from './addresses.js';
 import type { ScanEngineName, ScanPortState, ScanReason, ScanResult } from './types.js';
 
 const STATE_BY_CODE = new Map<number, ScanPortState>([
@@ -44,6 +44,8 @@ export interface RecordBatch {
   position(index: number): number;
   /** The record's address as text (made on demand). */
   address(index: number): string;
+  /** The record's IPv4 address as a host-order number; null for IPv6. */
+  ipv4(index: number): number | null;
   /** The whole result (made on demand). */
   result(index: number): ScanResult;
 }
@@ -62,6 +64,10 @@ export class DecodedBatch implements RecordBatch {
   }
   address(index: number): string {
     return this.at(index).result.address;
+  }
+  ipv4(index: number): number | null {
+    const result = this.at(index).result;
+    return result.family === 4 ? parseIPv4(result.address) : null;
   }
   result(index: number): ScanResult {
     return this.at(index).result;
@@ -106,6 +112,11 @@ export class NativeRecordBatch implements RecordBatch {
 
   position(index: number): number {
     return this.view.getFloat64(index * RESULT_RECORD_BYTES + RECORD.position, true);
+  }
+
+  ipv4(index: number): number | null {
+    const base = index * RESULT_RECORD_BYTES;
+    return this.view.getUint8(base + RECORD.family) === 4 ? this.view.getUint32(base + RECORD.address, false) : null;
   }
 
   address(index: number): string {

@@ -20,10 +20,15 @@ export class HostTally {
     this.seen = fits ? null : new Set<string>();
   }
 
-  /** Records that the host probed at shard-local `position` (address `address`) answered. */
-  answered(position: number, address: string | (() => string)): void {
+  /**
+   * Records that the host probed at shard-local `position` (address `address`)
+   * answered. `ipv4`: the address's host-order value when it is IPv4 (found in
+   * the plan's ranges, cheaper than the permutation), else null.
+   */
+  answered(position: number, address: string | (() => string), ipv4: number | null = null): void {
     if (this.bits) {
-      const addressIndex = this.plan.indexAt(position) % this.plan.addressCount;
+      const fromRanges = ipv4 === null ? -1 : this.plan.ipv4AddressIndex(ipv4);
+      const addressIndex = fromRanges !== -1 ? fromRanges : this.plan.indexAt(position) % this.plan.addressCount;
       const byte = addressIndex >>> 3;
       const mask = 1 << (addressIndex & 7);
       const current = this.bits[byte] as number;

@@ -144,6 +144,24 @@ export class SweepPlan {
   }
 
   /** The probe index (x in [0, N)) of shard-local position k. */
+  /**
+   * The address index of a planned IPv4 address (host-order value), as
+   * indexAt(k) % addressCount gives it for a probe of that address; -1 when the
+   * plan does not hold it. A binary search over the ranges: no permutation.
+   */
+  ipv4AddressIndex(value: number): number {
+    const ranges = this.ipv4Ranges;
+    let low = 0;
+    let high = ranges.length / 2 - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if ((ranges[2 * mid + 1] as number) < value) low = mid + 1;
+      else if ((ranges[2 * mid] as number) > value) high = mid - 1;
+      else return (this.rangeStarts[mid] as number) + (value - (ranges[2 * mid] as number));
+    }
+    return -1;
+  }
+
   indexAt(k: number): number {
     return this.permutation.permute(this.globalPosition(k));
   }

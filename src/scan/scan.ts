@@ -254,7 +254,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
             const position = records.position(index);
             tally.completed += 1;
             tally[state] += 1;
-            if (state === 'open' || state === 'closed') hostsUp?.answered(position, () => records.address(index));
+            if (state === 'open' || state === 'closed') hostsUp?.answered(position, () => records.address(index), records.ipv4(index));
             if (position >= latest.watermark) doneAbove.add(position);
             if (!openOnly || state === 'open') results.push(records.result(index));
           }

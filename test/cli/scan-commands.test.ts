@@ -207,6 +207,13 @@ describe.skipIf(!lab.available)('portpick scan (built CLI, private-namespace lab
     expect(run.stdout).toBe('');
   });
 
+  it('an output file that cannot be written is a typed error before the sweep', async () => {
+    const run = await runCli(['scan', '127.0.0.1', '-p', String(openPorts[0]), '--json', '-o', join(work, 'no-such-dir', 'out.jsonl')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Expected a writable output file at .*no-such-dir.*, got ENOENT/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('honours exclusions', async () => {
     const run = await runCli(['scan', '198.18.8.0/29', '-p', String(openPorts[0]), '--exclude', '198.18.8.2-198.18.8.5', '--json']);
     const found = lines(run.stdout).filter((r) => r.type === 'result').map((r) => r.address).sort();

@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
+import { fileOutput, streamOutput } from '../print/report-output.js';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { ScanOptions } from '../../scan/scan-options.js';
 import type { ScanMeta, ServiceNameLookup } from '../../scan/reporters/index.js';
@@ -124,7 +124,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     openOnly: flags.openOnly ?? false,
     ...(namesServices ? { serviceName: await serviceNames(nmap?.index ?? null) } : {}),
   });
-  const out = flags.output === undefined ? ctx.stdout : createWriteStream(flags.output);
+  const out = flags.output === undefined ? streamOutput(ctx.stdout) : fileOutput(flags.output);
   const meta: ScanMeta = {
     args: ['portpick', ...process.argv.slice(2)],
     startedAt: new Date().toISOString(),
@@ -140,20 +140,25 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     version: packageVersion(),
     addressCount: plan.addressCount,
   };
-  write(out, reporter.begin(meta));
+  out.write(reporter.begin(meta));
   // A batch at a time: one write per engine batch, not one per result.
   for await (const batch of handle.batches()) {
-    let text = '';
-    for (const result of batch) text += reporter.result(result);
-    if (text !== '') {
+    // join, not +=: a string built by thousands of appends is a deep rope that
+    // costs more to flatten and encode for the write than to format.
+    const lines: string[] = [];
+    for (const result of batch) {
+      const line = reporter.result(result);
+      if (line !== '') lines.push(line);
+    }
+    if (lines.length > 0) {
       bar?.clear();
-      write(out, text);
+      out.write(lines.join(''));
     }
   }
   const summary = await handle.summary;
   bar?.clear();
-  write(out, reporter.end(summary));
-  if (out !== ctx.stdout) await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((error?: Error | null) => (error ? reject(error) : resolve())));
+  out.write(reporter.end(summary));
+  await out.close();
   if (summary.interrupted) {
     const state = handle.resumeState();
     if (state) {
@@ -166,10 +171,6 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     }
     ctx.exitCode = 130;
   }
-}
-
-function write(out: NodeJS.WritableStream, text: string): void {
-  if (text !== '') out.write(text);
 }
 
 /** Service names for reports: IANA first (the shipped snapshot), then nmap-services. */

@@ -39,6 +39,17 @@ describe('SweepPlan', () => {
     }
   });
 
+  it('finds an IPv4 address index from its value as the permutation does (and -1 outside the plan)', () => {
+    const plan = new SweepPlan(small, ports, 77n, { index: 0, count: 1 });
+    for (const k of plan.positions()) {
+      const probe = plan.probeAt(k);
+      if (probe.family === 4) expect(plan.ipv4AddressIndex(v4(probe.address))).toBe(plan.indexAt(k) % plan.addressCount);
+    }
+    for (const outside of ['198.18.0.0', '198.18.0.4', '198.18.4.255', '198.18.5.2', '0.0.0.0', '255.255.255.255']) {
+      expect(plan.ipv4AddressIndex(v4(outside))).toBe(-1);
+    }
+  });
+
   it('visits every (address, port) exactly once', () => {
     const plan = new SweepPlan(small, ports, 12345n, { index: 0, count: 1 });
     const seen = new Set<string>();
