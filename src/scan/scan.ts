@@ -320,32 +320,22 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       };
     },
     batches(): AsyncIterable<readonly ScanResult[]> {
-      return {
-        [Symbol.asyncIterator]: () => {
-          const inner = queue.drainBatches();
-          return {
-            next: () => inner.next(),
-            return: async (value?: unknown) => {
-              abort();
-              return inner.return(value as undefined);
-            },
-            throw: (error?: unknown) => inner.throw(error),
-          };
-        },
-      };
+      return { [Symbol.asyncIterator]: () => stoppingEarly(queue.drainBatches(), abort) };
     },
     [Symbol.asyncIterator](): AsyncIterator<ScanResult> {
-      const inner = queue.drain();
-      return {
-        next: () => inner.next(),
-        return: async (value?: unknown) => {
-          // Leaving the loop early stops the sweep; results found so far stay counted.
-          abort();
-          return inner.return(value as undefined);
-        },
-        throw: (error?: unknown) => inner.throw(error),
-      };
+      return stoppingEarly(queue.drain(), abort);
     },
   };
 }
 
+/** `inner`, except that leaving the loop early stops the sweep (results found so far stay counted). */
+function stoppingEarly<T>(inner: AsyncGenerator<T, void, undefined>, abort: () => void): AsyncIterator<T> {
+  return {
+    next: () => inner.next(),
+    return: async (value?: unknown) => {
+      abort();
+      return inner.return(value as undefined);
+    },
+    throw: (error?: unknown) => inner.throw(error),
+  };
+}
