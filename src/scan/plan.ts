@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatIPv4, formatIPv6, writeIPv6Bytes } from './addresses.js';
 import { MAX_PERMUTATION_SIZE, Permutation, shardSize } from './permutation.js';
-import { normalisePortList, portBits, portsFromBits } from './ports.js';
+import { ascendingPortList, normalisePortList, portBits } from './ports.js';
 import type { TargetSet } from './targets.js';
 
 export interface Shard {
@@ -72,8 +72,8 @@ export class SweepPlan {
       throw new InvalidArgumentError(`Expected a shard index from 0 to count-1, got \`${shard.index}/${shard.count}\``);
     }
     // The index space orders ports ascending, as the native core reads them from the bitmap.
-    this.portSet = portBits(normalisePortList(Array.from(ports)));
-    this.ports = portsFromBits(this.portSet);
+    this.ports = ascendingPortList(ports) ?? normalisePortList(Array.from(ports));
+    this.portSet = portBits(this.ports);
     this.portCount = this.ports.length;
     this.seed = seed;
     this.shard = { index: shard.index, count: shard.count };

@@ -34,6 +34,8 @@ export interface ScanPlanInfo {
   ipv4Addresses: number;
   ipv6Addresses: number;
   portCount: number;
+  /** The ports swept, ascending. */
+  ports: Uint16Array;
   /** Probes in the whole sweep (all shards). */
   total: number;
   /** Probes in this shard before resume. */
@@ -92,6 +94,7 @@ function planInfo(plan: SweepPlan, choice: EngineChoice, rate: number): ScanPlan
   return {
     planned: plan.planned,
     addressCount: plan.addressCount,
+    ports: plan.ports,
     ipv4Addresses: plan.ipv4AddressCount,
     ipv6Addresses: plan.addressCount - plan.ipv4AddressCount,
     portCount: plan.portCount,

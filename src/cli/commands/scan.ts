@@ -63,13 +63,12 @@ export function registerScan(program: Command, ctx: CliContext): void {
 
 async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Promise<void> {
   // Loaded on use, so the port-choice commands start without the scanner's modules.
-  const [{ loadNmapServices }, { createReporter, formatPortList }, { readResumeFile, writeResumeFile }, { scan }, ports] =
+  const [{ loadNmapServices }, { createReporter, formatPortList }, { readResumeFile, writeResumeFile }, { scan }] =
     await Promise.all([
       import('../../registry/nmap-services.js'),
       import('../../scan/reporters/index.js'),
       import('../../scan/resume.js'),
       import('../../scan/scan.js'),
-      import('../../scan/ports.js'),
     ]);
   const format = flags.json ? 'jsonl' : flags.format;
   if (flags.ports === undefined && flags.topPorts === undefined) {
@@ -129,11 +128,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     args: ['portpick', ...process.argv.slice(2)],
     startedAt: new Date().toISOString(),
     targets: [...targets, ...(flags.inputList ?? []).map((file) => `-iL ${file}`)],
-    ports: formatPortList(
-      flags.ports !== undefined
-        ? ports.parsePortSpec(flags.ports)
-        : ports.topPortsFromNmap(nmap?.index ?? null, numberFlag('--top-ports', flags.topPorts ?? '')),
-    ),
+    ports: formatPortList(plan.ports),
     engine: plan.engine,
     seed: plan.seed,
     shard: plan.shard,

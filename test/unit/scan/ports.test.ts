@@ -4,7 +4,7 @@ import { PortSpecError } from '../../../src/errors/port-spec-error.js';
 import { SourceUnavailableError } from '../../../src/errors/source-unavailable-error.js';
 import { EntryIndex } from '../../../src/registry/entry-index.js';
 import type { RegistryEntry } from '../../../src/registry/types.js';
-import { normalisePortList, parsePortSpec, portBits, portsFromBits, topPortsFromNmap } from '../../../src/scan/ports.js';
+import { ascendingPortList, normalisePortList, parsePortSpec, portBits, portsFromBits, topPortsFromNmap } from '../../../src/scan/ports.js';
 
 const list = (spec: string): number[] => [...parsePortSpec(spec)];
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -56,6 +56,17 @@ describe('parsePortSpec', () => {
     expect(() => normalisePortList([0])).toThrow('Expected a port from 1 to 65535, got `0` (number)');
     expect(() => normalisePortList([1.5])).toThrow(PortSpecError);
     expect(() => normalisePortList([])).toThrow(PortSpecError);
+  });
+});
+
+describe('ascendingPortList', () => {
+  it('copies lists that are already ascending, unique and in range, and refuses the rest', () => {
+    const all = parsePortSpec('-');
+    const copy = ascendingPortList(all);
+    expect(copy).not.toBe(all);
+    expect(copy?.length).toBe(65535);
+    expect([...(ascendingPortList([1, 80, 443]) ?? [])]).toEqual([1, 80, 443]);
+    for (const list of [[], [80, 22], [22, 22], [0, 1], [1, 65536], [1.5], [Number.NaN]]) expect(ascendingPortList(list)).toBeNull();
   });
 });
 

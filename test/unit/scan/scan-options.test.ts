@@ -63,6 +63,7 @@ describe('option validation', () => {
     const handle = scan({ targets: ['198.18.0.0/24', '2001:db8::/120'], ports: '22,80,443', dryRun: true, rate: 1000, seed: 99, engineProbe: noAddon });
     const plan = await handle.plan;
     expect(plan).toMatchObject({ planned: 512 * 3, addressCount: 512, ipv4Addresses: 256, ipv6Addresses: 256, portCount: 3, estimatedDurationMs: 1536, seed: '99', engine: 'connect-ts' });
+    expect([...plan.ports]).toEqual([22, 80, 443]);
     const summary = await handle.summary;
     expect(summary).toMatchObject({ planned: 1536, sent: 0, completed: 0, interrupted: false, seed: '99' });
     expect(summary.notes).toContain('dry run: nothing was sent');
