@@ -45,6 +45,11 @@ class AdaptiveRate {
   static constexpr double kLossTolerance = 0.05;
   static constexpr double kMaxBurst = 256;
   static constexpr double kBurstSeconds = 0.0002;
+  // Above this rate, bursts may span kFastBurstSeconds: at 10⁵ SYNs/s and more, a
+  // burst is one round of the sending loop, and longer rounds keep both sending
+  // threads busy (the pacing at a few thousand per second is unchanged).
+  static constexpr double kFastRate = 100000;
+  static constexpr double kFastBurstSeconds = 0.0005;
   static constexpr int64_t kMinIntervalNs = 5'000'000;    // adjust at most every 5 ms …
   static constexpr int64_t kMaxIntervalNs = 200'000'000;  // … and at least every 200 ms
 
@@ -53,7 +58,7 @@ class AdaptiveRate {
   double rate() const { return rate_; }
   // SYNs that may leave back to back (≥ 1).
   uint32_t burst() const {
-    return static_cast<uint32_t>(std::clamp(rate_ * kBurstSeconds, 1.0, kMaxBurst));
+    return static_cast<uint32_t>(std::clamp(rate_ * (rate_ >= kFastRate ? kFastBurstSeconds : kBurstSeconds), 1.0, kMaxBurst));
   }
   // One answered probe: `retransmitted` when it was answered on a try after the first;
   // the unanswered earlier try was sent at `lost_try_ns` with `lost_try_rate` in effect.
