@@ -144,12 +144,16 @@ export function writeDerived<Header>(file: string, kind: string, source: string,
   }
 }
 
-/** A typed view of a section read back (its byteOffset is a multiple of 8, so every element size fits). */
+/**
+ * A typed view of a section read back (its byteOffset is a multiple of 8, so every
+ * element size fits). Whole elements only: a damaged length gives a shorter view,
+ * which the caller's size checks then refuse.
+ */
 export function view<T extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array>(
   type: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
   section: Uint8Array,
 ): T {
-  return new type(section.buffer, section.byteOffset, section.byteLength / type.BYTES_PER_ELEMENT);
+  return new type(section.buffer, section.byteOffset, Math.floor(section.byteLength / type.BYTES_PER_ELEMENT));
 }
 
 function padded(length: number): number {
