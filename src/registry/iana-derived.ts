@@ -80,7 +80,7 @@ export function readDerivedIanaRegistry(file: string, source: string, identity: 
 }
 
 /** Digests `registry` (parsed from `source` at `identity`) into `file`. Best effort: false when nothing was stored. */
-export function writeDerivedIanaRegistry(file: string, source: string, identity: SourceIdentity, registry: RecordIanaRegistry, origin: string): boolean {
+export function writeDerivedIanaRegistry(file: string, source: string, identity: SourceIdentity, registry: RecordIanaRegistry): boolean {
   const records = registry.records;
   const n = records.length;
   const starts = new Int32Array(n);
@@ -103,7 +103,7 @@ export function writeDerivedIanaRegistry(file: string, source: string, identity:
   });
   // Stable: records of one port stay in file order.
   singles.sort((a, b) => (starts[a] as number) - (starts[b] as number) || a - b);
-  const header: Header = { origin, updated: registry.updated ?? null, file: source, entryCount: registry.entryCount, records: n };
+  const header: Header = { origin: registry.origin, updated: registry.updated ?? null, file: source, entryCount: registry.entryCount, records: n };
   const sections: ArrayBufferView[] = [
     ...PROTOCOLS.map((protocol) => registry.stateRanks(protocol)),
     starts,

@@ -53,7 +53,7 @@ export async function loadIanaFile(path: string, options: LoadIanaFileOptions = 
     throw new FileAccessError(`Expected a readable IANA registry file (CSV or XML) at ${path}, got ${code}`, path, { cause: error });
   }
   const registry = parseIanaRegistryText(source.bytes.toString('utf8'), path);
-  if (derivedFile !== null) writeDerivedIanaRegistry(derivedFile, path, source.identity, registry, registry.origin);
+  if (derivedFile !== null) writeDerivedIanaRegistry(derivedFile, path, source.identity, registry);
   return registry;
 }
 
