@@ -5,14 +5,14 @@ import { NativeReason, NativePortState, RECORD, RECORD_FLAG_TARPIT, RESULT_RECOR
 import { formatIPv4, formatIPv6, parseIPv4, readIPv6Bytes } from './addresses.js';
 import type { ScanEngineName, ScanPortState, ScanReason, ScanResult } from './types.js';
 
-const STATE_BY_CODE = new Map<number, ScanPortState>([
+export const STATE_BY_CODE = new Map<number, ScanPortState>([
   [NativePortState.open, 'open'],
   [NativePortState.closed, 'closed'],
   [NativePortState.filtered, 'filtered'],
   [NativePortState.unreachable, 'unreachable'],
 ]);
 
-const REASON_BY_CODE = new Map<number, ScanReason>([
+export const REASON_BY_CODE = new Map<number, ScanReason>([
   [NativeReason.synAck, 'syn-ack'],
   [NativeReason.reset, 'reset'],
   [NativeReason.connected, 'connected'],
@@ -88,9 +88,13 @@ export class NativeRecordBatch implements RecordBatch {
   readonly length: number;
   private readonly view: DataView;
 
+  /**
+   * @param records the packed records (owned by this batch; formatters may read them, reporters/jsonl-bytes.ts)
+   * @param engine the engine that produced them
+   */
   constructor(
-    private readonly records: Uint8Array,
-    private readonly engine: ScanEngineName,
+    readonly records: Uint8Array,
+    readonly engine: ScanEngineName,
   ) {
     if (records.byteLength % RESULT_RECORD_BYTES !== 0) {
       throw new RangeError(`Expected native results in ${RESULT_RECORD_BYTES}-byte records, got ${records.byteLength} bytes`);

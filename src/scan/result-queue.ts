@@ -7,10 +7,11 @@
  * the buffer). While nobody iterates there is no backpressure, so a caller
  * that only awaits the summary never stalls the sweep.
  */
+import type { ReportedBatch } from './reported-batch.js';
 import type { ScanResult } from './types.js';
 
 export class ResultQueue {
-  private readonly batches: ScanResult[][] = [];
+  private readonly batches: ReportedBatch[] = [];
   private buffered = 0;
   private ended = false;
   private failure: Error | null = null;
@@ -24,10 +25,10 @@ export class ResultQueue {
     return this.buffered;
   }
 
-  push(results: ScanResult[]): void {
-    if (results.length === 0 || this.ended) return;
-    this.batches.push(results);
-    this.buffered += results.length;
+  push(batch: ReportedBatch): void {
+    if (batch.length === 0 || this.ended) return;
+    this.batches.push(batch);
+    this.buffered += batch.length;
     this.wakeConsumer();
   }
 
@@ -55,7 +56,7 @@ export class ResultQueue {
    * the consumer's time. Calls to next() are served in order, one at a time.
    */
   drain(): AsyncGenerator<ScanResult, void, undefined> {
-    let batch: ScanResult[] = [];
+    let batch: ReportedBatch | null = null;
     let index = 0;
     let started = false;
     let closed = false;
@@ -64,7 +65,7 @@ export class ResultQueue {
     const finish = (): void => {
       if (closed) return;
       closed = true;
-      batch = [];
+      batch = null;
       if (started) {
         this.iterating -= 1;
         if (this.iterating === 0) this.releaseSpace();
@@ -78,8 +79,8 @@ export class ResultQueue {
         this.iterating += 1;
       }
       for (;;) {
-        if (index < batch.length) {
-          const value = batch[index] as ScanResult;
+        if (batch !== null && index < batch.length) {
+          const value = batch.result(index);
           index += 1;
           return { value, done: false };
         }
@@ -138,9 +139,10 @@ export class ResultQueue {
   /**
    * Like drain(), a batch at a time, as the engine delivered them: for
    * consumers that format and write many results at once (one write per batch
-   * instead of one per result).
+   * instead of one per result). The batches are records; ReportedBatch.results()
+   * makes objects of them.
    */
-  async *drainBatches(): AsyncGenerator<readonly ScanResult[], void, undefined> {
+  async *drainBatches(): AsyncGenerator<ReportedBatch, void, undefined> {
     this.iterating += 1;
     try {
       for (;;) {

@@ -18,6 +18,7 @@ import { HostTally } from './host-tally.js';
 import { SweepPlan, type Shard } from './plan.js';
 import { normalisePortList, parsePortSpec, topPortsFromNmap } from './ports.js';
 import { RESUME_FORMAT, RESUME_VERSION, type ResumeState } from './resume.js';
+import { ReportedBatch } from './reported-batch.js';
 import { ResultQueue } from './result-queue.js';
 import { validateScanOptions, type ScanOptions, type ValidatedScanOptions } from './scan-options.js';
 import { resolveTargets } from './targets.js';
@@ -61,6 +62,12 @@ export interface ScanHandle extends AsyncIterable<ScanResult> {
    * one or the other). Leaving the loop early stops the sweep, as with the handle.
    */
   batches(): AsyncIterable<readonly ScanResult[]>;
+  /**
+   * As batches(), without making result objects: each batch is the engine's
+   * packed records and the indexes of the reported ones (for writers that
+   * format straight from records). Use one iteration or the other.
+   */
+  recordBatches(): AsyncIterable<ReportedBatch>;
 }
 
 /** Builds the plan from validated options (reads files, resolves hostnames). */
@@ -251,7 +258,8 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       const sink: EngineSink = {
         batch(records, latest) {
           counters = latest;
-          const results: ScanResult[] = [];
+          const reported = new Uint32Array(records.length);
+          let reportedCount = 0;
           for (let index = 0; index < records.length; index += 1) {
             const state = records.state(index);
             const position = records.position(index);
@@ -259,13 +267,13 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
             tally[state] += 1;
             if (state === 'open' || state === 'closed') hostsUp?.answered(position, () => records.address(index), records.ipv4(index));
             if (position >= latest.watermark) doneAbove.add(position);
-            if (!openOnly || state === 'open') results.push(records.result(index));
+            if (!openOnly || state === 'open') reported[reportedCount++] = index;
           }
           if (latest.watermark > prunedAt) {
             prunedAt = latest.watermark;
             for (const position of doneAbove) if (position < prunedAt) doneAbove.delete(position);
           }
-          queue.push(results);
+          queue.push(new ReportedBatch(records, reportedCount === records.length ? reported : reported.slice(0, reportedCount)));
         },
         ready: (unflushed) => queue.ready(unflushed),
         done(error, latest) {
@@ -323,12 +331,28 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       };
     },
     batches(): AsyncIterable<readonly ScanResult[]> {
+      return { [Symbol.asyncIterator]: () => stoppingEarly(mapped(queue.drainBatches(), (batch) => batch.results()), abort) };
+    },
+    recordBatches(): AsyncIterable<ReportedBatch> {
       return { [Symbol.asyncIterator]: () => stoppingEarly(queue.drainBatches(), abort) };
     },
     [Symbol.asyncIterator](): AsyncIterator<ScanResult> {
       return stoppingEarly(queue.drain(), abort);
     },
   };
+}
+
+/** Each value of `inner` passed through `map`; returning or throwing reaches `inner`. */
+async function* mapped<T, U>(inner: AsyncGenerator<T, void, undefined>, map: (value: T) => U): AsyncGenerator<U, void, undefined> {
+  try {
+    for (;;) {
+      const next = await inner.next();
+      if (next.done) return;
+      yield map(next.value);
+    }
+  } finally {
+    await inner.return(undefined);
+  }
 }
 
 /** `inner`, except that leaving the loop early stops the sweep (results found so far stay counted). */

@@ -63,7 +63,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
 
 async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Promise<void> {
   // Loaded on use, so the port-choice commands start without the scanner's modules.
-  const [{ loadNmapServices }, { createReporter, formatPortList }, { readResumeFile, writeResumeFile }, { scan }] =
+  const [{ loadNmapServices }, { ByteBuilder, createReporter, formatPortList }, { readResumeFile, writeResumeFile }, { scan }] =
     await Promise.all([
       import('../../registry/nmap-services.js'),
       import('../../scan/reporters/index.js'),
@@ -136,13 +136,25 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     addressCount: plan.addressCount,
   };
   out.write(reporter.begin(meta));
-  // A batch at a time: one write per engine batch, not one per result.
-  for await (const batch of handle.batches()) {
+  // A batch at a time: one write per engine batch, not one per result. Formats
+  // that can write straight from the engine's records (JSON lines) make no
+  // result objects at all.
+  const bytes = reporter.resultBytes ? new ByteBuilder() : null;
+  for await (const batch of handle.recordBatches()) {
+    if (bytes && reporter.resultBytes) {
+      bytes.reset();
+      reporter.resultBytes(batch, bytes);
+      if (bytes.length > 0) {
+        bar?.clear();
+        out.writeBytes(bytes.view());
+      }
+      continue;
+    }
     // join, not +=: a string built by thousands of appends is a deep rope that
     // costs more to flatten and encode for the write than to format.
     const lines: string[] = [];
-    for (const result of batch) {
-      const line = reporter.result(result);
+    for (let index = 0; index < batch.length; index += 1) {
+      const line = reporter.result(batch.result(index));
       if (line !== '') lines.push(line);
     }
     if (lines.length > 0) {

@@ -12,6 +12,8 @@ import { FileAccessError } from '../../errors/index.js';
 
 export interface ReportOutput {
   write(text: string): void;
+  /** Writes bytes (already UTF-8); the caller may reuse `bytes` once this returns. */
+  writeBytes(bytes: Uint8Array): void;
   /** Flushes and closes (files); resolves once everything written is out. */
   close(): Promise<void>;
 }
@@ -20,6 +22,10 @@ export function streamOutput(stream: NodeJS.WritableStream): ReportOutput {
   return {
     write(text) {
       if (text !== '') stream.write(text);
+    },
+    writeBytes(bytes) {
+      // A copy: the stream may hold the chunk after write() returns.
+      if (bytes.length > 0) stream.write(Buffer.from(bytes));
     },
     close: () => Promise.resolve(),
   };
@@ -37,16 +43,22 @@ export function fileOutput(path: string): ReportOutput {
   const fail = (error: unknown): never => {
     throw new FileAccessError(`Expected to write the report to ${path}, got ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path, { cause: error });
   };
+  const writeAll = (bytes: Uint8Array, length: number): void => {
+    try {
+      for (let at = 0; at < length; ) at += writeSync(fd, bytes, at, length - at);
+    } catch (error) {
+      fail(error);
+    }
+  };
   return {
     write(text) {
       if (text === '') return;
       if (text.length * 3 > buffer.length) buffer = Buffer.allocUnsafe(Math.max(text.length * 3, buffer.length * 2));
       const length = buffer.write(text, 0, 'utf8');
-      try {
-        for (let at = 0; at < length; ) at += writeSync(fd, buffer, at, length - at);
-      } catch (error) {
-        fail(error);
-      }
+      writeAll(buffer, length);
+    },
+    writeBytes(bytes) {
+      writeAll(bytes, bytes.length);
     },
     close() {
       try {

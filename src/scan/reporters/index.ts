@@ -4,6 +4,8 @@
  * (begin → result* → end, each checked) and the `openOnly` filter.
  */
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
+import { ReportedBatch } from '../reported-batch.js';
+import type { ByteBuilder } from './byte-builder.js';
 import { createCsvReporter } from './csv.js';
 import { createGrepReporter } from './grep.js';
 import { createJsonLinesReporter } from './jsonl.js';
@@ -15,6 +17,7 @@ export type { Reporter, ReporterOptions, ReportFormat, ScanMeta, ServiceNameLook
 export { REPORT_FORMATS } from './reporter.js';
 export { JSONL_SCHEMA } from './jsonl.js';
 export { formatPortList } from './port-list.js';
+export { ByteBuilder } from './byte-builder.js';
 export { compareAddresses } from './address-order.js';
 
 export function isReportFormat(value: unknown): value is ReportFormat {
@@ -59,10 +62,24 @@ export function createReporter(format: string, options: ReporterOptions = {}): R
       if (options.openOnly && result.state !== 'open') return '';
       return inner.result(result);
     },
+    ...(inner.resultBytes
+      ? {
+          resultBytes(batch: ReportedBatch, out: ByteBuilder) {
+            expectPhase('begun', 'resultBytes()');
+            (inner.resultBytes as NonNullable<Reporter['resultBytes']>)(options.openOnly ? onlyOpen(batch) : batch, out);
+          },
+        }
+      : {}),
     end(summary) {
       expectPhase('begun', 'end()');
       phase = 'ended';
       return inner.end(summary);
     },
   };
+}
+
+/** The open results of `batch` (itself when every reported result is open). */
+function onlyOpen(batch: ReportedBatch): ReportedBatch {
+  const open = batch.indexes.filter((index) => batch.records.state(index) === 'open');
+  return open.length === batch.indexes.length ? batch : new ReportedBatch(batch.records, open);
 }

@@ -5,9 +5,11 @@
  * `schema`, so a single line read alone (grep, jq) is self-describing.
  */
 import type { ScanResult, ScanSummary } from '../types.js';
+import { appendResultLines } from './jsonl-bytes.js';
+import { formatResultLine, JSONL_SCHEMA } from './jsonl-line.js';
 import type { Reporter, ScanMeta } from './reporter.js';
 
-export const JSONL_SCHEMA = 'portpick.scan/1';
+export { JSONL_SCHEMA, formatResultLine } from './jsonl-line.js';
 
 /** Which results a JSON lines file holds: every decided probe, or only open ones. */
 export type JsonLinesResultFilter = 'all' | 'open';
@@ -49,31 +51,6 @@ export function jsonLinesResult(result: ScanResult): Record<string, unknown> {
   return line;
 }
 
-/**
- * The result line as text, written by hand for speed (results are the bulk of a
- * sweep's output; this is several times faster than JSON.stringify of
- * jsonLinesResult, and produces the same text — a test checks that). Strings
- * still go through JSON.stringify; numbers are checked to be finite because JSON
- * has no NaN.
- */
-export function formatResultLine(r: ScanResult): string {
-  const rtt = r.rttMs === null || !Number.isFinite(r.rttMs) ? 'null' : String(r.rttMs);
-  const tarpit = r.tarpit === undefined ? '' : `,"tarpit":${r.tarpit ? 'true' : 'false'}`;
-  return (
-    `{"type":"result","schema":"${JSONL_SCHEMA}","address":${quoted(r.address)},"family":${r.family},"port":${r.port},` +
-    `"protocol":${quoted(r.protocol)},"state":${quoted(r.state)},"reason":${quoted(r.reason)},` +
-    `"rttMs":${rtt},"tries":${r.tries},"engine":${quoted(r.engine)}${tarpit}}\n`
-  );
-}
-
-/** Text that needs no JSON escaping: address characters and the lowercase words of states, reasons and engines. */
-const PLAIN_JSON_TEXT = /^[0-9A-Za-z.:%_-]*$/;
-
-/** A JSON string literal; the common plain text without JSON.stringify (this runs once per field per result). */
-function quoted(text: string): string {
-  return PLAIN_JSON_TEXT.test(text) ? `"${text}"` : JSON.stringify(text);
-}
-
 export function jsonLinesSummary(summary: ScanSummary): Record<string, unknown> {
   return { type: 'summary', schema: JSONL_SCHEMA, ...summary };
 }
@@ -84,6 +61,7 @@ export function createJsonLinesReporter(options: { openOnly?: boolean } = {}): R
     format: 'jsonl',
     begin: (meta) => `${JSON.stringify(jsonLinesHeader(meta, filter))}\n`,
     result: formatResultLine,
+    resultBytes: appendResultLines,
     end: (summary) => `${JSON.stringify(jsonLinesSummary(summary))}\n`,
   };
 }

@@ -10,7 +10,9 @@
  * must group (table, nmap XML) buffer and return everything from end().
  * An empty string means "nothing to write now".
  */
+import type { ReportedBatch } from '../reported-batch.js';
 import type { ScanEngineName, ScanResult, ScanSummary } from '../types.js';
+import type { ByteBuilder } from './byte-builder.js';
 
 /** What begin() learns about the sweep. Every field is plain data, JSON-safe. */
 export interface ScanMeta {
@@ -44,6 +46,12 @@ export interface Reporter {
   begin(meta: ScanMeta): string;
   /** Text for one result: a line for streaming formats, '' for grouping ones. */
   result(result: ScanResult): string;
+  /**
+   * Optional fast path: the text result() would give for each result of the
+   * batch, appended as UTF-8 bytes (formats whose lines can be written straight
+   * from the engine's records).
+   */
+  resultBytes?(batch: ReportedBatch, out: ByteBuilder): void;
   /** Everything still owed: buffered groups, then the summary. */
   end(summary: ScanSummary): string;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/errors/index.js';
-import { createReporter, REPORT_FORMATS } from '../../../src/scan/reporters/index.js';
+import { ReportedBatch } from '../../../src/scan/reported-batch.js';
+import { ByteBuilder, createReporter, REPORT_FORMATS } from '../../../src/scan/reporters/index.js';
 import { sampleMeta, sampleResults, sampleSummary } from '../../fixtures/reporters/sample-scan.js';
 
 describe('createReporter', () => {
@@ -26,5 +27,20 @@ describe('createReporter', () => {
       reporter.begin(sampleMeta);
       for (const r of sampleResults.filter((x) => x.state !== 'open')) expect(reporter.result(r)).toBe('');
     }
+  });
+
+  it('keeps the JSON lines byte path, with the same call order and openOnly filter as result()', () => {
+    const decoder = new TextDecoder();
+    for (const openOnly of [false, true]) {
+      const reporter = createReporter('jsonl', { openOnly });
+      const out = new ByteBuilder();
+      expect(() => reporter.resultBytes?.(ReportedBatch.ofResults(sampleResults), out)).toThrow(/resultBytes\(\) before begin\(\)/);
+      reporter.begin(sampleMeta);
+      reporter.resultBytes?.(ReportedBatch.ofResults(sampleResults), out);
+      expect(decoder.decode(out.view())).toBe(sampleResults.map((r) => reporter.result(r)).join(''));
+      expect(sampleResults.some((r) => r.state !== 'open')).toBe(true);
+    }
+    // Formats without a byte path do not pretend to have one.
+    expect(createReporter('table').resultBytes).toBeUndefined();
   });
 });

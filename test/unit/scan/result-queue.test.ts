@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ReportedBatch } from '../../../src/scan/reported-batch.js';
 import { ResultQueue } from '../../../src/scan/result-queue.js';
 import type { ScanResult } from '../../../src/scan/types.js';
 
@@ -10,7 +11,7 @@ describe('ResultQueue', () => {
   it('applies no backpressure while nobody iterates, and drops nothing', async () => {
     const queue = new ResultQueue(2);
     for (let port = 1; port <= 10; port += 1) {
-      queue.push([result(port)]);
+      queue.push(ReportedBatch.ofResults([result(port)]));
       expect(queue.ready()).toBeNull();
     }
     queue.end();
@@ -23,9 +24,9 @@ describe('ResultQueue', () => {
     const queue = new ResultQueue(3);
     const iterator = queue.drain();
     const first = iterator.next(); // the consumer is now waiting
-    queue.push([result(1)]);
+    queue.push(ReportedBatch.ofResults([result(1)]));
     expect(((await first).value as ScanResult).port).toBe(1);
-    queue.push([result(2), result(3), result(4)]);
+    queue.push(ReportedBatch.ofResults([result(2), result(3), result(4)]));
     const gate = queue.ready();
     expect(gate).not.toBeNull();
     let released = false;

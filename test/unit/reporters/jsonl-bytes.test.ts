@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { NativePortState, RECORD, RECORD_FLAG_TARPIT, RESULT_RECORD_BYTES } from '../../../src/native.js';
+import { NativeRecordBatch } from '../../../src/scan/decode.js';
+import { ReportedBatch } from '../../../src/scan/reported-batch.js';
+import { ByteBuilder } from '../../../src/scan/reporters/byte-builder.js';
+import { appendResultLines } from '../../../src/scan/reporters/jsonl-bytes.js';
+import { formatResultLine } from '../../../src/scan/reporters/jsonl.js';
+import { sampleResults } from '../../fixtures/reporters/sample-scan.js';
+
+/** A small deterministic generator (xorshift32), so a failure repeats. */
+function generator(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x;
+  };
+}
+
+interface RecordFields {
+  family: 4 | 6;
+  state: number;
+  reason: number;
+  tries: number;
+  port: number;
+  flags: number;
+  rttMicros: number;
+  address: number[];
+}
+
+function packRecords(fields: RecordFields[]): Uint8Array {
+  const bytes = new Uint8Array(fields.length * RESULT_RECORD_BYTES);
+  const view = new DataView(bytes.buffer);
+  fields.forEach((f, i) => {
+    const base = i * RESULT_RECORD_BYTES;
+    view.setUint8(base + RECORD.family, f.family);
+    view.setUint8(base + RECORD.state, f.state);
+    view.setUint8(base + RECORD.reason, f.reason);
+    view.setUint8(base + RECORD.tries, f.tries);
+    view.setUint16(base + RECORD.port, f.port, true);
+    view.setUint16(base + RECORD.flags, f.flags, true);
+    view.setUint32(base + RECORD.rttMicros, f.rttMicros, true);
+    bytes.set(f.address, base + RECORD.address);
+    view.setFloat64(base + RECORD.position, i, true);
+  });
+  return bytes;
+}
+
+const STATES = Object.values(NativePortState);
+const EDGE_RTTS = [0, 1, 9, 10, 99, 100, 101, 110, 999, 1000, 1001, 1010, 1100, 12_345, 999_999, 1_000_000, 0xfffffffe, 0xffffffff];
+const EDGE_IPV6 = [
+  new Array(16).fill(0), // ::
+  [...new Array(15).fill(0), 1], // ::1
+  [...new Array(10).fill(0), 0xff, 0xff, 198, 18, 0, 1], // IPv4-mapped
+  [0x20, 0x01, 0x0d, 0xb8, ...new Array(12).fill(0)], // 2001:db8::
+  new Array(16).fill(0xff),
+  [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1], // a zero run that is not the longest
+];
+
+function randomFields(next: () => number, count: number): RecordFields[] {
+  return Array.from({ length: count }, (_, i) => {
+    const family: 4 | 6 = next() % 4 === 0 ? 6 : 4;
+    const address =
+      family === 4
+        ? [next() & 255, next() & 255, next() & 255, next() & 255, ...new Array(12).fill(0)]
+        : i % 7 === 0
+          ? (EDGE_IPV6[i % EDGE_IPV6.length] as number[])
+          : Array.from({ length: 16 }, () => (next() % 3 === 0 ? 0 : next() & 255));
+    return {
+      family,
+      state: STATES[next() % STATES.length] as number,
+      reason: next() % 13, // 0, 11 and 12 have no name: 'unknown'
+      tries: next() & 255,
+      port: i % 11 === 0 ? [1, 65535, 10, 9][i % 4]! : next() & 0xffff,
+      flags: next() % 5 === 0 ? RECORD_FLAG_TARPIT : 0,
+      rttMicros: i % 3 === 0 ? (EDGE_RTTS[i % EDGE_RTTS.length] as number) : next() % (i % 2 ? 5_000 : 0xffffffff),
+      address,
+    };
+  });
+}
+
+const decoder = new TextDecoder();
+
+describe('JSON lines written straight from native records', () => {
+  for (const engine of ['syn', 'connect'] as const) {
+    it(`is byte for byte the text formatResultLine makes (${engine}, random and edge records)`, () => {
+      const next = generator(engine === 'syn' ? 12345 : 777);
+      const fields = randomFields(next, 4000);
+      const records = new NativeRecordBatch(packRecords(fields), engine);
+      // Every record, then a sparse selection (an open-only sweep reports a few).
+      const all = Uint32Array.from(fields.keys());
+      const some = all.filter((i) => i % 5 === 2);
+      for (const indexes of [all, some]) {
+        const batch = new ReportedBatch(records, indexes);
+        const out = new ByteBuilder(16); // small: the builder must grow
+        appendResultLines(batch, out);
+        const expected = Array.from(indexes, (i) => formatResultLine(records.result(i))).join('');
+        expect(decoder.decode(out.view())).toBe(expected);
+      }
+    });
+  }
+
+  it('appends after what the builder already holds, batch after batch', () => {
+    const next = generator(99);
+    const first = new NativeRecordBatch(packRecords(randomFields(next, 50)), 'syn');
+    const second = new NativeRecordBatch(packRecords(randomFields(next, 70)), 'syn');
+    const out = new ByteBuilder(64);
+    out.appendText('header ✓\n');
+    appendResultLines(new ReportedBatch(first, Uint32Array.from({ length: 50 }, (_, i) => i)), out);
+    appendResultLines(new ReportedBatch(second, Uint32Array.of(0, 69)), out);
+    const expected =
+      'header ✓\n' +
+      Array.from({ length: 50 }, (_, i) => formatResultLine(first.result(i))).join('') +
+      formatResultLine(second.result(0)) +
+      formatResultLine(second.result(69));
+    expect(decoder.decode(out.view())).toBe(expected);
+  });
+
+  it('writes result objects (the TypeScript engine) through formatResultLine', () => {
+    const out = new ByteBuilder(8);
+    appendResultLines(ReportedBatch.ofResults(sampleResults), out);
+    expect(decoder.decode(out.view())).toBe(sampleResults.map(formatResultLine).join(''));
+  });
+
+  it('writes nothing for a batch that reports nothing', () => {
+    const records = new NativeRecordBatch(packRecords(randomFields(generator(5), 3)), 'syn');
+    const out = new ByteBuilder();
+    appendResultLines(new ReportedBatch(records, new Uint32Array(0)), out);
+    expect(out.length).toBe(0);
+  });
+});
