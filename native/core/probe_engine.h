@@ -19,6 +19,12 @@ class TargetCursor {
   virtual bool next(ProbeTarget& out) = 0;
   // How many probes this cursor yields in all (for stats.planned and ETA).
   virtual uint64_t total() const = 0;
+  // False when no probe of this cursor goes to an address of `family` (4 or 6):
+  // an engine may then skip that family's sockets. True when unknown.
+  virtual bool includes_family(uint8_t family) const {
+    (void)family;
+    return true;
+  }
 };
 
 // Outcome of ProbeEngine::run: errno_value 0 means it ran to the end (or was stopped).

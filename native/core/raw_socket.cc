@@ -100,7 +100,7 @@ bool raw_sockets_permitted() {
   return true;
 }
 
-int open_raw_sockets(RawSockets& s, uint16_t first, uint16_t last) {
+int open_raw_sockets(RawSockets& s, uint16_t first, uint16_t last, bool with_ipv6) {
   int error = 0;
   s.send4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
   if (s.send4 < 0) error = errno;
@@ -121,6 +121,10 @@ int open_raw_sockets(RawSockets& s, uint16_t first, uint16_t last) {
     return error;
   }
   grow_receive_buffer(s.icmp4);
+  if (!with_ipv6) {
+    s.ipv6_error = EAFNOSUPPORT;  // never used: no IPv6 probe is sent
+    return 0;
+  }
   s.ipv6_error = open_ipv6(s, first, last);
   if (s.ipv6_error) {
     if (s.tcp6 >= 0) close(s.tcp6);

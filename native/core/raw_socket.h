@@ -29,9 +29,11 @@ struct RawSockets {
 // True when socket(AF_INET, SOCK_RAW, IPPROTO_TCP) succeeds (CAP_NET_RAW held).
 bool raw_sockets_permitted();
 
-// Opens every socket; on failure of the IPv4 sockets returns the errno (and closes
-// what was opened). IPv6 failures only leave tcp6 = -1 (ipv6_error says why).
-int open_raw_sockets(RawSockets& sockets, uint16_t local_port_first, uint16_t local_port_last);
+// Opens every socket (the IPv6 ones only when `with_ipv6`: a sweep without IPv6
+// targets would only pay for reading them); on failure of the IPv4 sockets returns
+// the errno (and closes what was opened). IPv6 failures only leave tcp6 = -1
+// (ipv6_error says why).
+int open_raw_sockets(RawSockets& sockets, uint16_t local_port_first, uint16_t local_port_last, bool with_ipv6 = true);
 void close_raw_sockets(RawSockets& sockets);
 
 // sendmmsg until every message is sent or one fails; `sent` = messages sent before

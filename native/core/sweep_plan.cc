@@ -64,6 +64,7 @@ class PlanCursor final : public TargetCursor {
   }
 
   uint64_t total() const override { return plan_->planned_; }
+  bool includes_family(uint8_t family) const override { return plan_->includes_family(family); }
 
  private:
   std::shared_ptr<const SweepPlan> plan_;

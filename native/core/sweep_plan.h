@@ -51,6 +51,12 @@ class SweepPlan : public std::enable_shared_from_this<SweepPlan> {
 
   Address address_at(uint64_t address_index) const;
   uint16_t port_at(uint64_t port_index) const { return ports_[port_index]; }
+  // True when some address of the plan has this family (4 or 6).
+  bool includes_family(uint8_t family) const {
+    for (const Range& range : ranges_)
+      if (range.family == family && range.size > 0) return true;
+    return false;
+  }
   // The probe of global position g (its `position` is left to the caller).
   void target_of_global(uint64_t g, ProbeTarget& out) const;
 

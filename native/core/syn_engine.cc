@@ -545,7 +545,7 @@ class SynEngine final : public ProbeEngine {
     uint16_t first = 0, last = 0;
     choose_local_port_range(first, last);
     RawSockets sockets;
-    const int error = open_raw_sockets(sockets, first, last);
+    const int error = open_raw_sockets(sockets, first, last, targets.includes_family(6));
     if (error == EPERM || error == EACCES) return {error, permission_message(error)};
     if (error) return {error, std::string("Cannot open the raw sockets of the SYN engine: ") + std::strerror(error)};
     uint64_t secret[2] = {0, 0};
