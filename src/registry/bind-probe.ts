@@ -8,8 +8,7 @@
  * listener on 0.0.0.0 makes `::` report in-use, and a dual-stack listener on
  * `::` makes 0.0.0.0 report in-use — what a real service would meet.
  */
-import dgram from 'node:dgram';
-import net from 'node:net';
+import type { Socket as UdpSocket } from 'node:dgram';
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
 
 export type BindProbeStatus = 'free' | 'in-use' | 'denied' | 'unsupported' | 'error';
@@ -59,7 +58,10 @@ export async function probeBind(port: number, protocol: 'tcp' | 'udp'): Promise<
 }
 
 /** Binds and closes again; resolves with the bind error, or null when the bind worked. */
-function tryTcp(port: number, host: string): Promise<NodeJS.ErrnoException | null> {
+// node:net and node:dgram are imported on first use (they cost start-up time
+// of commands that never bind).
+async function tryTcp(port: number, host: string): Promise<NodeJS.ErrnoException | null> {
+  const { default: net } = await import('node:net');
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -71,9 +73,10 @@ function tryTcp(port: number, host: string): Promise<NodeJS.ErrnoException | nul
   });
 }
 
-function tryUdp(port: number, address: string): Promise<NodeJS.ErrnoException | null> {
+async function tryUdp(port: number, address: string): Promise<NodeJS.ErrnoException | null> {
+  const { default: dgram } = await import('node:dgram');
   return new Promise((resolve) => {
-    let socket: dgram.Socket;
+    let socket: UdpSocket;
     try {
       socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, ipv6Only: false });
     } catch (error) {

@@ -1,13 +1,15 @@
 /** Runs the OS tools some local sources need (lsof, netstat, tasklist, netsh, sysctl), with a time limit. */
-import { execFile } from 'node:child_process';
 
 /** Runs a command and returns its stdout; tests inject their own. */
 export type CommandRunner = (file: string, args: readonly string[]) => Promise<{ stdout: string; exitCode: number }>;
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
-export const runCommand: CommandRunner = (file, args) =>
-  new Promise((resolve, reject) => {
+// node:child_process is imported on first use: loading it costs every start-up
+// ~5 ms, and most commands never run a tool.
+export const runCommand: CommandRunner = async (file, args) => {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
     execFile(file, [...args], { timeout: COMMAND_TIMEOUT_MS, maxBuffer: 32 * 1024 * 1024, windowsHide: true }, (error, stdout) => {
       if (error === null) return resolve({ stdout, exitCode: 0 });
       const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
@@ -16,3 +18,4 @@ export const runCommand: CommandRunner = (file, args) =>
       reject(error);
     });
   });
+};

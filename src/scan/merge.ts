@@ -29,7 +29,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { ScanOutputParseError } from '../errors/scan-output-parse-error.js';
 import { readJsonLines, type JsonLinesDocument, type JsonLinesInput } from './jsonl-reader.js';
@@ -245,6 +244,7 @@ export async function mergeJsonLines(inputs: readonly JsonLinesInput[]): Promise
 
 /** Lines of a file, read lazily (the stream opens when iteration starts); read errors become FileAccessError. */
 async function* fileLines(path: string): AsyncGenerator<string> {
+  const { createInterface } = await import('node:readline');
   const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
     yield* lines;

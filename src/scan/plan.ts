@@ -8,7 +8,7 @@
  * Shard i of n holds global positions g = i + k·n; k is the shard-local
  * position; global position g probes index permute(g).
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatIPv4, formatIPv6, writeIPv6Bytes } from './addresses.js';
 import { MAX_PERMUTATION_SIZE, Permutation, shardSize } from './permutation.js';
@@ -58,8 +58,7 @@ export class SweepPlan {
   readonly skipPositions: Float64Array;
   /** Probes this run will send: shardTotal minus resumed positions. */
   readonly planned: number;
-  /** sha256 (hex) of targets, ports, seed and shard: what a resume file must match. */
-  readonly fingerprint: string;
+  private fingerprintText: string | null = null;
   private readonly permutation: Permutation;
   /** Cumulative address counts at the start of each range (IPv4 ranges, then IPv6 chunks), plus the total. */
   private readonly rangeStarts: Float64Array;
@@ -135,7 +134,12 @@ export class SweepPlan {
     this.startPosition = startPosition;
     this.skipPositions = Float64Array.from(skips);
     this.planned = this.shardTotal - startPosition - skips.length;
-    this.fingerprint = planFingerprint(this.ipv4Ranges, this.ipv6Ranges, this.portSet, seed, this.shard);
+  }
+
+  /** sha256 (hex) of targets, ports, seed and shard: what a resume file must match. Computed on first read. */
+  get fingerprint(): string {
+    this.fingerprintText ??= planFingerprint(this.ipv4Ranges, this.ipv6Ranges, this.portSet, this.seed, this.shard);
+    return this.fingerprintText;
   }
 
   /** Global position of shard-local position k. */
@@ -205,7 +209,7 @@ export class SweepPlan {
 
 /** sha256 of what defines a plan's probe order: targets, ports, seed, shard. */
 export function planFingerprint(ipv4: Uint32Array, ipv6: Uint8Array, portSet: Uint8Array, seed: bigint, shard: Shard): string {
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   hash.update('portpick-plan-v1\n');
   hash.update(`ipv4 ${ipv4.length / 2}\n`);
   hash.update(new Uint8Array(ipv4.buffer, ipv4.byteOffset, ipv4.byteLength));

@@ -2,7 +2,8 @@
  * scan() options and their validation. Every bad option becomes a typed error
  * whose message says what was expected and what came; nothing is coerced.
  */
-import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { nodeCrypto } from '../node-crypto.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { describeValue } from '../errors/portpick-error.js';
 import type { EntryIndex } from '../registry/entry-index.js';
@@ -121,8 +122,20 @@ export function parseSeed(value: unknown): bigint {
   return seed;
 }
 
+/** 64 random bits: the kernel's /dev/urandom where there is one (no node:crypto to load), else node:crypto. */
 export function randomSeed(): bigint {
-  return randomBytes(8).readBigUInt64BE(0);
+  const bytes = Buffer.alloc(8);
+  try {
+    const fd = openSync('/dev/urandom', 'r');
+    try {
+      if (readSync(fd, bytes, 0, 8, null) === 8) return bytes.readBigUInt64BE(0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // No /dev/urandom (Windows): node:crypto below.
+  }
+  return nodeCrypto().randomBytes(8).readBigUInt64BE(0);
 }
 
 /** Parses `i/n` (0-based index, as Kubernetes $JOB_COMPLETION_INDEX/N) or {index, count}. */

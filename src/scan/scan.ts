@@ -13,6 +13,7 @@ import pLimit from 'p-limit';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { chooseEngine, type EngineChoice } from './engine-choice.js';
 import { zeroCounters, type EngineCounters, type EngineSink, type RunningEngine } from './engine.js';
+import type { NativeAddon } from '../native.js';
 import { startNativeEngine } from './native-engine.js';
 import { HostTally } from './host-tally.js';
 import { SweepPlan, type Shard } from './plan.js';
@@ -22,7 +23,6 @@ import { ReportedBatch } from './reported-batch.js';
 import { ResultQueue } from './result-queue.js';
 import { validateScanOptions, type ScanOptions, type ValidatedScanOptions } from './scan-options.js';
 import { resolveTargets } from './targets.js';
-import { startTsConnectEngine } from './ts-connect-engine.js';
 import type { ScanEngineName, ScanProgress, ScanResult, ScanSummary } from './types.js';
 
 /** Rough probes/s per engine for dry-run estimates when no rate is given. */
@@ -112,7 +112,10 @@ function planInfo(plan: SweepPlan, choice: EngineChoice, rate: number): ScanPlan
     engineReason: choice.reason,
     seed: plan.seed.toString(),
     shard: { ...plan.shard },
-    fingerprint: plan.fingerprint,
+    // A getter: hashing the plan loads node:crypto, which only resumes need.
+    get fingerprint() {
+      return plan.fingerprint;
+    },
   };
 }
 
@@ -196,6 +199,8 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       startedMs = performance.now();
     }
     const choice = chooseEngine(options.mode, options.engineProbe);
+    // The TypeScript engine (and node:net with it) is loaded only when chosen.
+    const tsEngine = choice.engine === 'connect-ts' || !choice.addon ? await import('./ts-connect-engine.js') : null;
     plan = await buildSweepPlan(options, ports);
     hostsUp = new HostTally(plan);
     const info = planInfo(plan, choice, options.rate);
@@ -207,7 +212,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     if (!options.seedGiven) notes.push(`seed ${plan.seed} was drawn at random; pass it as seed to repeat this order`);
     let failure: Error | null = null;
     if (!options.dryRun && !stopRequested && plan.planned > 0) {
-      failure = await runEngine(plan, choice);
+      failure = await runEngine(plan, choice, tsEngine);
     }
     const durationMs = performance.now() - startedMs;
     queue.end(failure);
@@ -242,7 +247,11 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     return summary;
   };
 
-  const runEngine = (sweep: SweepPlan, choice: EngineChoice): Promise<Error | null> =>
+  const runEngine = (
+    sweep: SweepPlan,
+    choice: EngineChoice,
+    tsEngine: typeof import('./ts-connect-engine.js') | null,
+  ): Promise<Error | null> =>
     new Promise<Error | null>((resolve) => {
       let ticker: NodeJS.Timeout | null = null;
       let progressError: Error | null = null;
@@ -289,10 +298,10 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
         ticker.unref();
       }
       try {
-        engine =
-          choice.engine === 'connect-ts' || !choice.addon
-            ? startTsConnectEngine(sweep, tuning, sink)
-            : startNativeEngine(choice.addon, choice.engine === 'syn' ? 'syn' : 'connect', sweep, tuning, sink);
+        // tsEngine is loaded whenever the addon is not (run() above).
+        engine = tsEngine
+          ? tsEngine.startTsConnectEngine(sweep, tuning, sink)
+          : startNativeEngine(choice.addon as NativeAddon, choice.engine === 'syn' ? 'syn' : 'connect', sweep, tuning, sink);
       } catch (error) {
         if (ticker) clearInterval(ticker);
         resolve(error instanceof Error ? error : new Error(String(error)));

@@ -13,7 +13,6 @@
  * Target files hold any of these, several per line (whitespace or commas), `#` comments and blank lines.
  * Overlapping and duplicate targets merge, so every address is probed once.
  */
-import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { TargetParseError } from '../errors/target-parse-error.js';
@@ -170,7 +169,11 @@ export async function readTargetFile(path: string): Promise<TargetSpec[]> {
   return splitTargetFile(text, path).map(({ spec, location }) => parseTargetSpec(spec, location));
 }
 
-const defaultLookup: HostLookup = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+// node:dns is imported when a hostname is first resolved (most sweeps name addresses).
+const defaultLookup: HostLookup = async (hostname) => {
+  const { lookup } = await import('node:dns/promises');
+  return lookup(hostname, { all: true, verbatim: true });
+};
 
 /** Resolves hostnames (once each) and turns specs into a merged TargetSet. */
 export async function specsToTargetSet(specs: readonly TargetSpec[], lookup: HostLookup = defaultLookup): Promise<TargetSet> {

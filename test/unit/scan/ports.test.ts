@@ -17,6 +17,25 @@ describe('parsePortSpec', () => {
     expect(list('t:22')).toEqual([22]);
   });
 
+  it('merges random overlapping, touching and nested ranges exactly as a set of ports would', () => {
+    let seed = 2024;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let round = 0; round < 200; round += 1) {
+      const items: string[] = [];
+      const expected = new Set<number>();
+      for (let i = 0, n = 1 + next(6); i < n; i += 1) {
+        const low = 1 + next(round % 2 ? 65535 : 60);
+        const high = Math.min(65535, low + next(round % 3 ? 40 : 3000));
+        items.push(low === high && next(2) ? `${low}` : `${low}-${high}`);
+        for (let p = low; p <= high; p += 1) expected.add(p);
+      }
+      expect(list(items.join(','))).toEqual([...expected].sort((a, b) => a - b));
+    }
+  });
+
   it('supports nmap open ends and `-` for all ports', () => {
     expect(list('-').length).toBe(65535);
     expect(list('-')[0]).toBe(1);
