@@ -29,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride();
-  registerCommands(program, ctx);
+  registerCommands(program, ctx, argv[2]);
   try {
     await program.parseAsync(normaliseArgv(argv));
     return ctx.exitCode;

@@ -1,3 +1,4 @@
+import type { RecordBatch } from './decode.js';
 import type { SweepPlan } from './plan.js';
 
 /**
@@ -43,6 +44,12 @@ export class HostTally {
       this.seen.add(text);
       this.count += 1;
     }
+  }
+
+  /** answered() for record `index` of `records`, probed at `position` (the address text is made only if needed). */
+  answeredRecord(records: RecordBatch, index: number, position: number): void {
+    if (this.bits) this.answered(position, '', records.ipv4(index));
+    else this.answered(position, records.address(index));
   }
 
   get size(): number {

@@ -110,14 +110,33 @@ export function portsFromBits(bits: Uint8Array): Uint16Array {
   return ports;
 }
 
-/** The 8192-byte port set (bit p&7 of byte p>>3) of a list of ports. */
+/**
+ * The 8192-byte port set (bit p&7 of byte p>>3) of a list of ports. Runs of
+ * consecutive ports are set whole bytes at a time (`-p -` is one run).
+ */
 export function portBits(ports: ArrayLike<number>): Uint8Array {
   const bits = new Uint8Array(PORT_SET_BYTES);
-  for (let i = 0; i < ports.length; i += 1) {
-    const port = ports[i] as number;
-    bits[port >> 3] = (bits[port >> 3] as number) | (1 << (port & 7));
+  let i = 0;
+  while (i < ports.length) {
+    const first = ports[i] as number;
+    let last = first;
+    let next = i + 1;
+    while (next < ports.length && ports[next] === last + 1) last = ports[next++] as number;
+    setBitRange(bits, first, last);
+    i = next;
   }
   return bits;
+}
+
+function setBitRange(bits: Uint8Array, first: number, last: number): void {
+  let port = first;
+  for (; port <= last && (port & 7) !== 0; port += 1) bits[port >> 3] = (bits[port >> 3] as number) | (1 << (port & 7));
+  const wholeBytesEnd = (last + 1) >> 3; // bytes entirely inside the run, from port >> 3
+  if (port <= last && wholeBytesEnd > port >> 3) {
+    bits.fill(0xff, port >> 3, wholeBytesEnd);
+    port = wholeBytesEnd << 3;
+  }
+  for (; port <= last; port += 1) bits[port >> 3] = (bits[port >> 3] as number) | (1 << (port & 7));
 }
 
 /**
@@ -126,6 +145,16 @@ export function portBits(ports: ArrayLike<number>): Uint8Array {
  * pass instead of normalising 65,535 ports again (start-up time of `-p -`).
  */
 export function ascendingPortList(ports: ArrayLike<number>): Uint16Array | null {
+  if (ports instanceof Uint16Array) {
+    // Whole numbers up to 65535 already: only the order and port 0 to check.
+    let last = 0;
+    for (let i = 0; i < ports.length; i += 1) {
+      const port = ports[i] as number;
+      if (port <= last) return null;
+      last = port;
+    }
+    return ports.length === 0 ? null : ports.slice();
+  }
   let previous = 0;
   for (let i = 0; i < ports.length; i += 1) {
     const port = ports[i] as number;

@@ -15,6 +15,7 @@ import { chooseEngine, type EngineChoice } from './engine-choice.js';
 import { zeroCounters, type EngineCounters, type EngineSink, type RunningEngine } from './engine.js';
 import type { NativeAddon } from '../native.js';
 import { startNativeEngine } from './native-engine.js';
+import { DonePositions } from './done-positions.js';
 import { HostTally } from './host-tally.js';
 import { SweepPlan, type Shard } from './plan.js';
 import { normalisePortList, parsePortSpec, topPortsFromNmap } from './ports.js';
@@ -161,8 +162,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
   const openOnly = options.openOnly;
   let hostsUp: HostTally | null = null;
   // Shard-local positions at or above the watermark that are done (resume bookkeeping).
-  const doneAbove = new Set<number>();
-  let prunedAt = 0;
+  let doneAbove = new DonePositions();
 
   const abort = (): void => {
     stopRequested = true;
@@ -205,6 +205,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     hostsUp = new HostTally(plan);
     const info = planInfo(plan, choice, options.rate);
     resolvePlan(info);
+    doneAbove = new DonePositions(plan.startPosition);
     for (const skip of plan.skipPositions) doneAbove.add(skip);
     counters = zeroCounters(plan.startPosition);
     const notes: string[] = [];
@@ -274,14 +275,11 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
             const position = records.position(index);
             tally.completed += 1;
             tally[state] += 1;
-            if (state === 'open' || state === 'closed') hostsUp?.answered(position, () => records.address(index), records.ipv4(index));
-            if (position >= latest.watermark) doneAbove.add(position);
+            if (state === 'open' || state === 'closed') hostsUp?.answeredRecord(records, index, position);
+            doneAbove.add(position);
             if (!openOnly || state === 'open') reported[reportedCount++] = index;
           }
-          if (latest.watermark > prunedAt) {
-            prunedAt = latest.watermark;
-            for (const position of doneAbove) if (position < prunedAt) doneAbove.delete(position);
-          }
+          doneAbove.advance(latest.watermark);
           queue.push(new ReportedBatch(records, reportedCount === records.length ? reported : reported.slice(0, reportedCount)));
         },
         ready: (unflushed) => queue.ready(unflushed),
@@ -326,7 +324,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     resumeState(): ResumeState | null {
       if (!plan) return null;
       const watermark = counters.watermark;
-      const skipPositions = [...doneAbove].filter((p) => p >= watermark).sort((a, b) => a - b);
+      const skipPositions = doneAbove.positionsFrom(watermark);
       return {
         format: RESUME_FORMAT,
         version: RESUME_VERSION,

@@ -70,6 +70,19 @@ describe('parsePortSpec', () => {
     expect([...portsFromBits(bits)]).toEqual([...ports]);
   });
 
+  it('sets runs of ports in the bitmap exactly as port by port (run edges inside and across bytes)', () => {
+    const bitByBit = (ports: readonly number[]): Uint8Array => {
+      const bits = new Uint8Array(8192);
+      for (const p of ports) bits[p >> 3] = (bits[p >> 3] as number) | (1 << (p & 7));
+      return bits;
+    };
+    const specs = ['-', '1-7', '8-15', '7-8', '1-8', '9-23', '15-17', '100-107,108-300', '65528-65535', '65535', '3-5,7,9-40000,40002'];
+    for (const spec of specs) {
+      const ports = parsePortSpec(spec);
+      expect(portBits(ports)).toEqual(bitByBit([...ports]));
+    }
+  });
+
   it('validates port lists', () => {
     expect([...normalisePortList([80, 22, 80])]).toEqual([22, 80]);
     expect(() => normalisePortList([0])).toThrow('Expected a port from 1 to 65535, got `0` (number)');
@@ -86,6 +99,9 @@ describe('ascendingPortList', () => {
     expect(copy?.length).toBe(65535);
     expect([...(ascendingPortList([1, 80, 443]) ?? [])]).toEqual([1, 80, 443]);
     for (const list of [[], [80, 22], [22, 22], [0, 1], [1, 65536], [1.5], [Number.NaN]]) expect(ascendingPortList(list)).toBeNull();
+    // Typed input takes the shorter check; the same refusals hold.
+    for (const list of [[], [80, 22], [22, 22], [0, 1]]) expect(ascendingPortList(Uint16Array.from(list))).toBeNull();
+    expect([...(ascendingPortList(Uint16Array.of(1, 80, 65535)) ?? [])]).toEqual([1, 80, 65535]);
   });
 });
 
