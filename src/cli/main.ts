@@ -1,87 +1,9 @@
 #!/usr/bin/env node
 /**
- * portpick's command line: parse argv, call the library, print. Commands gather
- * their data through the library and print it in a separate step; this file is
- * the only place that sets the process's exit code.
+ * The command line as an ES module (what tsc builds; `node dist/cli/main.js`).
+ * The installed `portpick` command is portpick.cts, which starts the same
+ * program from a bundle with a compile cache.
  */
-import { Command, CommanderError } from 'commander';
-import { PortpickError } from '../errors/portpick-error.js';
-import type { CliContext } from './context.js';
-import { registerCommands } from './commands/index.js';
-import { packageVersion } from '../version.js';
+import { run } from './program.js';
 
-export async function main(argv: string[]): Promise<number> {
-  const controller = new AbortController();
-  const onSignal = () => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const ctx: CliContext = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    exitCode: 0,
-    signal: controller.signal,
-  };
-  const program = new Command('portpick')
-    .description(
-      'Pick a default port for a new network service the RFC 6335 way, and sweep networks for ports in use.',
-    )
-    .version(packageVersion(), '-V, --version')
-    .showHelpAfterError('(add --help for usage and examples)')
-    .exitOverride();
-  registerCommands(program, ctx, argv[2]);
-  try {
-    await program.parseAsync(normaliseArgv(argv));
-    return ctx.exitCode;
-  } catch (error) {
-    return reportError(ctx, error);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-/** nmap's `-iL FILE` is two letters after one dash, which commander cannot declare: map it to --input-list. */
-function normaliseArgv(argv: string[]): string[] {
-  return argv.map((arg, index) => (index >= 2 && arg === '-iL' ? '--input-list' : arg));
-}
-
-function reportError(ctx: CliContext, error: unknown): number {
-  if (error instanceof CommanderError) {
-    // Commander has printed its own message; help and version are successes.
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
-      ? 0
-      : 2;
-  }
-  if (error instanceof PortpickError) {
-    ctx.stderr.write(`portpick: ${error.message}\n`);
-    return 2;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  ctx.stderr.write(`portpick: unexpected error: ${message}\n`);
-  if (process.env.PORTPICK_DEBUG && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
-  else ctx.stderr.write('(set PORTPICK_DEBUG=1 for details, and please report it)\n');
-  return 2;
-}
-
-/**
- * Ends the process once stdout and stderr have flushed what was written. Every
- * command has finished its work (files closed, sweeps stopped) when main
- * resolves; exiting explicitly rather than letting the event loop drain skips
- * Node's heap teardown, which costs 10-30 ms of every short command on small machines.
- */
-function exitWhenFlushed(code: number): void {
-  process.exitCode = code;
-  let pending = 2;
-  const flushed = () => {
-    pending -= 1;
-    if (pending === 0) process.exit(code);
-  };
-  process.stdout.write('', flushed);
-  process.stderr.write('', flushed);
-}
-
-main(process.argv).then(exitWhenFlushed, (error: unknown) => {
-  process.stderr.write(`portpick: ${String(error)}\n`);
-  exitWhenFlushed(2);
-});
+run(process.argv);

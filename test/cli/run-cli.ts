@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/shared-data.js';
 
-export const cliPath = join(repoRoot, 'dist', 'cli', 'main.js');
+/** The installed command (package.json "bin"): the bundle with its compile cache. */
+export const cliPath = join(repoRoot, 'dist', 'cli', 'portpick.cjs');
+/** tsc's ES module entry: the same program, unbundled. */
+export const moduleCliPath = join(repoRoot, 'dist', 'cli', 'main.js');
 export const cliFixtures = join(repoRoot, 'test', 'fixtures', 'cli');
 
 export interface CliRun {
@@ -17,11 +20,14 @@ export interface CliRun {
 export const testCacheDir = mkdtempSync(join(tmpdir(), 'portpick-cli-cache-'));
 
 /** Runs the built CLI (dist/, built by `npm install` / pretest) and collects its output and exit code. */
-export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; cli?: string } = {},
+): Promise<CliRun> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [cliPath, ...args],
+      [options.cli ?? cliPath, ...args],
       {
         cwd: options.cwd ?? cliFixtures,
         env: { ...process.env, PORTPICK_CACHE_DIR: testCacheDir, ...options.env },
