@@ -14,7 +14,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVethLab } from './lab/veth-lab.mjs';
 import { listenerCommand, startListeners } from './lab/ground-truth.mjs';
-import { canMeasure, TIME_BINARY } from './lab/measure.mjs';
+import { canMeasure, inheritedButDropped, TIME_BINARY, TOOL_ENVIRONMENT } from './lab/measure.mjs';
 import { stopAllChildren } from './lab/processes.mjs';
 import { buildScenarios, QUICK_SCENARIOS } from './scenarios.mjs';
 import { calibrate } from './calibrate.mjs';
@@ -128,6 +128,8 @@ async function main() {
     node: process.version,
     loadAverageAtStart: loadavg().map((x) => Number(x.toFixed(2))),
     groundTruthListener: listenerCommand().kind,
+    toolEnvironment: Object.keys(TOOL_ENVIRONMENT),
+    droppedVariables: inheritedButDropped,
   };
   process.stderr.write(`bench: ${options.quick ? 'quick' : 'full'} mode, seed ${options.seed}, ${options.runs} run(s) per tool, scenarios ${wanted.join(', ')}\n`);
   const workDir = mkdtempSync(join(tmpdir(), 'portpick-bench-run-'));
@@ -179,6 +181,10 @@ async function main() {
   const lines = [`portpick bench, ${results.date}, ${machine.cpus} × ${machine.cpuModel}, Linux ${machine.kernel}, ${results.mode} mode, ${options.runs} run(s)/tool (median wall; worst recall/precision)`];
   lines.push(`ground-truth listener: ${machine.groundTruthListener}; load average ${machine.loadAverageAtStart.join(' ')} at start`);
   lines.push(`versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v ?? 'missing'}`).join(', ')}`);
+  lines.push(
+    `environment of every tool: ${Object.keys(TOOL_ENVIRONMENT).join(', ')} only` +
+      (inheritedButDropped.length > 0 ? ` (set here and not passed on: ${inheritedButDropped.join(', ')})` : ''),
+  );
   if (c?.available) lines.push(`ceiling (SYNs answered/s, hping3 flood): veth ${c.ceilingPerSecond.veth.toLocaleString('en-US')}, loopback ${c.ceilingPerSecond.loopback.toLocaleString('en-US')}${[...Object.values(c.veth), ...Object.values(c.loopback)].some((m) => m.senderBound) ? ' (sender-bound: the true ceiling is at least this)' : ''}`);
   else if (c) lines.push(`ceiling: not measured (${c.reason})`);
   results.targets = evaluateTargets(results);

@@ -8,6 +8,21 @@ import { run } from './processes.mjs';
 
 export const TIME_BINARY = '/usr/bin/time';
 
+/**
+ * The environment every measured tool runs with: PATH, HOME and LANG from the
+ * bench's own, nothing else. Inherited variables aimed at one runtime would
+ * change one tool's numbers without saying so: NODE_EXTRA_CA_CERTS (set on the
+ * build machines for their proxy) makes each Node process read and parse a
+ * 220 KB certificate bundle before running a line, +45 ms of a 0.45 s loopback
+ * sweep; NODE_OPTIONS could add flags. `inheritedButDropped` names what was set
+ * and left out (the report prints it).
+ */
+const KEPT_VARIABLES = ['PATH', 'HOME', 'LANG'];
+export const TOOL_ENVIRONMENT = Object.fromEntries(
+  KEPT_VARIABLES.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]]),
+);
+export const inheritedButDropped = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS', 'LD_PRELOAD'].filter((name) => process.env[name] !== undefined);
+
 export function canMeasure() {
   return existsSync(TIME_BINARY);
 }
@@ -26,7 +41,7 @@ export async function runMeasured(namespace, argv, { timeoutMs, interruptAfterMs
   const timed = canMeasure() ? [TIME_BINARY, '-o', usageFile, '-f', 'rusage %U %S %M', ...argv] : argv;
   try {
     // GNU time ignores SIGINT while it waits, so an interrupt reaches only the measured program.
-    const result = await run(namespace ? namespace.wrap(timed) : timed, { timeoutMs, interruptAfterMs });
+    const result = await run(namespace ? namespace.wrap(timed) : timed, { timeoutMs, interruptAfterMs, env: TOOL_ENVIRONMENT });
     let userSeconds = null;
     let systemSeconds = null;
     let peakRssKb = null;
