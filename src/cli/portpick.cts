@@ -13,6 +13,7 @@
  * ES module entry main.js; a cache V8 rejects (another Node version, other V8
  * flags) or none → the bundle is compiled as usual.
  */
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import Module from 'node:module';
 import { join } from 'node:path';
@@ -32,12 +33,15 @@ export const CODE_CACHE_FILE = `${BUNDLE_FILE}.cache`;
  * there is no bundle. `script.cachedDataRejected` tells whether V8 took the cache.
  */
 export function compileProgram(options: { useCodeCache?: boolean } = {}): vm.Script | null {
-  let source: string;
+  let bytes: Buffer;
   try {
-    source = readFileSync(BUNDLE_FILE, 'utf8');
+    bytes = readFileSync(BUNDLE_FILE);
   } catch {
     return null;
   }
+  // esbuild writes ASCII (non-ASCII text escaped): decoding that as Latin-1 is
+  // exact and skips UTF-8 validation of half a megabyte.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   let cachedData: Buffer | undefined;
   if (options.useCodeCache !== false) {
     try {

@@ -10,16 +10,26 @@ import { PortpickError } from '../errors/portpick-error.js';
 import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { packageVersion } from '../version.js';
+import { madeProcessStreams, stderrIsTerminal, trackProcessStreams } from './process-streams.js';
 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // The streams are read when a command writes, not before (process-streams.ts).
+  let stderrIsTTY: boolean | null = null;
   const ctx: CliContext = {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stderrIsTTY: Boolean(process.stderr.isTTY),
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get stderrIsTTY() {
+      stderrIsTTY ??= stderrIsTerminal();
+      return stderrIsTTY;
+    },
     exitCode: 0,
     signal: controller.signal,
   };
@@ -70,20 +80,23 @@ function reportError(ctx: CliContext, error: unknown): number {
  * command has finished its work (files closed, sweeps stopped) when main
  * resolves; exiting explicitly rather than letting the event loop drain skips
  * Node's heap teardown, which costs 10-30 ms of every short command on small machines.
+ * Streams nobody made have nothing to flush (and making one costs time).
  */
 export function exitWhenFlushed(code: number): void {
   process.exitCode = code;
-  let pending = 2;
+  const streams = madeProcessStreams();
+  let pending = streams.length;
+  if (pending === 0) process.exit(code);
   const flushed = () => {
     pending -= 1;
     if (pending === 0) process.exit(code);
   };
-  process.stdout.write('', flushed);
-  process.stderr.write('', flushed);
+  for (const stream of streams) stream.write('', flushed);
 }
 
 /** Runs the command line on `argv` and ends the process with its exit code. */
 export function run(argv: string[]): void {
+  trackProcessStreams();
   main(argv).then(exitWhenFlushed, (error: unknown) => {
     process.stderr.write(`portpick: ${String(error)}\n`);
     exitWhenFlushed(2);
