@@ -63,9 +63,8 @@ export function registerScan(program: Command, ctx: CliContext): void {
 
 async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Promise<void> {
   // Loaded on use, so the port-choice commands start without the scanner's modules.
-  const [{ loadNmapServices }, { ByteBuilder, createReporter, formatPortList }, { readResumeFile, writeResumeFile }, { scan }] =
+  const [{ ByteBuilder, createReporter, formatPortList }, { readResumeFile, writeResumeFile }, { scan }] =
     await Promise.all([
-      import('../../registry/nmap-services.js'),
       import('../../scan/reporters/index.js'),
       import('../../scan/resume.js'),
       import('../../scan/scan.js'),
@@ -80,9 +79,12 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
   if (targets.length === 0 && !flags.inputList && !flags.resume) {
     throw new InvalidArgumentError('Expected at least one target (address, CIDR, range, hostname or -iL FILE), got none');
   }
+  // nmap-services only for --top-ports and the formats that name services (not loaded otherwise).
   const nmap =
     flags.topPorts !== undefined || format !== 'jsonl'
-      ? await loadNmapServices(flags.nmapServices === undefined ? {} : { file: flags.nmapServices })
+      ? await (await import('../../registry/nmap-services.js')).loadNmapServices(
+          flags.nmapServices === undefined ? {} : { file: flags.nmapServices },
+        )
       : null;
   const options: ScanOptions = {
     ...sweepOptionsFrom(flags),
