@@ -12,7 +12,7 @@ import { nodeCrypto } from '../node-crypto.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatIPv4, formatIPv6, writeIPv6Bytes } from './addresses.js';
 import { MAX_PERMUTATION_SIZE, Permutation, shardSize } from './permutation.js';
-import { ascendingPortList, normalisePortList, portBits } from './ports.js';
+import { normalisePortList, planPorts } from './ports.js';
 import type { TargetSet } from './targets.js';
 
 export interface Shard {
@@ -71,8 +71,10 @@ export class SweepPlan {
       throw new InvalidArgumentError(`Expected a shard index from 0 to count-1, got \`${shard.index}/${shard.count}\``);
     }
     // The index space orders ports ascending, as the native core reads them from the bitmap.
-    this.ports = ascendingPortList(ports) ?? normalisePortList(Array.from(ports));
-    this.portSet = portBits(this.ports);
+    // normalisePortList throws on bad ports and records what it returns: the second planPorts always answers.
+    const own = (planPorts(ports) ?? planPorts(normalisePortList(Array.from(ports)))) as NonNullable<ReturnType<typeof planPorts>>;
+    this.ports = own.ports;
+    this.portSet = own.bits;
     this.portCount = this.ports.length;
     this.seed = seed;
     this.shard = { index: shard.index, count: shard.count };

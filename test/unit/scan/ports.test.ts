@@ -4,7 +4,7 @@ import { PortSpecError } from '../../../src/errors/port-spec-error.js';
 import { SourceUnavailableError } from '../../../src/errors/source-unavailable-error.js';
 import { EntryIndex } from '../../../src/registry/entry-index.js';
 import type { RegistryEntry } from '../../../src/registry/types.js';
-import { ascendingPortList, normalisePortList, parsePortSpec, portBits, portsFromBits, topPortsFromNmap } from '../../../src/scan/ports.js';
+import { ascendingPortList, normalisePortList, parsePortSpec, planPorts, portBits, portsFromBits, topPortsFromNmap } from '../../../src/scan/ports.js';
 
 const list = (spec: string): number[] => [...parsePortSpec(spec)];
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -88,6 +88,26 @@ describe('parsePortSpec', () => {
     expect(() => normalisePortList([0])).toThrow('Expected a port from 1 to 65535, got `0` (number)');
     expect(() => normalisePortList([1.5])).toThrow(PortSpecError);
     expect(() => normalisePortList([])).toThrow(PortSpecError);
+  });
+});
+
+describe('planPorts', () => {
+  it('gives a plan its own copy and bitmap, the same whether the list was made here or not', () => {
+    for (const spec of ['-', '22,80,443', '1-7,9,4000-4100,65535']) {
+      const made = parsePortSpec(spec);
+      const fromParser = planPorts(made);
+      const fromPlainList = planPorts([...made]);
+      expect(fromParser).not.toBeNull();
+      expect([...(fromParser?.ports ?? [])]).toEqual([...made]);
+      expect(fromParser?.ports).not.toBe(made);
+      expect(fromParser?.bits).toEqual(portBits(made));
+      expect(fromPlainList?.bits).toEqual(fromParser?.bits);
+      // The copies are the plan's: changing them changes nothing recorded.
+      fromParser?.bits.fill(0);
+      expect(planPorts(made)?.bits).toEqual(portBits(made));
+    }
+    expect(planPorts(normalisePortList([443, 22, 22]))?.bits).toEqual(portBits([22, 443]));
+    expect(planPorts([80, 22])).toBeNull();
   });
 });
 
