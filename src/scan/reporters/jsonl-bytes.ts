@@ -18,7 +18,9 @@ import { formatResultLine, JSONL_SCHEMA } from './jsonl-line.js';
 /** The longest line: an IPv6 address (45 characters at most), 10-digit numbers, the longest words, tarpit. */
 const MAX_LINE_BYTES = 384;
 
-const ascii = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+const encoder = new TextEncoder();
+/** The bytes of plain ASCII text (every string here is). */
+const ascii = (text: string): Uint8Array => encoder.encode(text);
 
 const LINE_START = ascii(`{"type":"result","schema":"${JSONL_SCHEMA}","address":"`);
 const FAMILY_4 = ascii('","family":4,"port":');
@@ -31,7 +33,9 @@ const STATE_PART = new Map<number, Uint8Array>(
   [...STATE_BY_CODE].map(([code, state]) => [code, ascii(`,"protocol":"tcp","state":"${state}","reason":"`)]),
 );
 /** `<reason>","rttMs":` per reason code; codes without a name read 'unknown', as NativeRecordBatch.result does. */
-const REASON_PART = Array.from({ length: 256 }, (_, code) => ascii(`${REASON_BY_CODE.get(code) ?? 'unknown'}","rttMs":`));
+const UNKNOWN_REASON_PART = ascii('unknown","rttMs":');
+const REASON_PART: Uint8Array[] = Array.from({ length: 256 }, () => UNKNOWN_REASON_PART);
+for (const [code, reason] of REASON_BY_CODE) REASON_PART[code] = ascii(`${reason}","rttMs":`);
 
 /** `0`..`255` as ASCII digits, 4 bytes per entry: length, then up to three digits. */
 const OCTETS = new Uint8Array(256 * 4);
