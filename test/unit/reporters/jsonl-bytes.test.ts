@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { NativePortState, RECORD, RECORD_FLAG_TARPIT, RESULT_RECORD_BYTES } from '../../../src/native.js';
+import { NativePortState, RECORD_FLAG_TARPIT } from '../../../src/native.js';
 import { NativeRecordBatch } from '../../../src/scan/decode.js';
 import { ReportedBatch } from '../../../src/scan/reported-batch.js';
 import { ByteBuilder } from '../../../src/scan/reporters/byte-builder.js';
 import { appendResultLines } from '../../../src/scan/reporters/jsonl-bytes.js';
 import { formatResultLine } from '../../../src/scan/reporters/jsonl.js';
 import { sampleResults } from '../../fixtures/reporters/sample-scan.js';
+import { packRecords, type RecordFields } from '../../helpers/native-records.js';
 
 /** A small deterministic generator (xorshift32), so a failure repeats. */
 function generator(seed: number): () => number {
@@ -18,35 +19,6 @@ function generator(seed: number): () => number {
     x >>>= 0;
     return x;
   };
-}
-
-interface RecordFields {
-  family: 4 | 6;
-  state: number;
-  reason: number;
-  tries: number;
-  port: number;
-  flags: number;
-  rttMicros: number;
-  address: number[];
-}
-
-function packRecords(fields: RecordFields[]): Uint8Array {
-  const bytes = new Uint8Array(fields.length * RESULT_RECORD_BYTES);
-  const view = new DataView(bytes.buffer);
-  fields.forEach((f, i) => {
-    const base = i * RESULT_RECORD_BYTES;
-    view.setUint8(base + RECORD.family, f.family);
-    view.setUint8(base + RECORD.state, f.state);
-    view.setUint8(base + RECORD.reason, f.reason);
-    view.setUint8(base + RECORD.tries, f.tries);
-    view.setUint16(base + RECORD.port, f.port, true);
-    view.setUint16(base + RECORD.flags, f.flags, true);
-    view.setUint32(base + RECORD.rttMicros, f.rttMicros, true);
-    bytes.set(f.address, base + RECORD.address);
-    view.setFloat64(base + RECORD.position, i, true);
-  });
-  return bytes;
 }
 
 const STATES = Object.values(NativePortState);
@@ -78,6 +50,7 @@ function randomFields(next: () => number, count: number): RecordFields[] {
       flags: next() % 5 === 0 ? RECORD_FLAG_TARPIT : 0,
       rttMicros: i % 3 === 0 ? (EDGE_RTTS[i % EDGE_RTTS.length] as number) : next() % (i % 2 ? 5_000 : 0xffffffff),
       address,
+      position: i,
     };
   });
 }
