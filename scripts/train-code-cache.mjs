@@ -3,10 +3,11 @@
 // line bundle, taken after running a few commands in this process so that it
 // holds the functions they compiled, not only the top level.
 //
-// The commands touch nothing outside a temporary cache directory: `--help`,
-// `ranges`, `check` and `suggest` read the registry files and bind test sockets
-// on this machine (no packet leaves), `scan --dry-run` plans a sweep of
-// 127.0.0.1 and sends nothing. Their output is discarded.
+// The commands change nothing outside a temporary cache directory: `--help`,
+// `ranges`, `check` and `suggest` read the registry files and this machine's
+// listening sockets (`check` and `suggest` without their bind probes: an install must not hold a
+// port, even for a moment), `scan --dry-run` plans a sweep of 127.0.0.1 and
+// sends nothing. Their output is discarded.
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -20,8 +21,8 @@ const { loadProgram, CODE_CACHE_FILE } = require(join(root, 'dist', 'cli', 'port
 const TRAINING = [
   ['--help'],
   ['ranges', '8080', '--json'],
-  ['check', '8080', '--json'],
-  ['suggest', '--json'],
+  ['check', '8080', '--json', '--no-bind-probe'],
+  ['suggest', '--json', '--no-bind-probe'],
   ['scan', '127.0.0.1', '-p', '-', '--dry-run', '--json'],
 ];
 
