@@ -14,7 +14,7 @@
 // runs main.js (slower to start), without the cache it compiles the bundle.
 // `--strict` makes failures fatal.
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,12 @@ const commanderChildProcessOnUse = {
 
 const cli = join(root, 'dist', 'cli');
 const bundleFile = join(cli, 'portpick.bundle.cjs');
+// The bin as tsc wrote it, made executable (`./dist/cli/portpick.cjs` from a clone; npm does this on install).
+try {
+  chmodSync(join(cli, 'portpick.cjs'), 0o755);
+} catch (error) {
+  console.warn(`portpick: could not make dist/cli/portpick.cjs executable (${error.code ?? error.message}); run it with node.`);
+}
 for (const stale of [bundleFile, `${bundleFile}.map`, `${bundleFile}.cache`]) rmSync(stale, { force: true });
 
 try {
