@@ -2,7 +2,7 @@
 // (no root, no unprivileged user namespaces, not Linux): a connect sweep of
 // 127.0.0.1 against listeners this process started itself, by portpick's native
 // connect engine, its TypeScript engine, and nmap -sT when installed. Only
-// 127.0.0.1 is ever probed (../shared/SAFETY.md allows loopback without a namespace).
+// 127.0.0.1 is ever probed (the network-safety rule allows loopback without a namespace).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

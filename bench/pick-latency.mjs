@@ -19,9 +19,9 @@
 //                               [--profile] [--json FILE]
 //   sh scripts/in-private-netns.sh node bench/pick-latency.mjs   # few listeners
 //
-// nmap-services: --nmap-services, else $PORTPICK_BENCH_NMAP_SERVICES, else
-// ../shared/data/nmap-services beside the repository. The IANA CSV likewise
-// (--iana-csv, $PORTPICK_BENCH_IANA_CSV, ../shared/data/iana-service-names-port-numbers.csv).
+// nmap-services: --nmap-services, else $PORTPICK_BENCH_NMAP_SERVICES, else the
+// nmap package's /usr/share/nmap/nmap-services. The IANA CSV likewise (--iana-csv,
+// $PORTPICK_BENCH_IANA_CSV, else the official CSV kept in data/iana/).
 // The commands send no packets: `check` and `suggest` only bind ports locally
 // (the bind probe) and read /proc.
 //
@@ -72,9 +72,8 @@ function parseOptions() {
   }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 1000) fail(`Expected --runs to be a whole number from 1 to 1000, got \`${values.runs}\``);
-  const sharedData = resolve(repoDir, '..', 'shared', 'data');
-  const nmapServices = resolve(values['nmap-services'] ?? process.env.PORTPICK_BENCH_NMAP_SERVICES ?? join(sharedData, 'nmap-services'));
-  const ianaCsv = resolve(values['iana-csv'] ?? process.env.PORTPICK_BENCH_IANA_CSV ?? join(sharedData, 'iana-service-names-port-numbers.csv'));
+  const nmapServices = resolve(values['nmap-services'] ?? process.env.PORTPICK_BENCH_NMAP_SERVICES ?? '/usr/share/nmap/nmap-services');
+  const ianaCsv = resolve(values['iana-csv'] ?? process.env.PORTPICK_BENCH_IANA_CSV ?? join(repoDir, 'data', 'iana', 'service-names-port-numbers.csv'));
   const configs = listOption(values.config, ['defaults', 'full-csv'], 'config');
   const commands = listOption(values.command, Object.keys(COMMANDS), 'command');
   const caches = listOption(values.cache, ['warm', 'cold'], 'cache');

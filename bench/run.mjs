@@ -102,7 +102,7 @@ async function main() {
     return;
   }
   if (process.env.PORTPICK_IN_NETNS !== '1') {
-    fail('refusing to run outside a private network namespace: use `npm run bench` (scripts/in-private-netns.sh), see ../shared/SAFETY.md');
+    fail('refusing to run outside a private network namespace: use `npm run bench` (scripts/in-private-netns.sh)');
   }
   if (!canMeasure()) process.stderr.write(`bench: ${TIME_BINARY} is missing, so peak RSS and CPU are not measured: install Debian's \`time\` package (sh bench/setup-peers.sh)\n`);
   const allNames = [...scenarios.map((s) => s.name), 'memory'];

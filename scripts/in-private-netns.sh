@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs a command inside a fresh, private network namespace (../shared/SAFETY.md):
+# Runs a command inside a fresh, private network namespace (README: Tests and network safety):
 # only `lo` plus the test lab below exist there, so a probe aimed at a wrong
 # address finds no route and fails instead of leaving the machine.
 #   root:           unshare --net

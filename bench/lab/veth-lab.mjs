@@ -1,4 +1,4 @@
-// The two-namespace lab (../../shared/notes/peer-lab.md): a *scanner* namespace
+// The two-namespace lab (bench/README.md): a *scanner* namespace
 // and a *targets* namespace joined by one veth pair that exists only between
 // them. Neither namespace has a default route, so nothing can leave the machine.
 //

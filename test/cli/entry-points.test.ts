@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/shared-data.js';
+import { repoRoot } from '../helpers/registry-files.js';
 import { cliPath, moduleCliPath, runCli } from './run-cli.js';
 
 const require = createRequire(import.meta.url);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/shared-data.js';
+import { repoRoot } from '../helpers/registry-files.js';
 
 /** The README's library example, through the package's own name and exports map (dist/). */
 describe('import("portpick")', () => {

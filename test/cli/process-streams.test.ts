@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../helpers/shared-data.js';
+import { repoRoot } from '../helpers/registry-files.js';
 
 /** Runs `body` in a fresh Node with process-streams.js loaded (from dist/, built by pretest). */
 function inFreshNode(body: string): Promise<{ stdout: string; stderr: string }> {

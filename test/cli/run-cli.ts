@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../helpers/shared-data.js';
+import { repoRoot } from '../helpers/registry-files.js';
 
 /** The installed command (package.json "bin"): the bundle with its compile cache. */
 export const cliPath = join(repoRoot, 'dist', 'cli', 'portpick.cjs');

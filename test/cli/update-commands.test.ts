@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasSharedData, repoRoot, sharedData } from '../helpers/shared-data.js';
+import { countNmapServices } from '../helpers/nmap-services-oracle.js';
+import { hasNmapServices, registryFiles, repoRoot } from '../helpers/registry-files.js';
 import { runCli } from './run-cli.js';
 
 /** `portpick update --from FILE` and `portpick sources`, offline, in a cache directory of their own. */
@@ -26,10 +27,10 @@ describe('portpick update / sources (offline)', () => {
     expect(bogus.stderr).toMatch(/bogus/);
   });
 
-  it.skipIf(!hasSharedData)('imports the official CSV and nmap-services; sources then reads them from the cache', async () => {
+  it.skipIf(!hasNmapServices())('imports the official CSV and nmap-services; sources then reads them from the cache', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'portpick-update-'));
     const env = { PORTPICK_CACHE_DIR: cache };
-    for (const file of [sharedData.ianaCsv, sharedData.nmapServices]) {
+    for (const file of [registryFiles.ianaCsv, registryFiles.nmapServices]) {
       const run = await runCli(['update', '--from', file, '--json'], { env });
       expect(run.code, run.stderr).toBe(0);
       const report = JSON.parse(run.stdout);
@@ -40,7 +41,7 @@ describe('portpick update / sources (offline)', () => {
     const { sources: statuses } = JSON.parse(sources.stdout);
     const byId = Object.fromEntries(statuses.map((s: { id: string }) => [s.id, s]));
     expect(byId.nmap.origin).toContain(cache);
-    expect(byId.nmap.entries).toBe(27_461);
+    expect(byId.nmap.entries).toBe(countNmapServices(readFileSync(registryFiles.nmapServices, 'utf8')).entries);
     expect(byId.iana.available).toBe(true);
 
     // A failed re-import (an HTML page) keeps the data imported before.

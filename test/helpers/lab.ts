@@ -1,12 +1,14 @@
+import { required } from './required.js';
+
 /**
  * The test lab built by scripts/lab-setup.sh inside the private network namespace.
- * Every address here exists only in that namespace (../shared/SAFETY.md).
+ * Every address here exists only in that namespace (README: Tests and network safety).
  */
 export const lab = {
   /** True inside the namespace with the lab routes in place. */
-  available: process.env.PORTPICK_LAB === '1',
+  available: required(process.env.PORTPICK_LAB === '1', 'the private-namespace lab', 'run the tests through `npm test`'),
   /** True when the nftables rules below are in place. */
-  nft: process.env.PORTPICK_LAB_NFT === '1',
+  nft: required(process.env.PORTPICK_LAB_NFT === '1', 'the lab’s nftables rules', 'apt-get install nftables'),
   /** AnyIP on lo: every address is a live host (listeners on 0.0.0.0 answer on all). */
   anyIpV4: '198.18.0.0/16',
   /** AnyIP, every TCP SYN dropped (filtered hosts). */
@@ -22,7 +24,3 @@ export const lab = {
   /** IPv6 AnyIP, every TCP SYN dropped. */
   silentV6: '2001:db8:0:1::/64',
 } as const;
-
-if (!lab.available) {
-  console.warn('[portpick tests] not inside the private-namespace lab (run `npm test`): lab sweep tests are SKIPPED.');
-}

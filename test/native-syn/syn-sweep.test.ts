@@ -9,8 +9,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativePortState, NativeReason, STATS, tryLoadNative } from '../../src/native.js';
+import { NativePortState, NativeReason, STATS } from '../../src/native.js';
 import { lab } from '../helpers/lab.js';
+import { addon } from '../helpers/native-addon.js';
+import { required } from '../helpers/required.js';
 import {
   closeAll,
   config,
@@ -24,12 +26,8 @@ import {
   type DecodedRecord,
 } from '../native/sweep-harness.js';
 
-const addon = tryLoadNative();
 const raw = addon?.canUseRawSockets() ?? false;
-const runnable = Boolean(addon) && lab.available && raw;
-if (addon && lab.available && !raw) {
-  console.warn('[portpick tests] no CAP_NET_RAW in the lab namespace: native SYN sweep tests are SKIPPED.');
-}
+const runnable = Boolean(addon) && lab.available && required(raw, 'CAP_NET_RAW in the lab namespace', 'run npm test as root or where `unshare -rn` works');
 
 const addonPath = fileURLToPath(new URL('../../build/Release/portpick_native.node', import.meta.url));
 const loopback = new Uint32Array([ipv4ToNumber('127.0.0.1'), ipv4ToNumber('127.0.0.1')]);

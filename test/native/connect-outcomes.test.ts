@@ -5,9 +5,7 @@
  * timeouts and local resource errors are never a port state.
  */
 import { describe, expect, it } from 'vitest';
-import { tryLoadNative } from '../../src/native.js';
-
-const addon = tryLoadNative();
+import { addon } from '../helpers/native-addon.js';
 
 describe.skipIf(!addon)('native connect outcomes', () => {
   it('passes the connect self-tests', () => {

@@ -4,7 +4,8 @@
  * (scripts/lab-setup.sh). Runs only inside the private namespace (npm test).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativePortState, NativeReason, STATS, tryLoadNative } from '../../src/native.js';
+import { NativePortState, NativeReason, STATS } from '../../src/native.js';
+import { addon } from '../helpers/native-addon.js';
 import { lab } from '../helpers/lab.js';
 import {
   closeAll,
@@ -19,7 +20,6 @@ import {
   type DecodedRecord,
 } from './sweep-harness.js';
 
-const addon = tryLoadNative();
 const loopback = new Uint32Array([ipv4ToNumber('127.0.0.1'), ipv4ToNumber('127.0.0.1')]);
 
 function randomPorts(count: number, low: number, high: number, exclude: Set<number>): number[] {

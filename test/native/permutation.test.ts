@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tryLoadNative } from '../../src/native.js';
+import { addon } from '../helpers/native-addon.js';
 
-const addon = tryLoadNative();
 
 // The BRIEF's recipe, written out plainly with 32-bit integer arithmetic on numbers.
 function fmix32(h: number): number {

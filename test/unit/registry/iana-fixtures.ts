@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../../helpers/shared-data.js';
+import { repoRoot } from '../../helpers/registry-files.js';
 
 /** Hand-written IANA fixtures (test/fixtures/iana/). */
 export const ianaFixtureDir = join(repoRoot, 'test', 'fixtures', 'iana');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FileAccessError, RegistryParseError } from '../../../src/errors/index.js';
 import { assertLooksLikeIanaRegistry, detectIanaFormat, loadIanaFile } from '../../../src/registry/iana-load.js';
-import { hasSharedData, sharedData } from '../../helpers/shared-data.js';
+import { registryFiles } from '../../helpers/registry-files.js';
 import { ianaFixturePath, readIanaFixture } from './iana-fixtures.js';
 
 describe('loadIanaFile', () => {
@@ -62,10 +62,10 @@ describe('assertLooksLikeIanaRegistry', () => {
     expect(() => assertLooksLikeIanaRegistry(other, 'other.xml', { minRecords: 1 })).toThrow(/got id "protocol-numbers"/);
   });
 
-  describe.skipIf(!hasSharedData)('on the real CSV (../shared/data)', () => {
-    const real = hasSharedData ? readFileSync(sharedData.ianaCsv, 'utf8') : '';
+  describe('on the real CSV (data/iana)', () => {
+    const real = readFileSync(registryFiles.ianaCsv, 'utf8');
     it('accepts the whole file and refuses its first half', () => {
-      expect(() => assertLooksLikeIanaRegistry(real, sharedData.ianaCsv)).not.toThrow();
+      expect(() => assertLooksLikeIanaRegistry(real, registryFiles.ianaCsv)).not.toThrow();
       const half = real.slice(0, real.indexOf('\r\n', real.length / 2) + 2);
       expect(() => assertLooksLikeIanaRegistry(half, 'half.csv')).toThrow(/Expected at least 10000 records/);
     });

@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseIanaCsv } from '../../../src/registry/iana-csv.js';
 import { PROTOCOLS } from '../../../src/registry/types.js';
-import { hasSharedData, sharedData } from '../../helpers/shared-data.js';
+import { registryFiles } from '../../helpers/registry-files.js';
 
-// Figures from ../shared/data/README.md and ../shared/notes/registries.md for this copy of the CSV.
-describe.skipIf(!hasSharedData)('parseIanaCsv on the real CSV (../shared/data)', () => {
-  const text = hasSharedData ? readFileSync(sharedData.ianaCsv, 'utf8') : '';
-  const registry = parseIanaCsv(text, sharedData.ianaCsv);
+// Figures for the copy of the official CSV kept in the repository (data/iana/README.md).
+describe('parseIanaCsv on the real CSV (data/iana)', () => {
+  const text = readFileSync(registryFiles.ianaCsv, 'utf8');
+  const registry = parseIanaCsv(text, registryFiles.ianaCsv);
   const records = registry.records;
 
   it('reads 14,512 records: 763 written as ranges, 1,058 without a port, per-protocol counts', () => {

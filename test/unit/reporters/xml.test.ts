@@ -6,14 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { createReporter } from '../../../src/scan/reporters/index.js';
 import { sampleMeta, sampleResults, sampleServiceName, sampleSummary } from '../../fixtures/reporters/sample-scan.js';
 import { render } from './render.js';
+import { required } from '../../helpers/required.js';
 import { checkNmapDtd, parseXml, type XmlElement } from './xml-check.js';
 
 const NMAP_DTD = '/usr/share/nmap/nmap.dtd';
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
-const canValidateWithNmapDtd = hasXmllint && existsSync(NMAP_DTD);
-if (!canValidateWithNmapDtd) {
-  console.warn(`[portpick tests] xmllint or ${NMAP_DTD} missing: the xmllint DTD validation of nmap XML is SKIPPED (the built-in DTD check still runs).`);
-}
+const canValidateWithNmapDtd = required(hasXmllint && existsSync(NMAP_DTD), `xmllint or ${NMAP_DTD}`, 'apt-get install libxml2-utils nmap');
 
 function sampleXml(options: Parameters<typeof createReporter>[1] = {}): string {
   return render('xml', sampleMeta, sampleResults, sampleSummary, { serviceName: sampleServiceName, ...options }).text;

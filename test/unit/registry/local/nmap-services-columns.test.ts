@@ -7,7 +7,7 @@ import { derivedPath, sourceIdentity } from '../../../../src/registry/derived-ca
 import { NMAP_COLUMNS_KIND, readDerivedColumns } from '../../../../src/registry/nmap-services-columns.js';
 
 const derivedColumnsPath = (cacheDir: string, source: string) => derivedPath(cacheDir, NMAP_COLUMNS_KIND, source);
-import { hasSharedData, sharedData } from '../../../helpers/shared-data.js';
+import { hasNmapServices, registryFiles } from '../../../helpers/registry-files.js';
 import { fixture } from './fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portpick-nmap-columns-'));
@@ -40,12 +40,12 @@ describe('the derived nmap-services columns', () => {
     expect(second.index?.lookup('tcp', 9999)[0]?.names).toEqual(['caf\u00e9']);
   });
 
-  it.skipIf(!hasSharedData)('answer like a parse on every row of the real file', async () => {
+  it.skipIf(!hasNmapServices())('answer like a parse on every row of the installed file', async () => {
     const cacheDir = join(dir, 'real-cache');
-    const parsed = await load(sharedData.nmapServices, cacheDir, false);
-    await load(sharedData.nmapServices, cacheDir);
-    const cached = await load(sharedData.nmapServices, cacheDir);
-    expect(readDerivedColumns(derivedColumnsPath(cacheDir, sharedData.nmapServices), sharedData.nmapServices, sourceIdentity(sharedData.nmapServices)!)).not.toBeNull();
+    const parsed = await load(registryFiles.nmapServices, cacheDir, false);
+    await load(registryFiles.nmapServices, cacheDir);
+    const cached = await load(registryFiles.nmapServices, cacheDir);
+    expect(readDerivedColumns(derivedColumnsPath(cacheDir, registryFiles.nmapServices), registryFiles.nmapServices, sourceIdentity(registryFiles.nmapServices)!)).not.toBeNull();
     expect(entriesOf(cached.index)).toEqual(entriesOf(parsed.index));
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseNmapServices, scanPlainText } from '../../../../src/registry/nmap-services.js';
 import type { Protocol } from '../../../../src/registry/types.js';
-import { hasSharedData, sharedData } from '../../../helpers/shared-data.js';
+import { countNmapServices } from '../../../helpers/nmap-services-oracle.js';
+import { hasNmapServices, registryFiles } from '../../../helpers/registry-files.js';
 import { fixture } from './fixtures.js';
 import { readFileSync } from 'node:fs';
 // The bench's seeded generator (mulberry32): a failure names its seed and can be replayed.
@@ -53,11 +54,12 @@ describe('the two readings of nmap-services', () => {
     expect(parseNmapServices('a\t1/tcp\t0.1\nb\t1/tcp\t1/0\n', 'f').duplicates).toBe(1);
   });
 
-  it.skipIf(!hasSharedData)('agree on the real file', () => {
-    const { scan, lines } = readings(readFileSync(sharedData.nmapServices, 'utf8'));
+  it.skipIf(!hasNmapServices())('agree on the installed file', () => {
+    const text = readFileSync(registryFiles.nmapServices, 'utf8');
+    const { scan, lines } = readings(text);
     expect(scan).toEqual(lines);
     const protocol: Protocol = 'tcp';
-    expect((scan as { entries: { protocol: Protocol }[] }).entries.filter((entry) => entry.protocol === protocol)).toHaveLength(8387);
+    expect((scan as { entries: { protocol: Protocol }[] }).entries.filter((entry) => entry.protocol === protocol)).toHaveLength(countNmapServices(text).byProtocol.tcp);
   });
 });
 
@@ -117,8 +119,9 @@ describe('the character scanner of nmap-services', () => {
     expect(scanned).toBeGreaterThan(200);
   });
 
-  it.skipIf(!hasSharedData)('reads the real file itself (no hand-over)', () => {
-    const parsed = scanPlainText(readFileSync(sharedData.nmapServices, 'utf8'), 'f');
-    expect(parsed?.entries).toBeGreaterThan(27000);
+  it.skipIf(!hasNmapServices())('reads the installed file itself (no hand-over)', () => {
+    const text = readFileSync(registryFiles.nmapServices, 'utf8');
+    const parsed = scanPlainText(text, 'f');
+    expect(parsed?.entries).toBe(countNmapServices(text).entries);
   });
 });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, RegistryParseError } from '../../../../src/errors/index.js';
 import { EntryIndex } from '../../../../src/registry/entry-index.js';
 import { loadNmapServices, parseNmapServices, topPorts } from '../../../../src/registry/nmap-services.js';
-import { hasSharedData, sharedData } from '../../../helpers/shared-data.js';
+import { countNmapServices } from '../../../helpers/nmap-services-oracle.js';
+import { hasNmapServices, registryFiles } from '../../../helpers/registry-files.js';
 import { fixture, fixturePath } from './fixtures.js';
 
 describe('parseNmapServices on the hand-written sample', () => {
@@ -119,11 +120,14 @@ describe('topPorts', () => {
   });
 });
 
-describe.skipIf(!hasSharedData)('the real nmap-services', () => {
-  const text = hasSharedData ? readFileSync(sharedData.nmapServices, 'utf8') : '';
+describe.skipIf(!hasNmapServices())('the installed nmap-services', () => {
+  const text = readFileSync(registryFiles.nmapServices, 'utf8');
 
-  it('has the entries and frequencies the data README documents', () => {
-    const parsed = parseNmapServices(text, sharedData.nmapServices);
+  it('has the entries and frequencies a plain whitespace split of the file counts', () => {
+    const parsed = parseNmapServices(text, registryFiles.nmapServices);
+    const expected = countNmapServices(text);
+    // A file this small would mean a wrong or truncated file, not a real nmap install.
+    expect(expected.entries).toBeGreaterThan(20_000);
     const byProtocol = { tcp: 0, udp: 0, sctp: 0, dccp: 0 };
     let unknownNamed = 0;
     let unknownNamedWithoutFrequency = 0;
@@ -135,14 +139,14 @@ describe.skipIf(!hasSharedData)('the real nmap-services', () => {
       }
     }
     expect(unknownNamedWithoutFrequency).toBe(0);
-    expect(parsed.entries).toBe(27461);
-    expect(byProtocol).toEqual({ tcp: 8387, udp: 19022, sctp: 52, dccp: 0 });
-    expect(unknownNamed).toBe(15316);
-    expect(parsed.entries - parsed.withFrequency).toBe(7585);
-    expect(parsed.index.frequency('tcp', 80)).toBeCloseTo(0.484143, 6);
-    expect(topPorts(parsed.index, 'tcp', 1)).toEqual([80]);
+    expect(parsed.entries).toBe(expected.entries);
+    expect(byProtocol).toEqual(expected.byProtocol);
+    expect(unknownNamed).toBe(expected.unknownNamed);
+    expect(parsed.entries - parsed.withFrequency).toBe(expected.zeroFrequency);
+    expect(parsed.index.frequency('tcp', expected.topTcp.port)).toBeCloseTo(expected.topTcp.frequency, 6);
+    expect(topPorts(parsed.index, 'tcp', 1)).toEqual([expected.topTcp.port]);
     expect(topPorts(parsed.index, 'tcp', 1000)).toHaveLength(1000);
-    expect(topPorts(parsed.index, 'sctp', 100000).length).toBeLessThanOrEqual(52);
+    expect(topPorts(parsed.index, 'sctp', 100000).length).toBeLessThanOrEqual(expected.byProtocol.sctp);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,8 @@ import { UpdateError } from '../../../../src/errors/index.js';
 import { CACHE_SOURCE_URLS, cachedFile, sha256Hex } from '../../../../src/registry/cache.js';
 import { loadNmapServices } from '../../../../src/registry/nmap-services.js';
 import { detectKind, update, type UpdateOptions } from '../../../../src/registry/update.js';
-import { hasSharedData, sharedData } from '../../../helpers/shared-data.js';
+import { countNmapServices } from '../../../helpers/nmap-services-oracle.js';
+import { hasNmapServices, registryFiles } from '../../../helpers/registry-files.js';
 
 /** Invented nmap-services text with `count` entries, all with frequencies. */
 function nmapBody(count: number, salt = 0): string {
@@ -214,15 +216,16 @@ describe('update --from FILE', () => {
     await expect(update({ cacheDir, from: join(cacheDir, 'missing') })).rejects.toThrow(/Expected a readable file to import/);
   });
 
-  it.skipIf(!hasSharedData)('imports the real nmap-services and IANA CSV offline', async () => {
-    const nmap = await update({ cacheDir, now, from: sharedData.nmapServices });
-    expect(nmap.files[0]).toMatchObject({ kind: 'nmap', status: 'updated', entries: 27461, bytes: 998268 });
-    const iana = await update({ cacheDir, now, from: sharedData.ianaCsv });
+  it.skipIf(!hasNmapServices())('imports the installed nmap-services and the official IANA CSV offline', async () => {
+    const nmapText = readFileSync(registryFiles.nmapServices);
+    const nmap = await update({ cacheDir, now, from: registryFiles.nmapServices });
+    expect(nmap.files[0]).toMatchObject({ kind: 'nmap', status: 'updated', entries: countNmapServices(nmapText.toString('utf8')).entries, bytes: nmapText.length });
+    const iana = await update({ cacheDir, now, from: registryFiles.ianaCsv });
     expect(iana.files[0]).toMatchObject({ kind: 'iana', status: 'updated', entries: 14512, bytes: 1153971 });
     const cached = await cachedFile('iana', { cacheDir });
-    expect(cached?.meta?.sourceUrl).toMatch(/^file:\/\/.*iana-service-names-port-numbers\.csv$/);
+    expect(cached?.meta?.sourceUrl).toMatch(/^file:\/\/.*service-names-port-numbers\.csv$/);
     expect(cached?.meta?.sha256).toBe('b27a00f94cabd719b9c29f1ff1ffc92be84d708282015dc8b933ee8574c8b884');
-    const again = await update({ cacheDir, now, from: sharedData.nmapServices });
+    const again = await update({ cacheDir, now, from: registryFiles.nmapServices });
     expect(again.files[0]?.status).toBe('unchanged');
   });
 });
