@@ -26,6 +26,10 @@ export { parseReservations } from './registry/reservations.js';
 export { probeBind } from './registry/bind-probe.js';
 export { ephemeralRanges } from './registry/ephemeral.js';
 export { BROWSER_UNSAFE_PORTS, isBrowserUnsafePort } from './registry/browser-unsafe.js';
+export { parseWellKnownDefaults, loadWellKnownDefaults } from './registry/well-known-defaults.js';
+export { parseLinuxReservedPorts, loadOsReservedPorts, type OsReservedPorts } from './registry/os-reserved-ports.js';
+export { parseNetshExcludedRanges } from './registry/ephemeral.js';
+export { KUBERNETES_NODE_PORT_RANGE, isKubernetesNodePort } from './registry/kubernetes-node-ports.js';
 
 // Port choice (RFC 6335).
 export { ranges, type RangesReport } from './api/ranges.js';

@@ -6,7 +6,9 @@ import { loadListeners } from '../registry/listeners.js';
 import type { IanaRegistry, LoadedSources } from '../registry/loaded-sources.js';
 import { loadNmapServices } from '../registry/nmap-services.js';
 import { loadReservations } from '../registry/reservations.js';
+import { loadOsReservedPorts } from '../registry/os-reserved-ports.js';
 import { loadServicesFile } from '../registry/services-file.js';
+import { loadWellKnownDefaults } from '../registry/well-known-defaults.js';
 import type { SourceLoadResult } from '../registry/source-result.js';
 import type { SourceStatus } from '../registry/types.js';
 
@@ -25,6 +27,8 @@ export interface LoadSourcesOptions {
   listeners?: boolean;
   /** portpick's cache directory (default: PORTPICK_CACHE_DIR or the platform's cache dir). */
   cacheDir?: string;
+  /** `--defaults FILE`: a well-known defaults file (the dataset's format) instead of the one shipped. */
+  defaultsFile?: string;
 }
 
 /**
@@ -34,7 +38,7 @@ export interface LoadSourcesOptions {
  */
 export async function loadSources(options: LoadSourcesOptions = {}): Promise<LoadedSources> {
   const cacheOptions = options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir };
-  const [iana, nmap, services, listeners, reservations, ephemeral] = await Promise.all([
+  const [iana, nmap, services, listeners, reservations, ephemeral, defaults, osReserved] = await Promise.all([
     loadIana(options),
     loadNmapServices({
       ...cacheOptions,
@@ -47,6 +51,8 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     }),
     ephemeralRanges(),
+    loadWellKnownDefaults(options.defaultsFile === undefined ? {} : { file: options.defaultsFile }),
+    loadOsReservedPorts(),
   ]);
   const own = ephemeral.find((range) => range.os === 'this machine');
   const status: SourceStatus[] = [
@@ -58,9 +64,11 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
       ...(iana.updated === undefined ? {} : { updated: iana.updated }),
     },
     nmap.status,
+    defaults.status,
     services.status,
     listeners.status,
     reservations.status,
+    osReserved.status,
     {
       id: 'ephemeral',
       available: true,
@@ -82,6 +90,8 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
     listeners: listeners.index,
     reservations: reservations.index,
     ephemeral,
+    defaults: defaults.index,
+    osReserved: osReserved.reserved,
     status,
   };
 }

@@ -34,7 +34,7 @@ export async function request(options: RequestDraftRequest): Promise<Registratio
     port !== undefined && options.networks && options.networks.length > 0
       ? await sweepNetworks(options.networks, [port], firstProtocol, options.sweep ?? {})
       : null;
-  const optional = <K extends 'description' | 'assignee' | 'contact' | 'reference' | 'serviceCode' | 'assignmentNotes' | 'http' | 'usedBeforeAssignment'>(key: K) =>
+  const optional = <K extends 'description' | 'assignee' | 'contact' | 'reference' | 'serviceCode' | 'assignmentNotes' | 'http' | 'usedBeforeAssignment' | 'k8s'>(key: K) =>
     options[key] === undefined ? {} : { [key]: options[key] };
   return draftRegistrationRequest(sources, {
     ...optional('description'),
@@ -45,6 +45,7 @@ export async function request(options: RequestDraftRequest): Promise<Registratio
     ...optional('assignmentNotes'),
     ...optional('http'),
     ...optional('usedBeforeAssignment'),
+    ...optional('k8s'),
     name: options.name,
     protocols,
     ...(port === undefined ? {} : { port }),

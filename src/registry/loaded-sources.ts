@@ -1,4 +1,6 @@
 import type { EntryIndex } from './entry-index.js';
+import type { OrgSource } from './inventory/org-source.js';
+import type { OsReservedPorts } from './os-reserved-ports.js';
 import type { EphemeralRange, Protocol, RegistryEntry, RegistryState, SourceStatus } from './types.js';
 
 /**
@@ -40,5 +42,14 @@ export interface LoadedSources {
   reservations: EntryIndex | null;
   /** This machine's ephemeral range first (when readable), then each OS's default. */
   ephemeral: EphemeralRange[];
+  /**
+   * Ports that well-known products default to (the curated dataset); null when
+   * the dataset is missing. Absent (undefined) in sources made by hand: not checked.
+   */
+  defaults?: EntryIndex | null;
+  /** Ports the organisation's code declares (`--org DIR`, `org:` in .portpick.yaml); null when no directory was given. */
+  org?: OrgSource | null;
+  /** Ports this machine's OS sets aside (Linux ip_local_reserved_ports, Windows excluded port ranges); null when unreadable. */
+  osReserved?: OsReservedPorts | null;
   status: SourceStatus[];
 }

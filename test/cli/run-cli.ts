@@ -52,4 +52,6 @@ export const smallSources = [
   join(cliFixtures, 'services-small'),
   '--reservations',
   join(cliFixtures, 'reservations.json'),
+  '--defaults',
+  join(repoRoot, 'test', 'fixtures', 'defaults', 'well-known-defaults-small.json'),
 ];

@@ -7,6 +7,7 @@ import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from '
 interface CheckFlags extends SourceFlags, SweepFlags {
   proto: string;
   http?: boolean;
+  k8s?: boolean;
   bindProbe?: boolean;
   network?: string[];
   json?: boolean;
@@ -19,6 +20,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     .description('Is PORT a safe default for a new service? One verdict per source; exit 0 free, 1 conflict, 2 error')
     .option('-P, --proto <protocol>', 'tcp, udp, sctp or dccp', 'tcp')
     .option('--http', 'the service speaks HTTP (ports browsers refuse then conflict)')
+    .option('--k8s', 'the service may run on Kubernetes (the NodePort range 30000-32767 then conflicts)')
     .option('--no-bind-probe', 'do not try binding the port on this machine')
     .option('-n, --network <cidr>', 'sweep this network for hosts with the port open (repeatable)', collect)
     .option('--json', 'print JSON');
@@ -38,6 +40,7 @@ export function registerCheck(program: Command, ctx: CliContext): void {
         port,
         protocol: flags.proto,
         http: flags.http ?? false,
+        k8s: flags.k8s ?? false,
         bindProbe: flags.bindProbe !== false,
         ...(flags.network ? { networks: flags.network, sweep: { ...sweepOptionsFrom(flags), signal: ctx.signal } } : {}),
       });
@@ -57,6 +60,11 @@ export function formatCheck(report: CheckReport): string {
   const lines = [head, ''];
   for (const verdict of report.verdicts) {
     lines.push(`  [${MARK[verdict.status]}] ${verdict.source.padEnd(14)} ${verdict.summary}`);
+    if (verdict.source === 'defaults') {
+      for (const wellKnown of verdict.evidence.defaults) {
+        lines.push(`${' '.repeat(24)}${wellKnown.citation.url} (${wellKnown.citation.kind}, checked ${wellKnown.citation.checked})`);
+      }
+    }
   }
   if (report.notChecked.length > 0) {
     lines.push('', `Not checked: ${report.notChecked.join(', ')} (see each line for how to enable it).`);

@@ -14,6 +14,7 @@ interface RequestFlags extends SourceFlags {
   serviceCode?: string;
   notes?: string;
   http?: boolean;
+  k8s?: boolean;
   alreadyUsed?: boolean;
   bindProbe?: boolean;
   json?: boolean;
@@ -34,6 +35,7 @@ export function registerRequest(program: Command, ctx: CliContext): void {
     .option('--service-code <code>', 'DCCP service code')
     .option('--notes <text>', 'assignment notes')
     .option('--http', 'the service speaks plain HTTP')
+    .option('--k8s', 'the service may run on Kubernetes (the NodePort range 30000-32767 then conflicts)')
     .option('--already-used', 'the software already ships with this port as its default')
     .option('--no-bind-probe', 'do not try binding the port on this machine')
     .option('--json', 'print JSON');
@@ -55,6 +57,7 @@ export function registerRequest(program: Command, ctx: CliContext): void {
         ...(flags.serviceCode === undefined ? {} : { serviceCode: flags.serviceCode }),
         ...(flags.notes === undefined ? {} : { assignmentNotes: flags.notes }),
         http: flags.http ?? false,
+        k8s: flags.k8s ?? false,
         usedBeforeAssignment: flags.alreadyUsed ?? false,
         bindProbe: flags.bindProbe !== false,
       });

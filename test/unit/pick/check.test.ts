@@ -19,8 +19,8 @@ describe('checkPort', () => {
     expect(report.overall).toBe('free');
     expect(report.exitCode).toBe(0);
     expect(report.conflicts).toEqual([]);
-    // No bind probe and no network sweep were given: reported, not passed.
-    expect(report.notChecked).toEqual(['bind', 'network']);
+    // No bind probe, no --org directory, no OS reserved list and no network sweep were given: reported, not passed.
+    expect(report.notChecked).toEqual(['bind', 'org', 'os-reserved', 'network']);
     expect(report.classification.range.name).toBe('User');
   });
 
