@@ -11,6 +11,9 @@ import { loadServicesFile } from '../registry/services-file.js';
 import { loadWellKnownDefaults } from '../registry/well-known-defaults.js';
 import type { SourceLoadResult } from '../registry/source-result.js';
 import type { SourceStatus } from '../registry/types.js';
+import type { OrgSource } from '../registry/inventory/org-source.js';
+import { findReservationFile } from '../registry/locate.js';
+import { noOrgStatus } from '../registry/inventory/org-status.js';
 
 export interface LoadSourcesOptions {
   /** An IANA registry file (official CSV or XML) to use instead of the cache / shipped snapshot. */
@@ -29,6 +32,12 @@ export interface LoadSourcesOptions {
   cacheDir?: string;
   /** `--defaults FILE`: a well-known defaults file (the dataset's format) instead of the one shipped. */
   defaultsFile?: string;
+  /**
+   * `--org DIR`: directories of the organisation's code, inventoried for the
+   * ports they declare (relative to `cwd`). The configuration file's `org:`
+   * list (the reservation file, given or found) is added to them.
+   */
+  orgDirs?: string[];
 }
 
 /**
@@ -38,7 +47,7 @@ export interface LoadSourcesOptions {
  */
 export async function loadSources(options: LoadSourcesOptions = {}): Promise<LoadedSources> {
   const cacheOptions = options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir };
-  const [iana, nmap, services, listeners, reservations, ephemeral, defaults, osReserved] = await Promise.all([
+  const [iana, nmap, services, listeners, reservations, ephemeral, defaults, osReserved, org] = await Promise.all([
     loadIana(options),
     loadNmapServices({
       ...cacheOptions,
@@ -53,6 +62,7 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
     ephemeralRanges(),
     loadWellKnownDefaults(options.defaultsFile === undefined ? {} : { file: options.defaultsFile }),
     loadOsReservedPorts(),
+    loadOrg(options),
   ]);
   const own = ephemeral.find((range) => range.os === 'this machine');
   const status: SourceStatus[] = [
@@ -68,6 +78,7 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
     services.status,
     listeners.status,
     reservations.status,
+    org.status,
     osReserved.status,
     {
       id: 'ephemeral',
@@ -92,6 +103,7 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
     ephemeral,
     defaults: defaults.index,
     osReserved: osReserved.reserved,
+    org: org.org,
     status,
   };
 }
@@ -110,6 +122,20 @@ async function loadIana(options: LoadSourcesOptions): Promise<IanaRegistry> {
   if (cached === null) return snapshot;
   const fromCache = await (await import('../registry/iana-load.js')).loadIanaFile(cached.path, fileOptions);
   return (fromCache.updated ?? '') >= (snapshot.updated ?? '') ? fromCache : snapshot;
+}
+
+/**
+ * The organisation's code: `--org` directories and the configuration file's
+ * `org:` list. The inventory (and the `yaml` package it reads with) is loaded
+ * only when there is a directory to read.
+ */
+async function loadOrg(options: LoadSourcesOptions): Promise<{ org: OrgSource | null; status: SourceStatus }> {
+  const configFile = options.reservationsFile ?? (await findReservationFile(options.cwd));
+  const configDirs = configFile === null ? [] : (await import('../registry/inventory/org-config.js')).readOrgDirectories(configFile);
+  const dirs = options.orgDirs ?? [];
+  if (dirs.length === 0 && configDirs.length === 0) return { org: null, status: noOrgStatus() };
+  const { loadOrgSource } = await import('../registry/inventory/org-source.js');
+  return loadOrgSource({ dirs, configDirs, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
 }
 
 function skippedListeners(): SourceLoadResult {

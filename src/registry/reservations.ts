@@ -19,7 +19,9 @@
  * - `owner`, `note`: optional text.
  * Any other key in a reservation is an error (a typo must not silently drop a
  * reservation). Top-level keys other than `reservations` are ignored: the file
- * may carry other portpick settings.
+ * may carry other portpick settings (`$schema` for editors, `org` for the
+ * directories of the organisation's code). A file with `org` and no
+ * `reservations` holds no reservations.
  *
  * Found by flag, else as `.portpick.json`, `.portpick.yaml`, `.portpick.yml` or
  * `portpick.config.json` in the current directory or its parents. A found
@@ -96,6 +98,7 @@ export function parseReservations(text: string, file: string, options: ParseRese
   const listPair = root.items.find((pair) => yaml().isScalar(pair.key) && pair.key.value === 'reservations');
   if (listPair === undefined) {
     if (options.reservationsKeyOptional === true) return null;
+    if (root.items.some((pair) => yaml().isScalar(pair.key) && pair.key.value === 'org')) return [];
     return fail('Expected a `reservations` key at the top, got none', root);
   }
   const list = listPair.value as Node | null;

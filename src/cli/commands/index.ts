@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { registerBench } from './bench.js';
 import { registerCheck } from './check.js';
 import { registerFree } from './free.js';
+import { registerInventory } from './inventory.js';
 import { registerMerge } from './merge.js';
 import { registerRanges } from './ranges.js';
 import { registerRequest } from './request.js';
@@ -20,6 +21,7 @@ const COMMANDS: ReadonlyArray<readonly [string, Register]> = [
   ['check', registerCheck],
   ['suggest', registerSuggest],
   ['request', registerRequest],
+  ['inventory', registerInventory],
   ['scan', registerScan],
   ['merge', registerMerge],
   ['update', registerUpdate],

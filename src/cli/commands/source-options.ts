@@ -12,7 +12,8 @@ export function addSourceOptions(command: Command, options: { listeners?: boolea
     .option('--nmap-services <file>', 'nmap-services file (default: cache after `portpick update`, then the nmap install)')
     .option('--services <file>', 'services file instead of the system one (/etc/services)')
     .option('--reservations <file>', 'organisation reservations (JSON/YAML); default: .portpick.{json,yaml,yml} here or above')
-    .option('--defaults <file>', 'well-known product defaults file (the shipped dataset\'s format) instead of the shipped one');
+    .option('--defaults <file>', 'well-known product defaults file (the shipped dataset\'s format) instead of the shipped one')
+    .option('--org <dir>', "the organisation's code: ports its compose files, manifests, Dockerfiles … declare conflict (repeatable; also `org:` in .portpick.yaml)", collect);
   if (options.listeners !== false) command.option('--no-listeners', 'do not read the sockets listening on this machine');
   return command;
 }
@@ -23,6 +24,7 @@ export interface SourceFlags {
   services?: string;
   reservations?: string;
   defaults?: string;
+  org?: string[];
   listeners?: boolean;
 }
 
@@ -33,6 +35,7 @@ export function sourceOptionsFrom(flags: SourceFlags): LoadSourcesOptions {
     ...(flags.services === undefined ? {} : { servicesFile: flags.services }),
     ...(flags.reservations === undefined ? {} : { reservationsFile: flags.reservations }),
     ...(flags.defaults === undefined ? {} : { defaultsFile: flags.defaults }),
+    ...(flags.org === undefined ? {} : { orgDirs: flags.org }),
     ...(flags.listeners === false ? { listeners: false } : {}),
   };
 }
