@@ -2,6 +2,9 @@ import type { EntryIndex } from '../registry/entry-index.js';
 import type { Protocol, WellKnownDefault } from '../registry/types.js';
 import type { DefaultsEvidence, DefaultsVerdict } from './verdict.js';
 
+/** How many products the one-line summary names before "and N more" (the evidence lists all, with citations). */
+const NAMED_IN_SUMMARY = 3;
+
 /**
  * The `defaults` source: a port that a well-known product defaults to is a
  * conflict, whatever IANA says ("Vite's dev server defaults to 5173/tcp"); the
@@ -36,17 +39,25 @@ export function defaultsVerdict(defaults: EntryIndex | null | undefined, protoco
     citation: { ...wellKnown.citation },
     ...(wellKnown.note === undefined ? {} : { note: wellKnown.note }),
   }));
-  const sentences = [...found.values()].map((wellKnown) => {
-    const span = wellKnown.ports.find((range) => port >= range.first && port <= range.last);
+  const all = [...found.values()];
+  const named = all.slice(0, NAMED_IN_SUMMARY).map((wellKnown) => `${possessive(wellKnown.product)} ${wellKnown.service}`);
+  let summary: string;
+  if (all.length === 1) {
+    const only = all[0] as WellKnownDefault;
+    const span = only.ports.find((range) => port >= range.first && port <= range.last);
     const at = span === undefined || span.first === span.last ? String(port) : portText(span);
-    return `${possessive(wellKnown.product)} ${wellKnown.service} defaults to ${at}/${protocol}`;
-  });
-  return { source: 'defaults', status: 'conflict', summary: `${sentences.join('; ')}.`, evidence: { defaults: evidence } };
+    summary = `${named[0] ?? ''} defaults to ${at}/${protocol}.`;
+  } else {
+    const more = all.length - named.length;
+    const list = more > 0 ? `${named.join(', ')} and ${more} more` : `${named.slice(0, -1).join(', ')} and ${named.at(-1) ?? ''}`;
+    summary = `${list} default to ${where}.`;
+  }
+  return { source: 'defaults', status: 'conflict', summary, evidence: { defaults: evidence } };
 }
 
-/** `Vite's`, `Kubernetes'`, `Next.js's` (a name ending in `.js` is not a plural). */
+/** `Vite's`, `Kubernetes'`, `Next.js's`, `NestJS's` (only a name ending like an English plural takes a bare apostrophe). */
 export function possessive(name: string): string {
-  return /s$/i.test(name) && !/\.js$/i.test(name) ? `${name}'` : `${name}'s`;
+  return /[a-z]s$/.test(name) && !/js$/i.test(name) ? `${name}'` : `${name}'s`;
 }
 
 function portText(range: { first: number; last: number }): string {

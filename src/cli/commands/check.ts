@@ -50,6 +50,9 @@ export function registerCheck(program: Command, ctx: CliContext): void {
     });
 }
 
+/** Citations printed under the defaults verdict; --json has them all. */
+const CITATIONS_SHOWN = 3;
+
 const MARK = { ok: 'ok  ', conflict: 'FAIL', warning: 'warn', 'not-checked': 'n/a ' } as const;
 
 export function formatCheck(report: CheckReport): string {
@@ -61,9 +64,12 @@ export function formatCheck(report: CheckReport): string {
   for (const verdict of report.verdicts) {
     lines.push(`  [${MARK[verdict.status]}] ${verdict.source.padEnd(14)} ${verdict.summary}`);
     if (verdict.source === 'defaults') {
-      for (const wellKnown of verdict.evidence.defaults) {
-        lines.push(`${' '.repeat(24)}${wellKnown.citation.url} (${wellKnown.citation.kind}, checked ${wellKnown.citation.checked})`);
+      const cited = verdict.evidence.defaults;
+      for (const wellKnown of cited.slice(0, CITATIONS_SHOWN)) {
+        const whose = cited.length > 1 ? `${wellKnown.product}: ` : '';
+        lines.push(`${' '.repeat(24)}${whose}${wellKnown.citation.url} (${wellKnown.citation.kind}, checked ${wellKnown.citation.checked})`);
       }
+      if (cited.length > CITATIONS_SHOWN) lines.push(`${' '.repeat(24)}… ${cited.length - CITATIONS_SHOWN} more, each with its citation, in --json`);
     }
   }
   if (report.notChecked.length > 0) {

@@ -39,8 +39,15 @@ describe('defaults verdict', () => {
 
   it('names every product that shares a port', () => {
     const v = verdict(checkPort(sources, { port: 3000, protocol: 'tcp' }), 'defaults');
-    expect(v.summary).toBe("Next.js's dev server defaults to 3000/tcp; Rails' web server defaults to 3000/tcp.");
+    expect(v.summary).toBe("Next.js's dev server and Rails' web server default to 3000/tcp.");
     expect(v.evidence.defaults.map((d) => d.product)).toEqual(['Next.js', 'Rails']);
+  });
+
+  it('names three products and counts the rest; the evidence keeps every one', () => {
+    const crowded = fakeSources({ defaults: ['A', 'B', 'C', 'D', 'E'].map((product) => defaultsEntry(4000, 'tcp', product, 'server')) });
+    const v = verdict(checkPort(crowded, { port: 4000, protocol: 'tcp' }), 'defaults');
+    expect(v.summary).toBe("A's server, B's server, C's server and 2 more default to 4000/tcp.");
+    expect(v.evidence.defaults).toHaveLength(5);
   });
 
   it('judges each protocol apart', () => {
@@ -59,6 +66,7 @@ describe('defaults verdict', () => {
     expect(possessive('Vite')).toBe("Vite's");
     expect(possessive('Kubernetes')).toBe("Kubernetes'");
     expect(possessive('Node.js')).toBe("Node.js's");
+    expect(possessive('NestJS')).toBe("NestJS's");
   });
 });
 
