@@ -59,7 +59,7 @@ function yaml(): typeof YamlModule {
   return yamlModule;
 }
 
-const RESERVATION_KEYS: ReadonlySet<string> = new Set(['port', 'ports', 'protocol', 'service', 'owner', 'note']);
+export const RESERVATION_KEYS: ReadonlySet<string> = new Set(['port', 'ports', 'protocol', 'service', 'owner', 'note']);
 const DEFAULT_PROTOCOLS: Protocol[] = ['tcp'];
 const RANGE = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/;
 
@@ -102,6 +102,8 @@ export function parseReservations(text: string, file: string, options: ParseRese
     return fail('Expected a `reservations` key at the top, got none', root);
   }
   const list = listPair.value as Node | null;
+  // `reservations:` with nothing after it: a list not started yet.
+  if (list === null || (yaml().isScalar(list) && list.value === null)) return [];
   if (!yaml().isSeq(list)) return fail(`Expected \`reservations\` to be a list, got ${describeNode(list)}`, list ?? (listPair.key as Node));
 
   const reservations: Reservation[] = [];

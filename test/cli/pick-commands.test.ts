@@ -249,7 +249,7 @@ describe('portpick request', () => {
 });
 
 describe('help', () => {
-  it.each(['ranges', 'free', 'check', 'suggest', 'request', 'scan', 'merge', 'update', 'sources'])('%s --help shows examples', async (command) => {
+  it.each(['ranges', 'free', 'check', 'suggest', 'request', 'inventory', 'reserve', 'scan', 'merge', 'update', 'sources'])('%s --help shows examples', async (command) => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Usage: portpick/);

@@ -7,6 +7,7 @@ import { registerInventory } from './inventory.js';
 import { registerMerge } from './merge.js';
 import { registerRanges } from './ranges.js';
 import { registerRequest } from './request.js';
+import { registerReserve } from './reserve.js';
 import { registerScan } from './scan.js';
 import { registerSources } from './sources.js';
 import { registerSuggest } from './suggest.js';
@@ -22,6 +23,7 @@ const COMMANDS: ReadonlyArray<readonly [string, Register]> = [
   ['suggest', registerSuggest],
   ['request', registerRequest],
   ['inventory', registerInventory],
+  ['reserve', registerReserve],
   ['scan', registerScan],
   ['merge', registerMerge],
   ['update', registerUpdate],
