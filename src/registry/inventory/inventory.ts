@@ -5,7 +5,7 @@
  * the walk: a malformed YAML document is reported with its line and skipped,
  * an unreadable file is listed; binary and oversized files are counted.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { FileAccessError } from '../../errors/index.js';
 import { classify, mayDeclarePorts } from './classify.js';
@@ -62,15 +62,15 @@ export function inventoryPaths(roots: readonly string[], options: InventoryOptio
         return;
       }
       const file = display(relative);
-      let bytes: Buffer;
+      let bytes: Buffer | null;
       try {
-        if (statSync(absolute).size > maxBytes) {
-          report.skipped.binaryOrLarge += 1;
-          return;
-        }
-        bytes = readFileSync(absolute);
+        bytes = readUpTo(absolute, maxBytes);
       } catch (error) {
         report.problems.push({ file, problem: 'unreadable', message: `Expected a readable file, got ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+        return;
+      }
+      if (bytes === null) {
+        report.skipped.binaryOrLarge += 1;
         return;
       }
       if (bytes.subarray(0, BINARY_SNIFF_BYTES).includes(0)) {
@@ -100,7 +100,12 @@ export function inventoryPaths(roots: readonly string[], options: InventoryOptio
       readOne(absoluteRoot, path.basename(absoluteRoot), path.basename(absoluteRoot), false);
       continue;
     }
-    const outcome = walkTree(absoluteRoot, (walked) => readOne(walked.absolute, walked.relative, walked.name, walked.chartTemplate), display);
+    const outcome = walkTree(
+      absoluteRoot,
+      (walked) => readOne(walked.absolute, walked.relative, walked.name, walked.chartTemplate),
+      display,
+      (name) => classify(name) !== null,
+    );
     report.filesSeen += outcome.seen;
     report.skipped.gitignored += outcome.skipped.gitignored;
     report.skipped.vendored += outcome.skipped.vendored;
@@ -112,6 +117,25 @@ export function inventoryPaths(roots: readonly string[], options: InventoryOptio
   report.findings.sort((a, b) => compare(a.file, b.file) || a.line - b.line || a.first - b.first || compare(a.protocol, b.protocol));
   report.problems.sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0));
   return report;
+}
+
+/** The file's bytes; null when it is larger than `maxBytes` (then not read at all). */
+function readUpTo(file: string, maxBytes: number): Buffer | null {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size > maxBytes) return null;
+    const buffer = Buffer.allocUnsafe(size);
+    let read = 0;
+    while (read < size) {
+      const got = readSync(fd, buffer, read, size - read, read);
+      if (got === 0) break;
+      read += got;
+    }
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** `root` as given joined with a path inside it (`services/api/docker-compose.yml`; `.` is dropped). */

@@ -59,7 +59,7 @@ export interface InventoryProblem {
 
 /** Files passed over on purpose, counted per reason (never silently: the report shows them). */
 export interface InventorySkips {
-  /** Ignored by a .gitignore. */
+  /** Directories, and files of the kinds the inventory reads, ignored by a .gitignore. */
   gitignored: number;
   /** node_modules, vendor and other vendored or tool directories. */
   vendored: number;
@@ -77,7 +77,7 @@ export interface InventoryReport {
   findings: PortFinding[];
   problems: InventoryProblem[];
   skipped: InventorySkips;
-  /** Files seen by the walk (after .gitignore and skipped directories). */
+  /** Files in the directories walked (ignored and skipped directories are not walked). */
   filesSeen: number;
   /** Files read because their name or place marks a kind the inventory reads. */
   filesRead: number;
