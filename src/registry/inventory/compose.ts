@@ -97,14 +97,16 @@ export function readComposeDocument(document: Document, yaml: YamlFile, context:
         result.problems.push({ file: context.file, line, problem: 'malformed', message: `${owner}: \`${text}\` is not a compose port mapping (skipped)` });
         continue;
       }
-      const at = mapping.hostIp === undefined ? '' : ` on ${mapping.hostIp}`;
-      if (at !== '') notes.push(`published${at}`);
-      const { protocol, target, published } = mapping;
+      const { protocol, target, published, hostIp } = mapping;
+      const confidence = confidenceOf(notes);
       if (published !== undefined) {
-        add({ ...published, protocol, line, field: 'ports', role: 'published', confidence: confidenceOf(notes.filter((n) => !n.startsWith('published'))), ...noteOf(notes) });
+        const where = hostIp === undefined ? notes : [...notes, `published on ${hostIp}`];
+        add({ ...published, protocol, line, field: 'ports', role: 'published', confidence, ...noteOf(where) });
       }
       if (published === undefined || published.first !== target.first || published.last !== target.last) {
-        add({ ...target, protocol, line, field: 'ports', role: 'container', confidence: confidenceOf(notes.filter((n) => !n.startsWith('published'))), ...noteOf(notes) });
+        // With an address but no host port, Docker picks the host port on that address.
+        const where = published === undefined && hostIp !== undefined ? [...notes, `published on ${hostIp}, on a host port Docker picks`] : notes;
+        add({ ...target, protocol, line, field: 'ports', role: 'container', confidence, ...noteOf(where) });
       }
     }
 

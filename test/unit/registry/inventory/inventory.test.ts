@@ -117,7 +117,8 @@ describe('inventory of a tree holding every file kind', () => {
       expect(find('shop/docker-compose.yml', 13, 9090).map((f) => [f.role, f.first, f.last])).toEqual([['published', 9090, 9091]]);
       expect(find('shop/docker-compose.yml', 13, 8080).map((f) => [f.role, f.first, f.last])).toEqual([['container', 8080, 8081]]);
       expect(find('shop/docker-compose.yml', 16, 5003)[0]).toMatchObject({ role: 'published', note: 'published on 127.0.0.1', confidence: 'high' });
-      expect(find('shop/docker-compose.yml', 17, 5432)[0]).toMatchObject({ role: 'container', note: 'published on 127.0.0.1' });
+      expect(find('shop/docker-compose.yml', 17, 5432)[0]).toMatchObject({ role: 'container', note: 'published on 127.0.0.1, on a host port Docker picks' });
+      expect(find('shop/docker-compose.yml', 15, 8001)).toHaveLength(1);
       expect(find('shop/docker-compose.yml', 18, 6001)[0]?.note).toBe('published on [::1]');
       expect(find('shop/docker-compose.yml', 19, 6002)[0]?.note).toBe('published on ::1');
       expect(find('shop/docker-compose.yml', 20, 6060)[0]?.protocol).toBe('udp');
