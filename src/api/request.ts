@@ -1,4 +1,4 @@
-import { MINIMUM_PORT, parsePort, parseProtocol } from '../pick/port-input.js';
+import { MINIMUM_PORT, parsePort, parseProtocolList } from '../pick/port-input.js';
 import { draftRegistrationRequest, type RegistrationDraft, type RegistrationRequestOptions } from '../pick/request.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { bindProbeFor, browserUnsafeSet, resolveSources, type SourcesInput } from './common.js';
@@ -17,9 +17,8 @@ export interface RequestDraftRequest
 
 /** `portpick request`: validates a registration and drafts the RFC 6335 §8.1.1 template with the evidence. */
 export async function request(options: RequestDraftRequest): Promise<RegistrationDraft> {
-  const protocols = (options.protocols && options.protocols.length > 0 ? options.protocols : ['tcp']).map((p) =>
-    parseProtocol(p),
-  );
+  // `-P tcp,udp` and `-P tcp -P udp` alike.
+  const protocols = parseProtocolList(options.protocols && options.protocols.length > 0 ? options.protocols : ['tcp']);
   const port = options.port === undefined ? undefined : parsePort(options.port, 'port', { min: MINIMUM_PORT.request });
   const additionalPorts = (options.additionalPorts ?? []).map((p) =>
     parsePort(p, 'additional port', { min: MINIMUM_PORT.request }),

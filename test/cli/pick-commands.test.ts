@@ -27,8 +27,8 @@ describe('portpick free', () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
     // 7410 assigned, 7411 reserved; 7401 seen open by nmap, 7403 in the services file,
-    // 7404 reserved by the organisation, 7406 a well-known default (fixture).
-    const claimed = [7410, 7411, 7401, 7403, 7404, 7406];
+    // 7404 reserved by the organisation, 7415 a well-known default (fixture).
+    const claimed = [7410, 7411, 7401, 7403, 7404, 7415];
     const expected = [];
     for (let port = 7400; port <= 7420; port += 1) if (!claimed.includes(port)) expected.push(port);
     expect(report.ports).toEqual(expected);
@@ -40,9 +40,9 @@ describe('portpick free', () => {
     ['--reservations', 'reservations.json', 7404],
     ['--services', 'services-small', 7403],
     ['--nmap-services', 'nmap-services-small', 7401],
-    ['--defaults', '../defaults/well-known-defaults-small.json', 7406],
+    ['--defaults', '../defaults/well-known-defaults-small.json', 7415],
   ])('honours %s: the port it names is listed without it and dropped with it', async (flag, file, port) => {
-    const base = ['free', '7400', '7409', '--json', '--iana', 'iana-small.csv'];
+    const base = ['free', '7400', '7420', '--json', '--iana', 'iana-small.csv'];
     // Each run names only the source under test; the others point at files that claim nothing here.
     const neutral: Record<string, string[]> = {
       '--reservations': ['--reservations', 'reservations-none.json'],
@@ -61,14 +61,14 @@ describe('portpick free', () => {
   });
 
   it('--proto tcp,udp lists ports free in both', async () => {
-    const tcp = JSON.parse((await runCli(['free', '7400', '7409', '--json', ...smallSources])).stdout);
-    const both = JSON.parse((await runCli(['free', '7400', '7409', '--proto', 'tcp,udp', '--json', ...smallSources])).stdout);
-    expect(tcp.ports).toContain(7408);
-    // 7408 is a UDP-only well-known default in the fixture: free for TCP, not for both.
-    expect(both.ports).not.toContain(7408);
+    const tcp = JSON.parse((await runCli(['free', '7400', '7420', '--json', ...smallSources])).stdout);
+    const both = JSON.parse((await runCli(['free', '7400', '7420', '--proto', 'tcp,udp', '--json', ...smallSources])).stdout);
+    expect(tcp.ports).toContain(7417);
+    // 7417 is a UDP-only well-known default in the fixture: free for TCP, not for both.
+    expect(both.ports).not.toContain(7417);
     expect(both.protocols).toEqual(['tcp', 'udp']);
-    const text = await runCli(['free', '7400', '7409', '--proto', 'tcp,udp', ...smallSources]);
-    expect(text.stdout).toMatch(/^\d+ free tcp and udp ports in 7400-7409/);
+    const text = await runCli(['free', '7400', '7420', '--proto', 'tcp,udp', ...smallSources]);
+    expect(text.stdout).toMatch(/^\d+ free tcp and udp ports in 7400-7420/);
   });
 
   it('does not accept --no-listeners, which it would ignore', async () => {
@@ -126,15 +126,15 @@ describe('portpick check', () => {
   });
 
   it('exits 1 for a port a well-known product defaults to, naming it, with the citation', async () => {
-    const run = await runCli(['check', '7406', '--json', ...smallSources]);
+    const run = await runCli(['check', '7415', '--json', ...smallSources]);
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report.conflicts).toEqual(['defaults']);
     const defaults = report.verdicts.find((v: { source: string }) => v.source === 'defaults');
-    expect(defaults.summary).toBe("Fixture Tool's agent defaults to 7406/tcp.");
+    expect(defaults.summary).toBe("Fixture Tool's agent defaults to 7415/tcp.");
     expect(defaults.evidence.defaults[0].citation).toEqual({ url: 'https://example.org/fixture-tool', kind: 'documentation', checked: '2026-07-15' });
-    const text = await runCli(['check', '7406', ...smallSources]);
-    expect(text.stdout).toContain("[FAIL] defaults       Fixture Tool's agent defaults to 7406/tcp.");
+    const text = await runCli(['check', '7415', ...smallSources]);
+    expect(text.stdout).toContain("[FAIL] defaults       Fixture Tool's agent defaults to 7415/tcp.");
     expect(text.stdout).toContain('https://example.org/fixture-tool (documentation, checked 2026-07-15)');
   });
 
@@ -200,11 +200,11 @@ describe('portpick suggest', () => {
   });
 
   it('--proto tcp,udp suggests ports free in both', async () => {
-    const run = await runCli(['suggest', '--range', '7405-7409', '--count', '5', '--proto', 'tcp,udp', '--json', ...smallSources]);
+    const run = await runCli(['suggest', '--range', '7413-7419', '--count', '7', '--proto', 'tcp,udp', '--json', ...smallSources]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    // 7406 (TCP and UDP) and 7408 (UDP) are well-known defaults in the fixture.
-    expect(report.candidates.map((c: { port: number }) => c.port).sort()).toEqual([7405, 7407, 7409]);
+    // 7415 (TCP and UDP) and 7417 (UDP) are well-known defaults in the fixture.
+    expect(report.candidates.map((c: { port: number }) => c.port).sort()).toEqual([7413, 7414, 7416, 7418, 7419]);
     expect(report.protocols).toEqual(['tcp', 'udp']);
   });
 

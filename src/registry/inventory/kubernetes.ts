@@ -67,7 +67,7 @@ function readObject(object: unknown, document: Document, yaml: YamlFile, context
       }
     }
   }
-  readContainers(object, owner, document, yaml, context, result, add, malformed);
+  readContainers(object, owner, document, add, malformed);
 }
 
 /** Every container list below `node`, at any depth. */
@@ -75,9 +75,6 @@ function readContainers(
   node: unknown,
   owner: string,
   document: Document,
-  yaml: YamlFile,
-  context: ReadContext,
-  result: ReaderResult,
   add: (node: Node | null, finding: Omit<PortFinding, 'file' | 'kind' | 'line' | 'first' | 'last'> & { port: number }) => void,
   malformed: (node: Node | null, message: string) => void,
   depth = 0,
@@ -85,13 +82,13 @@ function readContainers(
   if (depth > 64) return;
   const here = resolved(node, document);
   if (isSeq(here)) {
-    for (const item of here.items) readContainers(item, owner, document, yaml, context, result, add, malformed, depth + 1);
+    for (const item of here.items) readContainers(item, owner, document, add, malformed, depth + 1);
     return;
   }
   if (!isMap(here)) return;
   for (const { key, value } of mapPairs(here, document)) {
     if (!CONTAINER_LISTS.has(key) || !isSeq(value)) {
-      readContainers(value, owner, document, yaml, context, result, add, malformed, depth + 1);
+      readContainers(value, owner, document, add, malformed, depth + 1);
       continue;
     }
     for (const container of seqItems(value, document)) {

@@ -27,7 +27,7 @@ describe('parseWellKnownDefaults', () => {
   it('indexes every port of every range for each protocol', () => {
     const index = wellKnownDefaultsToIndex(parseWellKnownDefaults(fixtureText, fixtureFile), fixtureFile);
     expect(index.lookup('tcp', 6031).map((entry) => entry.extra.wellKnown?.id)).toEqual(['fixture-range']);
-    expect(index.lookup('udp', 7406)).toHaveLength(1);
+    expect(index.lookup('udp', 7415)).toHaveLength(1);
     expect(index.lookup('tcp', 3000).map((entry) => entry.extra.wellKnown?.product)).toEqual(['Next.js', 'Rails']);
     expect(index.has('udp', 5173)).toBe(false);
   });
