@@ -12,6 +12,7 @@
 // - Development (a git checkout) and `--strict` (npm run build:native, CI):
 //   always compiled from source, warnings are errors, the core self-test and the
 //   bench lab's listener are built too, and `--strict` makes a failure fatal.
+// - `--require-addon` (the Dockerfile): a user's build, but a failure is fatal.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const strict = process.argv.includes('--strict');
+const fatal = strict || process.argv.includes('--require-addon');
 const development = strict || existsSync(join(root, '.git'));
 const require = createRequire(import.meta.url);
 
@@ -34,7 +36,7 @@ try {
   cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
 } catch {
   console.warn('portpick: cmake-js is not installed; the native addon was not built (scans fall back to the TypeScript connect engine).');
-  process.exit(strict ? 1 : 0);
+  process.exit(fatal ? 1 : 0);
 }
 
 const onOff = (value) => (value ? 'ON' : 'OFF');
@@ -50,7 +52,7 @@ if (result.status !== 0) {
       '  Without it, SYN scans are unavailable and connect scans use the slower TypeScript engine.\n' +
       '  Needs: cmake >= 3.15 and a C++17 compiler (Debian: apt-get install cmake g++). Retry: npm rebuild portpick',
   );
-  process.exit(strict ? 1 : 0);
+  process.exit(fatal ? 1 : 0);
 }
 
 /**
