@@ -7,7 +7,8 @@
 #    stage installs its compiler from the Debian archive, npm ci from the registry).
 # 2. In the image, as the manifest's pod runs it (non-root, read-only root,
 #    every capability dropped but NET_RAW, no network): the Kubernetes Job's
-#    command line with --dry-run for every completion index.
+#    command line with --dry-run for every completion index (the dry run shows
+#    shard index+1 of N, and the SYN engine).
 # 3. A real sweep of the container's own loopback (`--network none`): SYN and
 #    connect with NET_RAW; connect without it (node must still start).
 # Skips, saying why, where podman cannot run (not installed, not root).
@@ -66,7 +67,7 @@ if $podman run $limits $pod "$image" scan --help | grep -q -- '--shards'; then
   while [ "$index" -lt "$completions" ]; do
     result=$($podman run $limits $pod --cap-add NET_RAW -v "$out:/out" -e JOB_COMPLETION_INDEX="$index" --entrypoint sh "$image" -c "$line --dry-run")
     case $result in
-      *"shard $index/$completions"*"engine syn"*) ;;
+      *"shard $((index + 1))/$completions "*"engine"*" syn "*) ;;
       *)
         echo "container-check: FAILED: the Job's command for index $index: $result" >&2
         exit 1

@@ -129,10 +129,11 @@ describe('deploy/kubernetes/sweep-job.yaml', () => {
       expect(parsed.flags.shard).toBe(String(index));
       expect(parsed.flags.output).toBe(join(out, `part-${index}.jsonl`));
       shards.push(parsed);
-      // The real command line (with --dry-run) is accepted by the built CLI and plans shard index/count.
+      // The real command line (with --dry-run) is accepted by the built CLI, which
+      // shows the shard it plans counted from 1 (index + 1 of count).
       const dry = await runCli([...argv, '--dry-run']);
       expect(dry.code, dry.stderr).toBe(0);
-      expect(dry.stdout).toContain(`shard ${index}/${count}`);
+      expect(dry.stdout).toContain(`shard ${index + 1}/${count} `);
     }
     // Every shard sweeps the same targets, ports and seed.
     const first = shards[0]!;
