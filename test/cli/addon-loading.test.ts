@@ -45,6 +45,13 @@ describe('addon loading', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('--mode syn without the addon fails with that one message, not the fallback notice', async () => {
+    const run = await runCli(['scan', '127.0.0.1', '-p', String(port), '--mode', 'syn', '--dry-run'], { env: { PORTPICK_ADDON: missing } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/SYN scans need the native addon/);
+    expect(run.stderr).not.toMatch(/TypeScript connect engine \(slower/);
+  });
+
   it('sources explains how to get a missing addon, naming the PORTPICK_ADDON file', async () => {
     const run = await runCli(['sources', '--json'], { env: { PORTPICK_ADDON: missing } });
     const { native } = JSON.parse(run.stdout) as { native: { loaded: boolean; engines: string[]; reason: string } };
