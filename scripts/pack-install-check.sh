@@ -12,6 +12,8 @@
 #    engines (syn needs CAP_NET_RAW: run as root, as CI does).
 # 4. A SYN and a connect sweep from that install, inside a private network
 #    namespace with the test lab (scripts/in-private-netns.sh).
+# 5. The same tarball without its prebuilds, installed with a compiler on PATH:
+#    the addon is compiled as on a user's machine (no -Werror, no dev tools).
 # Prints the tarball size and the install time.
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,4 +88,39 @@ node -e '
 # Inside the namespace the process holds CAP_NET_RAW (root, or root of its own user namespace): both engines run.
 PATH="$nobuild" sh "$repo/scripts/in-private-netns.sh" node "$repo/scripts/sweep-smoke.mjs" "$bin" --modes syn,connect \
   --targets 127.0.0.1,198.18.0.1-198.18.0.3
+
+# 5. The fallback: the same tarball without its prebuilds, installed where a
+#    compiler is available, compiles the addon as a user's install does:
+#    warnings not errors, and neither the core self-test nor the lab listener.
+mkdir -p "$work/unpacked"
+tar -xzf "$work/$tarball" -C "$work/unpacked"
+rm -rf "$work/unpacked/package/prebuilds"
+tar -czf "$work/source-only.tgz" -C "$work/unpacked" package
+fallback="$work/fallback"
+mkdir -p "$fallback"
+cd "$fallback"
+printf '{ "name": "portpick-fallback-check", "version": "1.0.0", "private": true }\n' > package.json
+started=$(date +%s.%N)
+npm install --no-audit --no-fund --foreground-scripts "$work/source-only.tgz" > "$work/fallback.log" 2>&1 || {
+  cat "$work/fallback.log" >&2
+  echo "pack-install: FAILED: npm install of the tarball without prebuilds" >&2
+  exit 1
+}
+ended=$(date +%s.%N)
+built="node_modules/portpick/build"
+problems=""
+[ -f "$built/Release/portpick_native.node" ] || problems="$problems no addon was compiled;"
+grep -q '^PORTPICK_WERROR:BOOL=OFF$' "$built/CMakeCache.txt" 2>/dev/null || problems="$problems -Werror was not off;"
+for tool in portpick_lab_listener portpick_core_selftest; do
+  [ -e "$built/$tool" ] && problems="$problems $tool was built;"
+done
+node_modules/.bin/portpick sources --json | node -e '
+  let text = ""; process.stdin.on("data", (d) => (text += d)).on("end", () => process.exit(JSON.parse(text).native.loaded ? 0 : 1));
+' || problems="$problems the compiled addon does not load;"
+if [ -n "$problems" ]; then
+  cat "$work/fallback.log" >&2
+  echo "pack-install: FAILED: install without prebuilds:$problems" >&2
+  exit 1
+fi
+echo "pack-install: without prebuilds the install compiled the addon (no -Werror, no self-test or lab listener) in $(awk "BEGIN { printf \"%.1f\", $ended - $started }") s, and it loads"
 echo "pack-install: OK"
