@@ -36,9 +36,12 @@ sh "$repo/scripts/container-base-image.sh" "$base"
 step "base image ready"
 
 build_started=$(date +%s)
-# This machine's extra CA certificates (a TLS-inspecting proxy's) reach npm in the build stage as a build secret.
+# This machine's extra CA certificates (a TLS-inspecting proxy's: NODE_EXTRA_CA_CERTS, else npm's
+# cafile setting) reach npm in the build stage as a build secret.
+ca=${NODE_EXTRA_CA_CERTS:-}
+[ -n "$ca" ] || ca=$(npm config get cafile 2>/dev/null || true)
 secret=""
-[ -n "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f "$NODE_EXTRA_CA_CERTS" ] && secret="--secret id=ca,src=$NODE_EXTRA_CA_CERTS"
+[ -n "$ca" ] && [ -f "$ca" ] && secret="--secret id=ca,src=$ca"
 $podman build $limits --network host $secret --build-arg BASE="$base" -t "$image" "$repo" > "${TMPDIR:-/tmp}/portpick-container-build.log" 2>&1 || {
   tail -n 40 "${TMPDIR:-/tmp}/portpick-container-build.log" >&2
   echo "container-check: FAILED: podman build (log: ${TMPDIR:-/tmp}/portpick-container-build.log)" >&2
