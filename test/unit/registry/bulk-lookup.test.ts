@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PortNumbersFile } from '../../../src/registry/iana-port-numbers-file.js';
+import { loadNmapServices, type NmapServicesIndex } from '../../../src/registry/nmap-services.js';
 import { SUPPLEMENT_PATH, buildIanaSnapshot, loadIanaSnapshot, readPortNumbers, readSupplement } from '../../../src/registry/iana-snapshot.js';
 
 // Many lookups in one process (a picture of the whole port space): the answers
@@ -47,5 +48,27 @@ describe('the shipped snapshot, every port looked up', () => {
     }
     expect(differing).toEqual([]);
     expect(fast.lookup('udp', 53)).toEqual(slow.lookup('udp', 53));
+  });
+});
+
+describe('nmap-services entries made from the derived columns, many at once', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'portpick-nmap-bulk-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('read every line as a parse does (byte-order mark, CRLF, non-ASCII comments, no newline at the end)', async () => {
+    const file = join(dir, 'nmap-services');
+    const rows = Array.from({ length: 100 }, (_, i) => `svc\u00e9${i}\t${2000 + i}/tcp\t0.${i + 1}\t# cr\u00e8me ${i}`);
+    await writeFile(file, `\uFEFF# header\r\n${rows.join('\r\n')}`);
+    const entriesOf = (index: unknown): unknown[] => [...(index as NmapServicesIndex).entries()].map((entry) => ({ ...entry, extra: { ...entry.extra } }));
+    const parsed = await loadNmapServices({ file, cacheDir: join(dir, 'cache'), derivedCache: false });
+    await loadNmapServices({ file, cacheDir: join(dir, 'cache') });
+    const fromColumns = await loadNmapServices({ file, cacheDir: join(dir, 'cache') });
+    expect(entriesOf(fromColumns.index)).toEqual(entriesOf(parsed.index));
+    expect(fromColumns.index?.lookup('tcp', 2099)[0]?.description).toBe('cr\u00e8me 99');
   });
 });
