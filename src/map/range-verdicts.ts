@@ -1,0 +1,358 @@
+import { checkPort, type CheckReport } from '../pick/check.js';
+import { DYNAMIC_START, USER_START } from '../pick/ranges.js';
+import {
+  browserUnsafeVerdict,
+  ephemeralVerdict,
+  ianaVerdict,
+  listenersVerdict,
+  nmapVerdict,
+  rangeVerdict,
+  reservationsVerdict,
+  servicesVerdict,
+} from '../pick/source-verdicts.js';
+import type { PortRange } from '../pick/types.js';
+import type { SourceVerdict, VerdictStatus } from '../pick/verdict.js';
+import { EntryIndex } from '../registry/entry-index.js';
+import type { LoadedSources } from '../registry/loaded-sources.js';
+import type { EphemeralRange, Protocol, RegistryState } from '../registry/types.js';
+
+/**
+ * The verdicts of every source for every port of a range at once: what
+ * `check` says port by port (src/pick/source-verdicts.ts), as one status array
+ * per source. Judging 65,536 ports one `checkPort` at a time takes seconds
+ * (every verdict builds its sentences and evidence); here a source's statuses
+ * come from one pass over its data, and the sentence for a port — the
+ * library's own verdict summary — is made only when asked (`explain`).
+ *
+ * Sources this file knows get a fast layer each. Any other source a
+ * LoadedSources carries appears too, without this file naming it:
+ * - an EntryIndex property: the ports it lists are judged by `checkPort` (the
+ *   verdict whose source is the property's name or the index's source id),
+ *   every other port is ok;
+ * - an array property of ranges (`{ start, end }` objects): each stretch of
+ *   ports inside the same set of ranges is judged once by `checkPort`, at its
+ *   first port, and that verdict holds for the stretch.
+ * A source whose value is null but which `status` lists is a layer of
+ * not-checked ports.
+ */
+
+export const STATUS_CODES = ['ok', 'warning', 'conflict', 'not-checked'] as const satisfies readonly VerdictStatus[];
+export const OK = 0;
+export const WARNING = 1;
+export const CONFLICT = 2;
+export const NOT_CHECKED = 3;
+
+export interface RangeLayer {
+  /** The verdict source id (`iana`, `nmap`, … or whatever id a new source's verdicts carry). */
+  readonly source: string;
+  /** False when the source was not loaded: every port is then not-checked. */
+  readonly available: boolean;
+  /** One status code (index into STATUS_CODES) per port of the range, at `port - range.start`. */
+  readonly status: Uint8Array;
+  /** Sub-kinds the colour table may tell apart (IANA: its states), with one index per port in `kind`. */
+  readonly kinds?: readonly string[];
+  readonly kind?: Uint8Array;
+  /** A strength per port (nmap: the open-frequency), 0 where none. */
+  readonly heat?: Float64Array;
+  /**
+   * Where a port's verdict comes from a stretch of ports rather than its own
+   * entry (ranges, gaps in the registry): a number shared by the ports whose
+   * summaries differ only in the port number. 0: the port's own verdict.
+   */
+  readonly segment?: Uint32Array;
+  /** The library's verdict summary for one port of the range (one sentence). */
+  explain(port: number): string;
+}
+
+export interface RangeVerdictOptions {
+  protocol: Protocol;
+  range: PortRange;
+  /** The service speaks HTTP: a browser-unsafe layer is added. */
+  http?: boolean;
+  /** Ports browsers refuse for HTTP; used only with `http`. */
+  browserUnsafe?: ReadonlySet<number>;
+}
+
+/** Properties of LoadedSources that the fast layers below read (or that are not sources). */
+const KNOWN_PROPERTIES = new Set(['iana', 'nmap', 'services', 'listeners', 'reservations', 'ephemeral', 'status']);
+
+export function rangeVerdicts(sources: LoadedSources, options: RangeVerdictOptions): RangeLayer[] {
+  const { protocol, range } = options;
+  const layers: RangeLayer[] = [
+    ianaLayer(sources, protocol, range),
+    nmapLayer(sources, protocol, range),
+    indexLayer('services', sources.services, range, protocol, (port) => servicesVerdict(sources.services, protocol, port).summary),
+    indexLayer('listeners', sources.listeners, range, protocol, (port) =>
+      listenersVerdict(sources.listeners, protocol, port, sources.status.find((status) => status.id === 'listeners')?.note).summary,
+    ),
+    indexLayer('reservations', sources.reservations, range, protocol, (port) =>
+      reservationsVerdict(sources.reservations, protocol, port).summary,
+    ),
+    ephemeralLayer(sources.ephemeral, range),
+    rangeLayer(range),
+  ];
+  if (options.http === true) layers.push(browserUnsafeLayer(range, options.browserUnsafe));
+  layers.push(...otherSourceLayers(sources, options));
+  return layers;
+}
+
+function ianaLayer(sources: LoadedSources, protocol: Protocol, range: PortRange): RangeLayer {
+  const { iana } = sources;
+  const size = range.end - range.start + 1;
+  const kinds: readonly RegistryState[] = ['unassigned', 'assigned', 'reserved', 'unknown'];
+  const status = new Uint8Array(size);
+  const kind = new Uint8Array(size);
+  const segment = new Uint32Array(size);
+  for (let i = 0; i < size; i += 1) {
+    const port = range.start + i;
+    const state = iana.stateOf(protocol, port);
+    switch (state) {
+      case 'unassigned': {
+        const reported = iana.hasUnauthorizedUse?.(protocol, port) ?? iana.lookup(protocol, port).some((row) => !!row.extra.unauthorizedUse);
+        status[i] = reported ? WARNING : OK;
+        break;
+      }
+      case 'assigned':
+        status[i] = CONFLICT;
+        kind[i] = 1;
+        break;
+      case 'reserved':
+        status[i] = CONFLICT;
+        kind[i] = 2;
+        break;
+      case 'unknown':
+        // No row: the summary depends only on whether the port is Dynamic.
+        status[i] = CONFLICT;
+        kind[i] = 3;
+        segment[i] = port >= DYNAMIC_START ? 2 : 1;
+        break;
+    }
+  }
+  return { source: 'iana', available: true, status, kinds, kind, segment, explain: (port) => ianaVerdict(iana, protocol, port).summary };
+}
+
+function nmapLayer(sources: LoadedSources, protocol: Protocol, range: PortRange): RangeLayer {
+  const { nmap } = sources;
+  const explain = (port: number): string => nmapVerdict(nmap, protocol, port).summary;
+  const size = range.end - range.start + 1;
+  if (nmap === null) return notChecked('nmap', size, explain);
+  const status = new Uint8Array(size);
+  const heat = new Float64Array(size);
+  forEachListedPort(nmap, protocol, (port, frequency) => {
+    if (port < range.start || port > range.end) return;
+    const i = port - range.start;
+    if (frequency > (heat[i] as number)) heat[i] = frequency;
+    status[i] = (heat[i] as number) > 0 ? CONFLICT : WARNING;
+  });
+  return { source: 'nmap', available: true, status, heat, explain };
+}
+
+/** A source whose every entry is a conflict at its port (services file, listeners, reservations). */
+function indexLayer(
+  source: string,
+  index: EntryIndex | null,
+  range: PortRange,
+  protocol: Protocol,
+  explain: (port: number) => string,
+): RangeLayer {
+  const size = range.end - range.start + 1;
+  if (index === null) return notChecked(source, size, explain);
+  const status = new Uint8Array(size);
+  forEachListedPort(index, protocol, (port) => {
+    if (port >= range.start && port <= range.end) status[port - range.start] = CONFLICT;
+  });
+  return { source, available: true, status, explain };
+}
+
+function ephemeralLayer(ephemeral: readonly EphemeralRange[], range: PortRange): RangeLayer {
+  const size = range.end - range.start + 1;
+  const explain = (port: number): string => ephemeralVerdict(ephemeral, port).summary;
+  if (ephemeral.length === 0) return notChecked('ephemeral', size, explain);
+  const status = new Uint8Array(size);
+  const segment = new Uint32Array(size);
+  markRanges(ephemeral, range, status, segment, WARNING);
+  // This machine's own range is told apart: the other OSes' ranges matter only where the service will run.
+  const kind = new Uint8Array(size);
+  const own = ephemeral.filter((r) => r.os === 'this machine');
+  for (const r of own) {
+    const from = Math.max(r.start, range.start);
+    const to = Math.min(r.end, range.end);
+    if (from <= to) kind.fill(1, from - range.start, to - range.start + 1);
+  }
+  return { source: 'ephemeral', available: true, status, segment, kinds: ['other-os', 'this-machine'], kind, explain };
+}
+
+function rangeLayer(range: PortRange): RangeLayer {
+  const size = range.end - range.start + 1;
+  const status = new Uint8Array(size);
+  const segment = new Uint32Array(size);
+  for (let i = 0; i < size; i += 1) {
+    const port = range.start + i;
+    if (port < USER_START) {
+      status[i] = WARNING;
+      segment[i] = 1;
+    } else if (port >= DYNAMIC_START) {
+      status[i] = CONFLICT;
+      segment[i] = 3;
+    }
+  }
+  return { source: 'range', available: true, status, segment, explain: (port) => rangeVerdict(port).summary };
+}
+
+function browserUnsafeLayer(range: PortRange, browserUnsafe: ReadonlySet<number> | undefined): RangeLayer {
+  const size = range.end - range.start + 1;
+  const explain = (port: number): string => browserUnsafeVerdict(port, true, browserUnsafe).summary;
+  if (browserUnsafe === undefined) return notChecked('browser-unsafe', size, explain);
+  const status = new Uint8Array(size);
+  for (const port of browserUnsafe) {
+    if (port >= range.start && port <= range.end) status[port - range.start] = CONFLICT;
+  }
+  return { source: 'browser-unsafe', available: true, status, explain };
+}
+
+/** Layers for the sources this file does not name (see the header). */
+function otherSourceLayers(sources: LoadedSources, options: RangeVerdictOptions): RangeLayer[] {
+  const { protocol, range } = options;
+  const size = range.end - range.start + 1;
+  const reports = new Map<number, CheckReport>();
+  const reportAt = (port: number): CheckReport => {
+    let report = reports.get(port);
+    if (report === undefined) {
+      report = checkPort(sources, { port, protocol, http: options.http ?? false, ...browserUnsafeOption(options) });
+      reports.set(port, report);
+    }
+    return report;
+  };
+  const verdictAt = (port: number, ids: readonly string[]): SourceVerdict | undefined =>
+    port === 0 ? undefined : reportAt(port).verdicts.find((verdict) => ids.includes(verdict.source));
+
+  const layers: RangeLayer[] = [];
+  for (const [property, value] of Object.entries(sources)) {
+    if (KNOWN_PROPERTIES.has(property)) continue;
+    if (value instanceof EntryIndex) {
+      const ids = [property, value.source];
+      const explain = (port: number): string => verdictAt(port, ids)?.summary ?? describeEntries(property, value, protocol, port);
+      const status = new Uint8Array(size);
+      forEachListedPort(value, protocol, (port) => {
+        if (port < range.start || port > range.end) return;
+        const verdict = verdictAt(port, ids);
+        status[port - range.start] = verdict === undefined ? CONFLICT : statusCode(verdict.status);
+      });
+      layers.push({ source: property, available: true, status, explain });
+    } else if (Array.isArray(value) && value.length > 0 && value.every(isPortRange)) {
+      layers.push(rangeListLayer(property, value, range, verdictAt));
+    } else if (value === null && sources.status.some((status) => status.id === property)) {
+      layers.push(notChecked(property, size, (port) => verdictAt(port, [property])?.summary ?? `${property} was not loaded: NOT checked.`));
+    }
+  }
+  return layers;
+}
+
+function rangeListLayer(
+  property: string,
+  ranges: readonly PortRange[],
+  range: PortRange,
+  verdictAt: (port: number, ids: readonly string[]) => SourceVerdict | undefined,
+): RangeLayer {
+  const size = range.end - range.start + 1;
+  const status = new Uint8Array(size);
+  const segment = new Uint32Array(size);
+  markRanges(ranges, range, status, segment, CONFLICT);
+  // Each stretch inside the same ranges is judged once, at its first port.
+  let judged = CONFLICT;
+  for (let i = 0; i < size; i += 1) {
+    if (segment[i] === 0) continue;
+    if (i === 0 || segment[i - 1] !== segment[i]) {
+      const verdict = verdictAt(range.start + i, [property]);
+      judged = verdict === undefined ? CONFLICT : statusCode(verdict.status);
+    }
+    status[i] = judged;
+  }
+  const explain = (port: number): string =>
+    verdictAt(port, [property])?.summary ??
+    `${property}: port ${port} is inside ${ranges
+      .filter((r) => port >= r.start && port <= r.end)
+      .map((r) => `${r.start}-${r.end}`)
+      .join(', ')}.`;
+  return { source: property, available: true, status, segment, explain };
+}
+
+/**
+ * Marks the ports of `range` inside any of `ranges` with `code`, and gives each
+ * stretch inside the same set of ranges its own segment number (1 + a bit per
+ * range for up to 31 ranges; beyond that, the set's position among those seen).
+ */
+function markRanges(
+  ranges: readonly { start: number; end: number }[],
+  range: PortRange,
+  status: Uint8Array,
+  segment: Uint32Array,
+  code: number,
+): void {
+  const size = range.end - range.start + 1;
+  const setNumbers = new Map<string, number>();
+  for (let i = 0; i < size; i += 1) {
+    const port = range.start + i;
+    let bits = 0;
+    let key = '';
+    ranges.forEach((r, index) => {
+      if (port >= r.start && port <= r.end) {
+        if (index < 31) bits |= 1 << index;
+        else key += `,${index}`;
+      }
+    });
+    if (bits === 0 && key === '') continue;
+    status[i] = code;
+    if (key === '') segment[i] = bits + 1;
+    else {
+      const full = `${bits}${key}`;
+      let number = setNumbers.get(full);
+      if (number === undefined) {
+        number = 2 ** 31 + setNumbers.size;
+        setNumbers.set(full, number);
+      }
+      segment[i] = number;
+    }
+  }
+}
+
+function notChecked(source: string, size: number, explain: (port: number) => string): RangeLayer {
+  return { source, available: false, status: new Uint8Array(size).fill(NOT_CHECKED), explain };
+}
+
+function describeEntries(property: string, index: EntryIndex, protocol: Protocol, port: number): string {
+  const entries = index.lookup(protocol, port);
+  const names = [...new Set(entries.flatMap((entry) => entry.names))];
+  const at = entries.map((entry) => entry.extra.file).find((file) => file !== undefined);
+  const line = entries.map((entry) => entry.extra.line).find((value) => value !== undefined);
+  return (
+    `${property} lists ${port}/${protocol}` +
+    (names.length > 0 ? ` (${names.join(', ')})` : '') +
+    (at !== undefined ? ` at ${at}${line !== undefined ? `:${line}` : ''}` : '') +
+    '.'
+  );
+}
+
+function statusCode(status: VerdictStatus): number {
+  return STATUS_CODES.indexOf(status);
+}
+
+function browserUnsafeOption(options: RangeVerdictOptions): { browserUnsafe?: ReadonlySet<number> } {
+  return options.browserUnsafe === undefined ? {} : { browserUnsafe: options.browserUnsafe };
+}
+
+function isPortRange(value: unknown): value is PortRange {
+  if (value === null || typeof value !== 'object') return false;
+  const { start, end } = value as { start?: unknown; end?: unknown };
+  return Number.isInteger(start) && Number.isInteger(end);
+}
+
+/** Every (port, frequency) an index lists for `protocol`, without building entries where the index can (see port-marks.ts). */
+function forEachListedPort(index: EntryIndex, protocol: Protocol, visit: (port: number, frequency: number) => void): void {
+  const visitor = index as EntryIndex & { forEachPort?: (protocol: Protocol, visit: (port: number, frequency: number) => void) => void };
+  if (typeof visitor.forEachPort === 'function') {
+    visitor.forEachPort(protocol, visit);
+    return;
+  }
+  for (const entry of index.entries()) if (entry.protocol === protocol) visit(entry.port, entry.extra.nmapFrequency ?? 0);
+}
