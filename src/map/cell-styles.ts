@@ -84,13 +84,13 @@ export const SOURCE_STYLES: Readonly<Record<string, SourceStyle>> = {
   },
   org: {
     priority: 25,
-    conflict: { label: "in the organisation's code", colour: '#42a5f5', terminal: 'blue', glyph: 'O', mark: true },
-    warning: { label: "free, but in the organisation's code", colour: '#90caf9', terminal: 'blue', glyph: 'o' },
+    conflict: { label: "in the organisation's code", colour: '#42a5f5', terminal: 'blueBright', glyph: 'O', mark: true },
+    warning: { label: "free, but in the organisation's code", colour: '#90caf9', terminal: 'cyan', glyph: 'o' },
   },
   defaults: {
     priority: 30,
     conflict: { label: "a well-known product's default", colour: '#7b1fa2', terminal: 'magenta', glyph: 'D' },
-    warning: { label: "free, but near a product's default", colour: '#ce93d8', terminal: 'magenta', glyph: 'd' },
+    warning: { label: "free, but a product's default warns", colour: '#ce93d8', terminal: 'cyan', glyph: 'd' },
   },
   network: {
     priority: 35,
@@ -101,12 +101,12 @@ export const SOURCE_STYLES: Readonly<Record<string, SourceStyle>> = {
     heat: {
       thresholds: [0.001, 0.01],
       levels: [
-        { label: 'seen open in the wild (nmap, open-frequency < 0.001)', colour: '#ffab91', terminal: 'yellowBright', glyph: 'n' },
+        { label: 'seen open in the wild (nmap, open-frequency < 0.001)', colour: '#ffab91', terminal: 'red', glyph: 'n' },
         { label: 'seen open in the wild (nmap, 0.001-0.01)', colour: '#f4511e', terminal: 'redBright', glyph: 'N' },
-        { label: 'seen open in the wild (nmap, ≥ 0.01)', colour: '#8b0000', terminal: 'red', glyph: '%' },
+        { label: 'seen open in the wild (nmap, ≥ 0.01)', colour: '#8b0000', terminal: 'yellowBright', glyph: '%' },
       ],
     },
-    warning: { label: 'free; nmap lists it, never seen open', colour: '#c0ca33', terminal: 'greenBright', glyph: ';' },
+    warning: { label: 'free; nmap lists it, never seen open', colour: '#c0ca33', terminal: 'cyan', glyph: ';' },
   },
   services: {
     priority: 50,
@@ -135,10 +135,10 @@ export const SOURCE_STYLES: Readonly<Record<string, SourceStyle>> = {
   ephemeral: {
     priority: 70,
     warningByKind: {
-      'this-machine': { label: "free, but in this machine's ephemeral range", colour: '#c2e3c5', terminal: 'cyanBright', glyph: 'e' },
+      'this-machine': { label: "free, but in this machine's ephemeral range", colour: '#c2e3c5', terminal: 'cyan', glyph: 'e' },
       'other-os': { label: "free, but in another OS's ephemeral range", colour: '#7cc68a', terminal: 'greenBright', glyph: ',' },
     },
-    warning: { label: 'free, but in an OS ephemeral range', colour: '#9fd3a5', terminal: 'cyanBright', glyph: 'e' },
+    warning: { label: 'free, but in an OS ephemeral range', colour: '#9fd3a5', terminal: 'cyan', glyph: 'e' },
   },
 };
 
