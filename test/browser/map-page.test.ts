@@ -83,7 +83,8 @@ describe.skipIf(!hasChromium)('the map page in chromium', () => {
   async function pointAt(port: number): Promise<{ x: number; y: number }> {
     const geometry = JSON.parse((await tab.locator('#geometry').textContent()) ?? '{}') as Geometry;
     const box = await tab.locator('#map svg').boundingBox();
-    const viewWidth = await tab.evaluate(() => (document.querySelector('#map svg') as SVGSVGElement).viewBox.baseVal.width);
+    // Expressions run in the page (this file is compiled without the DOM's types).
+    const viewWidth = (await tab.evaluate("document.querySelector('#map svg').viewBox.baseVal.width")) as number;
     if (box === null) throw new Error('the map has no box');
     const scale = box.width / viewWidth;
     const offset = port - geometry.firstRowPort;
@@ -108,10 +109,7 @@ describe.skipIf(!hasChromium)('the map page in chromium', () => {
     await expect.poll(() => panel.textContent()).toContain('Port 8080/tcp');
     expect(await panel.textContent()).toContain('iana: IANA assigned 8080/tcp to http-alt');
     // The cell under the pointer is drawn in its class's colour.
-    const fill = await tab.evaluate(([px, py]) => {
-      const element = document.elementFromPoint(px as number, py as number);
-      return element?.closest('g[fill]')?.getAttribute('fill') ?? null;
-    }, [x, y]);
+    const fill = await tab.evaluate(`document.elementFromPoint(${x}, ${y})?.closest('g[fill]')?.getAttribute('fill') ?? null`);
     expect(fill).toMatch(/^#[0-9a-f]{6}$/);
     expect(fill).not.toBe('#2e9d48'); // not the free colour
   });
