@@ -74,20 +74,24 @@ function sameEvidence(layers: readonly RangeLayer[], a: number, b: number): bool
 
 /** The objections (conflicts, then warnings; by source priority) to the ports of `run`, as the sources word them. */
 export function runEvidence(layers: readonly RangeLayer[], rangeStart: number, run: { start: number; end: number }): EvidenceLine[] {
+  return objections(layers, rangeStart, run).map(({ layer, status }) => ({ source: layer.source, status, summary: summaryFor(layer, run) }));
+}
+
+/** The layers that conflict or warn at the run's ports, conflicts first, each by source priority. */
+function objections(layers: readonly RangeLayer[], rangeStart: number, run: { start: number }): { layer: RangeLayer; status: 'conflict' | 'warning' }[] {
   const i = run.start - rangeStart;
-  const lines: (EvidenceLine & { rank: number })[] = [];
+  const found: { layer: RangeLayer; status: 'conflict' | 'warning'; rank: number }[] = [];
   for (const layer of layers) {
     const status = layer.status[i] as number;
     if (status !== CONFLICT && status !== WARNING) continue;
-    const summary = layer.explain(run.start);
-    lines.push({
-      source: layer.source,
-      status: STATUS_CODES[status] as 'conflict' | 'warning',
-      summary: run.end === run.start ? summary : spanInstead(summary, run.start, run.end),
-      rank: (status === CONFLICT ? 0 : 1000) + priorityOf(layer.source),
-    });
+    found.push({ layer, status: STATUS_CODES[status] as 'conflict' | 'warning', rank: (status === CONFLICT ? 0 : 1000) + priorityOf(layer.source) });
   }
-  return lines.sort((a, b) => a.rank - b.rank).map(({ rank: _rank, ...line }) => line);
+  return found.sort((a, b) => a.rank - b.rank);
+}
+
+function summaryFor(layer: RangeLayer, run: { start: number; end: number }): string {
+  const summary = layer.explain(run.start);
+  return run.end === run.start ? summary : spanInstead(summary, run.start, run.end);
 }
 
 /** The hover text of a run: what it is, then one line per objection. */
@@ -108,12 +112,12 @@ export function runTitle(
       : count === 1 && cls.kind === 'conflict'
         ? where
         : `${where}: ${cls.style.label}`;
-  const evidence = runEvidence(layers, classification.range.start, run);
+  const found = objections(layers, classification.range.start, run);
   // Where some source conflicts, the warnings are named, not spelled out: the title stays short.
-  const conflicts = evidence.filter((line) => line.status === 'conflict');
-  const shown = conflicts.length > 0 ? conflicts : evidence;
-  const lines = shown.map((line) => `${line.source}: ${line.summary}`);
-  const warnedToo = conflicts.length > 0 ? evidence.filter((line) => line.status === 'warning').map((line) => line.source) : [];
+  const conflicts = found.filter((objection) => objection.status === 'conflict');
+  const shown = conflicts.length > 0 ? conflicts : found;
+  const lines = shown.map(({ layer }) => `${layer.source}: ${summaryFor(layer, run)}`);
+  const warnedToo = conflicts.length > 0 ? found.filter((objection) => objection.status === 'warning').map(({ layer }) => layer.source) : [];
   if (warnedToo.length > 0) lines.push(`Also warns: ${warnedToo.join(', ')}.`);
   if (lines.length === 0) lines.push('No checked source objects.');
   return [head, ...lines].join('\n');

@@ -295,12 +295,12 @@ function markRanges(
     const port = range.start + i;
     let bits = 0;
     let key = '';
-    ranges.forEach((r, index) => {
-      if (port >= r.start && port <= r.end) {
-        if (index < 31) bits |= 1 << index;
-        else key += `,${index}`;
-      }
-    });
+    for (let index = 0; index < ranges.length; index += 1) {
+      const r = ranges[index] as { start: number; end: number };
+      if (port < r.start || port > r.end) continue;
+      if (index < 31) bits |= 1 << index;
+      else key += `,${index}`;
+    }
     if (bits === 0 && key === '') continue;
     status[i] = code;
     if (key === '') segment[i] = bits + 1;

@@ -56,12 +56,15 @@ export function pixelClass(classification: PortClassification, from: number, to:
   const first = Math.max(from, range.start);
   const last = Math.min(to, range.end);
   if (first > last) return null;
+  const firstCell = cells[first - range.start] as number;
+  let uniform = true;
+  for (let port = first + 1; port <= last && uniform; port += 1) uniform = cells[port - range.start] === firstCell;
+  if (uniform) return firstCell;
   const counts = new Map<number, number>();
   for (let port = first; port <= last; port += 1) {
     const cell = cells[port - range.start] as number;
     counts.set(cell, (counts.get(cell) ?? 0) + 1);
   }
-  if (counts.size === 1) return counts.keys().next().value as number;
   const present = [...counts.keys()].map((index) => ({ index, cls: classes[index] as CellClass }));
   const marked = present.filter(({ cls }) => cls.style.mark === true).sort((a, b) => a.cls.order - b.cls.order);
   if (marked.length > 0) return (marked[0] as { index: number }).index;
