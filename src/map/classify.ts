@@ -53,16 +53,22 @@ export function classifyPorts(layers: readonly RangeLayer[], range: PortRange, c
   const candidate = classFor('candidate', () => ({ id: 'candidate', kind: 'candidate', source: null, style: CANDIDATE_STYLE, order: 0 }));
   const free = classFor('free', () => ({ id: 'free', kind: 'free', source: null, style: FREE_STYLE, order: 1 }));
 
-  // A numeric key per (layer, status, sub-kind, heat level) keeps the per-port work to array reads.
-  const decided = new Map<number, number>();
-  const classOf = (position: number, layer: RangeLayer, status: number, i: number): number => {
+  // Per ordered layer: a table from (status, sub-kind, heat level) to the class index (-1 until first met),
+  // so the per-port work is array reads.
+  const layersInOrder = ordered.map(({ layer }) => layer);
+  const statuses = layersInOrder.map((layer) => layer.status);
+  const heatStyles = layersInOrder.map((layer) => (layer.heat === undefined ? undefined : SOURCE_STYLES[layer.source]?.heat));
+  const decided = layersInOrder.map(() => new Int32Array(2 * 256 * 16).fill(-1));
+  const classOf = (position: number, status: number, i: number): number => {
+    const layer = layersInOrder[position] as RangeLayer;
     const kindIndex = layer.kind === undefined ? 0 : (layer.kind[i] as number);
-    const strength = status === CONFLICT && layer.heat !== undefined ? (layer.heat[i] as number) : 0;
-    const heatStyle = SOURCE_STYLES[layer.source]?.heat;
+    const heatStyle = heatStyles[position];
+    const strength = status === CONFLICT && heatStyle !== undefined ? (layer.heat?.[i] as number) : 0;
     const level = strength > 0 && heatStyle !== undefined ? heatLevel(heatStyle, strength) + 1 : 0;
-    const key = ((position * 4 + status) * 256 + kindIndex) * 16 + level;
-    let index = decided.get(key);
-    if (index === undefined) {
+    const table = decided[position] as Int32Array;
+    const key = ((status === CONFLICT ? 1 : 0) * 256 + kindIndex) * 16 + level;
+    let index = table[key] as number;
+    if (index === -1) {
       const statusName = status === CONFLICT ? 'conflict' : 'warning';
       const kindName = layer.kinds?.[kindIndex];
       const id = [layer.source, statusName, ...(kindName !== undefined && layer.kind !== undefined ? [kindName] : []), ...(level > 0 ? [`heat${level}`] : [])].join('/');
@@ -73,26 +79,26 @@ export function classifyPorts(layers: readonly RangeLayer[], range: PortRange, c
         style: styleFor(layer.source, statusName, kindName, strength),
         order: 10 + priorityOf(layer.source) * 100 + (status === CONFLICT ? 50 : 0) + kindIndex * 4 + level,
       }));
-      decided.set(key, index);
+      table[key] = index;
     }
     return index;
   };
 
   const cells = new Uint16Array(size);
+  const count = statuses.length;
   for (let i = 0; i < size; i += 1) {
     let cell = free;
     let warned = -1;
-    for (let position = 0; position < ordered.length; position += 1) {
-      const layer = (ordered[position] as { layer: RangeLayer }).layer;
-      const status = layer.status[i] as number;
+    for (let position = 0; position < count; position += 1) {
+      const status = (statuses[position] as Uint8Array)[i] as number;
       if (status === CONFLICT) {
-        cell = classOf(position, layer, CONFLICT, i);
+        cell = classOf(position, CONFLICT, i);
         warned = -1;
         break;
       }
       if (status === WARNING && warned === -1) warned = position;
     }
-    if (warned !== -1) cell = classOf(warned, (ordered[warned] as { layer: RangeLayer }).layer, WARNING, i);
+    if (warned !== -1) cell = classOf(warned, WARNING, i);
     cells[i] = cell;
   }
   for (const port of candidates) {
