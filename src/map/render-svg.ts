@@ -167,7 +167,10 @@ function sourceSummary(map: PortMap): string {
     map.sources
       .filter((status) => drawn.has(status.id))
       // A data date (YYYY-MM-DD) says which registry release this is; a file's modification time says nothing worth committing.
-      .map((status) => `${status.id} (${status.origin}${status.updated && /^\d{4}-\d{2}-\d{2}$/.test(status.updated) ? `, ${status.updated}` : ''})`)
+      .map((status) => {
+        const date = status.updated !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(status.updated) ? `, ${status.updated}` : '';
+        return `${status.id} (${status.origin}${date}, ${status.entries} entries)`;
+      })
       .join('; ') || 'none'
   );
 }
