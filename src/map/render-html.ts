@@ -78,7 +78,10 @@ ${renderSvgElement(map, layout)}
     shown = key;
     const heading = document.createElement('strong');
     heading.textContent = 'Port ' + port + '/' + geometry.protocol;
-    panel.replaceChildren(heading, document.createTextNode(title ? title.textContent : ''));
+    // A cell of one port names it on its first line: the heading says it already.
+    let text = title ? title.textContent : '';
+    if (text.startsWith(port + '/' + geometry.protocol + '\\n')) text = text.slice(text.indexOf('\\n') + 1);
+    panel.replaceChildren(heading, document.createTextNode(text));
   }
   svg.addEventListener('mousemove', show);
   svg.addEventListener('click', show);

@@ -61,7 +61,7 @@ export function renderSvgElement(map: PortMap, layout: SvgLayout = svgLayout(map
   const height = legendTop + legendRows * LEGEND_LINE + 10 + footer.length * LEGEND_LINE + 8;
   const width = left + gridWidth + 20;
   const size = map.range.end - map.range.start + 1;
-  const heading = `Port map of ${map.range.start}-${map.range.end}/${map.protocol} (${size} ports, ${perRow} a row)`;
+  const heading = `Port map of ${map.range.start}-${map.range.end}/${map.protocol} (${size} port${size === 1 ? '' : 's'}, ${perRow} a row)`;
 
   const out: string[] = [];
   out.push(

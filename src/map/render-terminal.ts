@@ -31,7 +31,7 @@ export function renderTerminal(map: PortMap, options: TerminalRenderOptions): st
   const lines: string[] = [];
   const size = map.range.end - map.range.start + 1;
   lines.push(
-    `Port map of ${map.range.start}-${map.range.end}/${map.protocol} (${size} ports): ` +
+    `Port map of ${map.range.start}-${map.range.end}/${map.protocol} (${size} port${size === 1 ? '' : 's'}): ` +
       (options.colour
         ? `a character is 2 x ${layout.portsPerPixel} ports (upper and lower half), a line ${layout.portsPerLine}.`
         : `a character is ${2 * layout.portsPerPixel} ports, a line ${layout.portsPerLine}.`),

@@ -108,6 +108,7 @@ describe.skipIf(!hasChromium)('the map page in chromium', () => {
     const panel = tab.locator('#evidence');
     await expect.poll(() => panel.textContent()).toContain('Port 8080/tcp');
     expect(await panel.textContent()).toContain('iana: IANA assigned 8080/tcp to http-alt');
+    expect(await panel.textContent()).not.toContain('Port 8080/tcp8080/tcp'); // the heading names the port once
     // The cell under the pointer is drawn in its class's colour.
     const fill = await tab.evaluate(`document.elementFromPoint(${x}, ${y})?.closest('g[fill]')?.getAttribute('fill') ?? null`);
     expect(fill).toMatch(/^#[0-9a-f]{6}$/);
