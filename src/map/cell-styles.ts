@@ -92,6 +92,16 @@ export const SOURCE_STYLES: Readonly<Record<string, SourceStyle>> = {
     conflict: { label: "a well-known product's default", colour: '#7b1fa2', terminal: 'magenta', glyph: 'D' },
     warning: { label: "free, but a product's default warns", colour: '#ce93d8', terminal: 'cyan', glyph: 'd' },
   },
+  'os-reserved': {
+    priority: 15,
+    conflict: { label: "excluded by this machine's OS", colour: '#4e342e', terminal: 'magentaBright', glyph: 'X', mark: true },
+    warning: { label: "free, but this machine's OS reserves it", colour: '#bcaaa4', terminal: 'yellow', glyph: 'r' },
+  },
+  kubernetes: {
+    priority: 45,
+    conflict: { label: 'Kubernetes NodePort range', colour: '#5e35b1', terminal: 'magenta', glyph: 'K' },
+    warning: { label: 'free, but in the Kubernetes NodePort range', colour: '#b39ddb', terminal: 'magenta', glyph: 'k' },
+  },
   network: {
     priority: 35,
     conflict: { label: 'open on a swept network', colour: '#c2185b', terminal: 'magentaBright', glyph: 'W', mark: true },

@@ -1,4 +1,4 @@
-import { checkPort, type CheckReport } from '../pick/check.js';
+import { checkPort } from '../pick/check.js';
 import { DYNAMIC_START, USER_START } from '../pick/ranges.js';
 import {
   browserUnsafeVerdict,
@@ -11,10 +11,11 @@ import {
   servicesVerdict,
 } from '../pick/source-verdicts.js';
 import type { PortRange } from '../pick/types.js';
-import type { SourceVerdict, VerdictStatus } from '../pick/verdict.js';
+import type { VerdictStatus } from '../pick/verdict.js';
 import { EntryIndex } from '../registry/entry-index.js';
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import type { EphemeralRange, Protocol, RegistryState } from '../registry/types.js';
+import { sampledLayers, type Judge } from './sampled-verdicts.js';
 
 /**
  * The verdicts of every source for every port of a range at once: what
@@ -24,16 +25,13 @@ import type { EphemeralRange, Protocol, RegistryState } from '../registry/types.
  * come from one pass over its data, and the sentence for a port — the
  * library's own verdict summary — is made only when asked (`explain`).
  *
- * Sources this file knows get a fast layer each. Any other source a
- * LoadedSources carries appears too, without this file naming it:
- * - an EntryIndex property: the ports it lists are judged by `checkPort` (the
- *   verdict whose source is the property's name or the index's source id),
- *   every other port is ok;
- * - an array property of ranges (`{ start, end }` objects): each stretch of
- *   ports inside the same set of ranges is judged once by `checkPort`, at its
- *   first port, and that verdict holds for the stretch.
- * A source whose value is null but which `status` lists is a layer of
- * not-checked ports.
+ * The sources this file names get a fast pass each, tested to agree with
+ * checkPort port by port. Every other source checkPort gives a verdict for
+ * (well-known defaults, the organisation's code, platform ranges, … and any
+ * added later) appears too, without this file naming it: its layer is built
+ * from checkPort's own verdicts at the ports the loaded data names and at the
+ * edges of stretches (sampled-verdicts.ts). Bind probes and network sweeps are
+ * not drawn: they probe this machine or a network, port by port.
  */
 
 export const STATUS_CODES = ['ok', 'warning', 'conflict', 'not-checked'] as const satisfies readonly VerdictStatus[];
@@ -67,6 +65,8 @@ export interface RangeLayer {
 export interface RangeVerdictOptions {
   protocol: Protocol;
   range: PortRange;
+  /** The per-port verdicts of every source (default: checkPort's); tests give their own. */
+  judge?: Judge;
   /** The service speaks HTTP: a browser-unsafe layer is added. */
   http?: boolean;
   /** Ports browsers refuse for HTTP; used only with `http`. */
@@ -210,71 +210,52 @@ function browserUnsafeLayer(range: PortRange, browserUnsafe: ReadonlySet<number>
   return { source: 'browser-unsafe', available: true, status, explain };
 }
 
-/** Layers for the sources this file does not name (see the header). */
+/** Verdict sources with a fast pass above. */
+const FAST_SOURCES = new Set(['iana', 'nmap', 'services', 'listeners', 'reservations', 'ephemeral', 'range', 'browser-unsafe']);
+/** Verdicts the map never draws: they need probes of this machine or of a network, made for chosen ports by check and suggest. */
+const NOT_DRAWN = new Set(['bind', 'network']);
+
+/** Layers for every other verdict source checkPort gives (see the header and sampled-verdicts.ts). */
 function otherSourceLayers(sources: LoadedSources, options: RangeVerdictOptions): RangeLayer[] {
   const { protocol, range } = options;
-  const size = range.end - range.start + 1;
-  const reports = new Map<number, CheckReport>();
-  const reportAt = (port: number): CheckReport => {
-    let report = reports.get(port);
-    if (report === undefined) {
-      report = checkPort(sources, { port, protocol, http: options.http ?? false, ...browserUnsafeOption(options) });
-      reports.set(port, report);
-    }
-    return report;
-  };
-  const verdictAt = (port: number, ids: readonly string[]): SourceVerdict | undefined =>
-    port === 0 ? undefined : reportAt(port).verdicts.find((verdict) => ids.includes(verdict.source));
-
-  const layers: RangeLayer[] = [];
-  for (const [property, value] of Object.entries(sources)) {
-    if (KNOWN_PROPERTIES.has(property)) continue;
-    if (value instanceof EntryIndex) {
-      const ids = [property, value.source];
-      const explain = (port: number): string => verdictAt(port, ids)?.summary ?? describeEntries(property, value, protocol, port);
-      const status = new Uint8Array(size);
-      forEachListedPort(value, protocol, (port) => {
-        if (port < range.start || port > range.end) return;
-        const verdict = verdictAt(port, ids);
-        status[port - range.start] = verdict === undefined ? CONFLICT : statusCode(verdict.status);
-      });
-      layers.push({ source: property, available: true, status, explain });
-    } else if (Array.isArray(value) && value.length > 0 && value.every(isPortRange)) {
-      layers.push(rangeListLayer(property, value, range, verdictAt));
-    } else if (value === null && sources.status.some((status) => status.id === property)) {
-      layers.push(notChecked(property, size, (port) => verdictAt(port, [property])?.summary ?? `${property} was not loaded: NOT checked.`));
-    }
-  }
-  return layers;
+  const judge: Judge =
+    options.judge ??
+    ((port) => (port === 0 ? [] : checkPort(sources, { port, protocol, http: options.http ?? false, ...browserUnsafeOption(options) }).verdicts));
+  // Every port gets a verdict from every source: one port tells which sources there are.
+  const ids = judge(Math.max(range.start, 1))
+    .map((verdict) => verdict.source)
+    .filter((id) => !FAST_SOURCES.has(id) && !NOT_DRAWN.has(id));
+  if (ids.length === 0) return [];
+  const { pointPorts, breakpoints } = portsNamedByData(sources, protocol);
+  return sampledLayers({ range, sources: ids, judge, pointPorts, breakpoints });
 }
 
-function rangeListLayer(
-  property: string,
-  ranges: readonly PortRange[],
-  range: PortRange,
-  verdictAt: (port: number, ids: readonly string[]) => SourceVerdict | undefined,
-): RangeLayer {
-  const size = range.end - range.start + 1;
-  const status = new Uint8Array(size);
-  const segment = new Uint32Array(size);
-  markRanges(ranges, range, status, segment, CONFLICT);
-  // Each stretch inside the same ranges is judged once, at its first port.
-  let judged = CONFLICT;
-  for (let i = 0; i < size; i += 1) {
-    if (segment[i] === 0) continue;
-    if (i === 0 || segment[i - 1] !== segment[i]) {
-      const verdict = verdictAt(range.start + i, [property]);
-      judged = verdict === undefined ? CONFLICT : statusCode(verdict.status);
+/**
+ * Where the loaded data of sources without a fast pass can change a verdict:
+ * every port an index among them lists, and the edges of every range
+ * (`{ start, end }`) they hold, looked for a few levels deep.
+ */
+function portsNamedByData(sources: LoadedSources, protocol: Protocol): { pointPorts: Set<number>; breakpoints: Set<number> } {
+  const pointPorts = new Set<number>();
+  const breakpoints = new Set<number>();
+  const seen = new Set<object>();
+  const visit = (value: unknown, depth: number): void => {
+    if (value === null || typeof value !== 'object' || seen.has(value) || depth > 3) return;
+    seen.add(value);
+    if (value instanceof EntryIndex) {
+      forEachListedPort(value, protocol, (port) => pointPorts.add(port));
+      return;
     }
-    status[i] = judged;
-  }
-  const explain = (port: number): string =>
-    verdictAt(port, [property])?.summary ??
-    `${property}: port ${port} is inside ${ranges
-      .filter((r) => port >= r.start && port <= r.end)
-      .map((r) => `${r.start}-${r.end}`)
-      .join(', ')}.`;
-  return { source: property, available: true, status, segment, explain };
+    if (isPortRange(value)) {
+      breakpoints.add(value.start);
+      breakpoints.add(value.end + 1);
+    }
+    const children = Array.isArray(value) ? value : Object.values(value);
+    if (children.length > 100_000) return;
+    for (const child of children) visit(child, depth + 1);
+  };
+  for (const [property, value] of Object.entries(sources)) if (!KNOWN_PROPERTIES.has(property)) visit(value, 0);
+  return { pointPorts, breakpoints };
 }
 
 /**
@@ -318,23 +299,6 @@ function markRanges(
 
 function notChecked(source: string, size: number, explain: (port: number) => string): RangeLayer {
   return { source, available: false, status: new Uint8Array(size).fill(NOT_CHECKED), explain };
-}
-
-function describeEntries(property: string, index: EntryIndex, protocol: Protocol, port: number): string {
-  const entries = index.lookup(protocol, port);
-  const names = [...new Set(entries.flatMap((entry) => entry.names))];
-  const at = entries.map((entry) => entry.extra.file).find((file) => file !== undefined);
-  const line = entries.map((entry) => entry.extra.line).find((value) => value !== undefined);
-  return (
-    `${property} lists ${port}/${protocol}` +
-    (names.length > 0 ? ` (${names.join(', ')})` : '') +
-    (at !== undefined ? ` at ${at}${line !== undefined ? `:${line}` : ''}` : '') +
-    '.'
-  );
-}
-
-function statusCode(status: VerdictStatus): number {
-  return STATUS_CODES.indexOf(status);
 }
 
 function browserUnsafeOption(options: RangeVerdictOptions): { browserUnsafe?: ReadonlySet<number> } {

@@ -96,44 +96,80 @@ describe('rangeVerdicts: what check says, for every port of a range at once', ()
     expect(layers.iana?.explain(49152).replace('49152', 'N')).toBe(layers.iana?.explain(49160).replace('49160', 'N'));
   });
 
-  it('draws a source it does not name: an EntryIndex property judged by checkPort, else a conflict naming the entries', () => {
-    const withDefaults = {
-      ...fakeSources(),
-      defaults: new EntryIndex('defaults' as never, [entry('defaults' as never, 5173, 'tcp', ['vite'], { file: 'data/defaults.yaml', line: 12 })]),
-      platform: [{ start: 30000, end: 32767, name: 'kubernetes NodePort' }],
-      teamDirectory: null,
-      status: [{ id: 'teamDirectory' as never, available: false, origin: 'not configured', entries: 0 }],
-    } as LoadedSources;
-    const range = { start: 5170, end: 32770 };
-    const layers = rangeVerdicts(withDefaults, { protocol: 'tcp', range });
-    const defaults = layers.find((layer) => layer.source === 'defaults');
-    expect(defaults?.status[5173 - range.start]).toBe(CONFLICT);
-    expect(defaults?.status[5174 - range.start]).toBe(OK);
-    expect(defaults?.explain(5173)).toBe('defaults lists 5173/tcp (vite) at data/defaults.yaml:12.');
-    const platform = layers.find((layer) => layer.source === 'platform');
-    expect(platform?.status[30000 - range.start]).toBe(CONFLICT);
-    expect(platform?.status[29999 - range.start]).toBe(OK);
-    expect(platform?.segment?.[30000 - range.start]).toBe(platform?.segment?.[32767 - range.start]);
-    expect(platform?.explain(30001)).toBe('platform: port 30001 is inside 30000-32767.');
-    const directory = layers.find((layer) => layer.source === 'teamDirectory');
-    expect(directory?.available).toBe(false);
-    expect(directory?.status[0]).toBe(NOT_CHECKED);
+  it('draws no other layer when checkPort gives verdicts only for the sources it has fast passes for', () => {
+    const layers = rangeVerdicts(sources, { protocol: 'tcp', range: { start: 1, end: 65535 } });
+    const verdictSources = checkPort(sources, { port: 1, protocol: 'tcp' }).verdicts.map((verdict) => verdict.source as string);
+    const drawn = layers.map((layer) => layer.source);
+    // Bind probes and network sweeps are never drawn; browser-unsafe only for an HTTP service.
+    expect(verdictSources.filter((source) => !drawn.includes(source))).toEqual(['bind', 'browser-unsafe', 'network']);
+  });
+});
+
+describe('rangeVerdicts: sources without a fast pass, from the per-port judgement', () => {
+  // An invented source, as a new one would come: data on the loaded sources, and a verdict per port.
+  const teamBlock = { start: 7000, end: 7010 };
+  const teamIndex = new EntryIndex('team' as never, [entry('team' as never, 8100, 'tcp', ['api']), entry('team' as never, 30100, 'tcp', ['gw'])]);
+  const withTeam = { ...fakeSources(), team: { blocks: [teamBlock], index: teamIndex } } as LoadedSources;
+  const teamVerdict = (port: number) => {
+    if (port === 8100 || port === 30100) return { source: 'team', status: 'conflict' as const, summary: `The team's code uses ${port}/tcp.` };
+    if (port >= teamBlock.start && port <= teamBlock.end) return { source: 'team', status: 'warning' as const, summary: `Port ${port} is in the team's block 7000-7010.` };
+    return { source: 'team', status: 'ok' as const, summary: `The team does not use ${port}.` };
+  };
+  // A stretch no loaded data names (as Kubernetes' NodePort range is written in the code).
+  const hiddenVerdict = (port: number) =>
+    port >= 30000 && port <= 32767
+      ? { source: 'hidden', status: 'warning' as const, summary: `Port ${port} is in the hidden range (30000-32767).` }
+      : { source: 'hidden', status: 'ok' as const, summary: `Port ${port} is outside the hidden range.` };
+  let calls = 0;
+  const judge = (port: number) => {
+    calls += 1;
+    return [
+      { source: 'iana', status: 'ok' as const, summary: 'fast pass' },
+      teamVerdict(port),
+      hiddenVerdict(port),
+      { source: 'bind', status: 'not-checked' as const, summary: 'No bind probe was made.' },
+      { source: 'unloaded', status: 'not-checked' as const, summary: 'The unloaded source was NOT checked.' },
+    ];
+  };
+
+  it('agrees with the judgement at every port, asking it at a few hundred', () => {
+    const range = { start: 1, end: 65535 };
+    calls = 0;
+    const layers = rangeVerdicts(withTeam, { protocol: 'tcp', range, judge });
+    expect(layers.map((layer) => layer.source).slice(-3)).toEqual(['team', 'hidden', 'unloaded']);
+    expect(calls).toBeLessThan(600);
+    const team = layers.find((layer) => layer.source === 'team') as RangeLayer;
+    const hidden = layers.find((layer) => layer.source === 'hidden') as RangeLayer;
+    const wrong: string[] = [];
+    for (let port = 1; port <= 65535; port += 1) {
+      for (const [layer, verdict] of [[team, teamVerdict(port)], [hidden, hiddenVerdict(port)]] as const) {
+        if (STATUS_CODES[layer.status[port - 1] as number] !== verdict.status) wrong.push(`${port} ${layer.source}`);
+      }
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+    expect(team.explain(8100)).toBe("The team's code uses 8100/tcp.");
+    expect(hidden.explain(31000)).toBe('Port 31000 is in the hidden range (30000-32767).');
   });
 
-  it('takes a new source\'s own verdicts from checkPort when checkPort gives them', () => {
-    // A stand-in for a source whose verdict check.ts would add: checkPort is asked, and its verdict wins.
-    const sourcesWithVerdict = { ...fakeSources(), org: new EntryIndex('org' as never, [entry('org' as never, 7000, 'tcp', ['api'])]) } as LoadedSources;
-    const layers = rangeVerdicts(sourcesWithVerdict, { protocol: 'tcp', range: { start: 7000, end: 7001 } });
-    const org = layers.find((layer) => layer.source === 'org');
-    const report = checkPort(sourcesWithVerdict, { port: 7000, protocol: 'tcp' });
-    const own = report.verdicts.find((verdict) => (verdict.source as string) === 'org');
-    if (own === undefined) {
-      expect(org?.status[0]).toBe(CONFLICT);
-      expect(org?.explain(7000)).toBe('org lists 7000/tcp (api).');
-    } else {
-      expect(STATUS_CODES[org?.status[0] as number]).toBe(own.status);
-      expect(org?.explain(7000)).toBe(own.summary);
-    }
+  it('shares a stretch\'s summary across its ports, and keeps a named port\'s own', () => {
+    const range = { start: 6990, end: 32800 };
+    const layers = rangeVerdicts(withTeam, { protocol: 'tcp', range, judge });
+    const team = layers.find((layer) => layer.source === 'team') as RangeLayer;
+    const hidden = layers.find((layer) => layer.source === 'hidden') as RangeLayer;
+    const segment = (layer: RangeLayer, port: number) => layer.segment?.[port - range.start] ?? 0;
+    expect(segment(team, 7000)).toBeGreaterThan(0);
+    expect(segment(team, 7010)).toBe(segment(team, 7000));
+    expect(segment(team, 8100)).toBe(0);
+    expect(segment(hidden, 30000)).toBeGreaterThan(0);
+    expect(segment(hidden, 32767)).toBe(segment(hidden, 30000));
+    expect(segment(hidden, 30100)).toBe(segment(hidden, 30000)); // the team's port inside it: the same hidden-range verdict
+  });
+
+  it('makes a source that never gives a verdict a layer of not-checked ports', () => {
+    const layers = rangeVerdicts(withTeam, { protocol: 'tcp', range: { start: 8000, end: 8200 }, judge });
+    const unloaded = layers.find((layer) => layer.source === 'unloaded');
+    expect(unloaded?.available).toBe(false);
+    expect([...(unloaded?.status ?? [])].every((status) => status === NOT_CHECKED)).toBe(true);
   });
 });
 
