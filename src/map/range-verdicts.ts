@@ -13,7 +13,7 @@ import {
 import type { PortRange } from '../pick/types.js';
 import type { VerdictStatus } from '../pick/verdict.js';
 import { EntryIndex } from '../registry/entry-index.js';
-import type { LoadedSources } from '../registry/loaded-sources.js';
+import type { IanaRegistry, LoadedSources } from '../registry/loaded-sources.js';
 import type { EphemeralRange, Protocol, RegistryState } from '../registry/types.js';
 import { sampledLayers, type Judge } from './sampled-verdicts.js';
 
@@ -210,6 +210,16 @@ function browserUnsafeLayer(range: PortRange, browserUnsafe: ReadonlySet<number>
   return { source: 'browser-unsafe', available: true, status, explain };
 }
 
+/** An IANA registry with no rows, standing in where IANA's verdict is not read. */
+const UNCONSULTED_IANA: IanaRegistry = {
+  origin: 'not consulted',
+  updated: undefined,
+  entryCount: 0,
+  lookup: () => [],
+  stateOf: () => 'unknown',
+  byName: () => [],
+};
+
 /** Verdict sources with a fast pass above. */
 const FAST_SOURCES = new Set(['iana', 'nmap', 'services', 'listeners', 'reservations', 'ephemeral', 'range', 'browser-unsafe']);
 /** Verdicts the map never draws: they need probes of this machine or of a network, made for chosen ports by check and suggest. */
@@ -218,9 +228,13 @@ const NOT_DRAWN = new Set(['bind', 'network']);
 /** Layers for every other verdict source checkPort gives (see the header and sampled-verdicts.ts). */
 function otherSourceLayers(sources: LoadedSources, options: RangeVerdictOptions): RangeLayer[] {
   const { protocol, range } = options;
+  // checkPort over the sources without the data the fast passes read: a source's verdict depends on its
+  // own data, and the verdicts of the left-out sources are not read here (judging IANA, nmap-services and
+  // the services file is most of checkPort's time, and this asks at thousands of ports).
+  const light: LoadedSources = { ...sources, iana: UNCONSULTED_IANA, nmap: null, services: null, listeners: null, reservations: null };
   const judge: Judge =
     options.judge ??
-    ((port) => (port === 0 ? [] : checkPort(sources, { port, protocol, http: options.http ?? false, ...browserUnsafeOption(options) }).verdicts));
+    ((port) => (port === 0 ? [] : checkPort(light, { port, protocol, http: options.http ?? false, ...browserUnsafeOption(options) }).verdicts));
   // Every port gets a verdict from every source: one port tells which sources there are.
   const ids = judge(Math.max(range.start, 1))
     .map((verdict) => verdict.source)
