@@ -82,7 +82,7 @@ export function sampledLayers(input: SampledLayerInput): RangeLayer[] {
     layers.forEach((layer, which) => {
       const status = statuses[which] as number;
       // A probe that finds what the previous one found continues its stretch; a declared edge starts a new one.
-      let segment = !declared.has(start) && layer.last.status === status ? layer.last.segment : nextSegment++;
+      const segment = !declared.has(start) && layer.last.status === status ? layer.last.segment : nextSegment++;
       // An edge nobody declared lies between the previous probe and this one: find it.
       if (previous !== undefined && !declared.has(start) && previous.statuses[which] !== status) {
         const from = firstPortWith(layer.source, status, previous.sample, sample, points, statusAt);
@@ -96,15 +96,13 @@ export function sampledLayers(input: SampledLayerInput): RangeLayer[] {
     previous = { sample, statuses };
   });
 
-  // Ports the data names one by one: their own verdicts.
+  // Ports the data names one by one: their own verdicts, and (where a source objects) their own words.
   for (const port of points) {
     layers.forEach((layer) => {
       const status = statusAt(layer.source, port);
       const i = port - range.start;
-      if (status !== layer.status[i]) {
-        layer.status[i] = status;
-        layer.segment[i] = 0;
-      }
+      layer.status[i] = status;
+      if (status === CODES.conflict || status === CODES.warning) layer.segment[i] = 0;
     });
   }
 

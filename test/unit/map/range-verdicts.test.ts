@@ -163,7 +163,8 @@ describe('rangeVerdicts: sources without a fast pass, from the per-port judgemen
     expect(segment(team, 8100)).toBe(0);
     expect(segment(hidden, 30000)).toBeGreaterThan(0);
     expect(segment(hidden, 32767)).toBe(segment(hidden, 30000));
-    expect(segment(hidden, 30100)).toBe(segment(hidden, 30000)); // the team's port inside it: the same hidden-range verdict
+    expect(segment(hidden, 30101)).toBe(segment(hidden, 30000));
+    expect(segment(hidden, 30100)).toBe(0); // a port the data names is described by its own verdicts
   });
 
   it('makes a source that never gives a verdict a layer of not-checked ports', () => {
