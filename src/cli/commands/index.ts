@@ -4,6 +4,7 @@ import { registerBench } from './bench.js';
 import { registerCheck } from './check.js';
 import { registerFree } from './free.js';
 import { registerInventory } from './inventory.js';
+import { registerMap } from './map.js';
 import { registerMerge } from './merge.js';
 import { registerRanges } from './ranges.js';
 import { registerRequest } from './request.js';
@@ -21,6 +22,7 @@ const COMMANDS: ReadonlyArray<readonly [string, Register]> = [
   ['free', registerFree],
   ['check', registerCheck],
   ['suggest', registerSuggest],
+  ['map', registerMap],
   ['request', registerRequest],
   ['inventory', registerInventory],
   ['reserve', registerReserve],
