@@ -9,3 +9,5 @@ export { PermissionError } from './permission-error.js';
 export { NativeUnavailableError } from './native-unavailable-error.js';
 export { UpdateError } from './update-error.js';
 export { ScanOutputParseError } from './scan-output-parse-error.js';
+export { UncheckedSourcesError } from './unchecked-sources-error.js';
+export { NoFreePortError } from './no-free-port-error.js';
