@@ -18,7 +18,7 @@ import {
 import { defaultsVerdict } from './defaults-verdict.js';
 import { orgVerdict } from './org-verdict.js';
 import { kubernetesVerdict, osReservedVerdict } from './platform-verdicts.js';
-import { customVerdict } from './custom-verdict.js';
+import { customVerdict, DEFAULT_CUSTOM_ORIGIN } from './custom-verdict.js';
 import { isConsulted, notConsultedSummary, SELECTABLE_SOURCES } from './source-selection.js';
 import type { BindProbeResult, NetworkFinding } from './types.js';
 import { combineVerdicts, type AnyVerdict, type VerdictTally } from './verdict.js';
@@ -94,7 +94,12 @@ export function checkPort(sources: LoadedSources, options: CheckOptions): CheckR
     browserUnsafeVerdict(port, http, options.browserUnsafe),
     networkVerdict(options.network, port),
   ];
-  const custom = (sources.custom ?? []).map((source) => customVerdict(source, protocol, port));
+  // A caller's source left out is not asked at all (its lookup may be costly, or have effects).
+  const custom = (sources.custom ?? []).map((source): AnyVerdict =>
+    isConsulted(sources, source.name)
+      ? customVerdict(source, protocol, port)
+      : { source: source.name, custom: true, status: 'not-checked', summary: '', evidence: { origin: source.origin ?? DEFAULT_CUSTOM_ORIGIN, findings: [] } },
+  );
   // `ephemeral` left out still judges by each OS's default range (built in); only this machine's range is left out.
   const selectable = new Set<string>([...SELECTABLE_SOURCES.filter((id) => id !== 'ephemeral'), ...(sources.custom ?? []).map((source) => source.name)]);
   const notConsulted = new Set<string>();
