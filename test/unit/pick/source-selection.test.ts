@@ -44,7 +44,7 @@ describe('checkPort with a source selection', () => {
   });
 
   it('suggest does not exclude by a source left out', () => {
-    const options = { range: { start: 5000, end: 5010 }, count: 20 } as const;
+    const options = { protocol: 'tcp', range: { start: 5000, end: 5010 }, count: 20 } as const;
     const all = suggestPorts(sources, options).candidates.map((candidate) => candidate.port);
     const some = suggestPorts({ ...sources, consulted: ['iana'] }, options).candidates.map((candidate) => candidate.port);
     expect(all).not.toContain(5005);
