@@ -18,7 +18,7 @@
  * Layout: MAGIC, header length (uint32 LE), header JSON padded so the first
  * section starts at a multiple of 8, then the sections, each padded to 8.
  */
-import { nodeCrypto } from '../node-crypto.js';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -66,7 +66,7 @@ function identityOf(fd: number): SourceIdentity {
 
 /** Where the derived file of `kind` for `source` lives under `cacheDir`. */
 export function derivedPath(cacheDir: string, kind: string, source: string): string {
-  const key = nodeCrypto().createHash('sha256').update(path.resolve(source)).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(path.resolve(source)).digest('hex').slice(0, 16);
   return path.join(cacheDir, 'derived', `${kind.replace(/[^a-z0-9-]+/gi, '-')}-${key}.bin`);
 }
 
@@ -128,7 +128,7 @@ export function writeDerived<Header>(file: string, kind: string, source: string,
     const padding = padded(section.byteLength) - section.byteLength;
     if (padding > 0) parts.push(new Uint8Array(padding));
   }
-  const temp = `${file}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(temp, Buffer.concat(parts), { mode: 0o644, flag: 'wx' });

@@ -19,13 +19,6 @@ import type { EntryIndex } from '../registry/entry-index.js';
 export const PORT_SET_BYTES = 8192;
 const DIGITS = /^[0-9]+$/;
 
-/**
- * Port lists this module made (ascending, unique, 1-65535), with their bitmap,
- * for planPorts() only. A plan copies and checks its ports, and for `-p -` those
- * two 65,535-step loops in still-cold code were ~10 ms of every start-up.
- */
-const MADE_HERE = new WeakMap<Uint16Array, Uint8Array>();
-
 /** Parses a port spec into ascending unique ports. */
 export function parsePortSpec(spec: string): Uint16Array {
   if (typeof spec !== 'string') {
@@ -48,11 +41,7 @@ export function parsePortSpec(spec: string): Uint16Array {
     }
     ranges.push(parseItem(item));
   }
-  const ports = portsOfRanges(ranges);
-  const bits = new Uint8Array(PORT_SET_BYTES);
-  for (const [low, high] of ranges) setBitRange(bits, low, high);
-  MADE_HERE.set(ports, bits);
-  return ports;
+  return portsOfRanges(ranges);
 }
 
 /**
@@ -175,15 +164,8 @@ export function ascendingPortList(ports: ArrayLike<number>): Uint16Array | null 
   return ports.length === 0 ? null : Uint16Array.from(ports);
 }
 
-/**
- * A plan's own copy of its ports (ascending, unique) and their bitmap; null when
- * `ports` is not such a list. For a list parsePortSpec or normalisePortList just
- * made (how scan() builds plans: fresh, never handed to anyone in between) the
- * copy and bitmap come from what they recorded, without walking the ports again.
- */
+/** A plan's own copy of its ports (ascending, unique) and their bitmap; null when `ports` is not such a list. */
 export function planPorts(ports: ArrayLike<number>): { ports: Uint16Array; bits: Uint8Array } | null {
-  const known = ports instanceof Uint16Array ? MADE_HERE.get(ports) : undefined;
-  if (known && ports instanceof Uint16Array) return { ports: ports.slice(), bits: known.slice() };
   const list = ascendingPortList(ports);
   return list ? { ports: list, bits: portBits(list) } : null;
 }
@@ -196,10 +178,7 @@ export function normalisePortList(ports: readonly number[]): Uint16Array {
       throw new PortSpecError(`Expected a port from 1 to 65535, got ${describeValue(port)}`);
     }
   }
-  const bits = portBits(ports);
-  const list = portsFromBits(bits);
-  MADE_HERE.set(list, bits);
-  return list;
+  return portsFromBits(portBits(ports));
 }
 
 /**
