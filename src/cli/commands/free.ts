@@ -3,6 +3,7 @@ import type { FreeReport } from '../../api/free.js';
 import { toRanges } from '../../pick/free.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { freePorts } from '../../api/free.js';
 
 interface FreeFlags extends SourceFlags {
   proto: string;
@@ -23,7 +24,6 @@ export function registerFree(program: Command, ctx: CliContext): void {
   command
     .addHelpText('after', '\nExamples:\n  portpick free 8000 8100\n  portpick free 1024 49151 --proto udp --json')
     .action(async (start: string, end: string, flags: FreeFlags) => {
-      const { freePorts } = await import('../../api/free.js');
       const report = await freePorts({ ...sourceOptionsFrom(flags), start, end, protocol: flags.proto });
       if (flags.json) printJson(ctx, report);
       else writeLine(ctx.stdout, formatFree(report, flags.list ?? false));
