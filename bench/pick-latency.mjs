@@ -5,7 +5,7 @@
 //   defaults  shipped IANA snapshot + nmap-services
 //   full-csv  the official IANA CSV (--iana) + nmap-services
 // and two cache states (portpick keeps digested copies of nmap-services and of
-// an IANA file in its cache directory, src/registry/derived-cache.ts):
+// an IANA file in its cache directory, src/registry/digest.ts):
 //   warm  the usual case: the digests exist (made by the warm-up run)
 //   cold  every run starts with an empty cache directory (first run after an
 //         install, an update or a changed file; includes writing the digests)
