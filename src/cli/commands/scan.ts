@@ -10,7 +10,7 @@ import { formatDuration, ProgressBar } from '../print/progress.js';
 import { collect, type SourceFlags } from './source-options.js';
 import { addSweepOptions, numberFlag, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
 import { loadIanaSnapshot } from '../../registry/iana-snapshot.js';
-import { ByteBuilder, createReporter, formatPortList } from '../../scan/reporters/index.js';
+import { createReporter, formatPortList } from '../../scan/reporters/index.js';
 import { readResumeFile, writeResumeFile } from '../../scan/resume.js';
 import { scan } from '../../scan/scan.js';
 import { loadNmapServices } from '../../registry/nmap-services.js';
@@ -139,14 +139,12 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
   // A batch at a time: one write per engine batch, not one per result. Formats
   // that can write straight from the engine's records (JSON lines) make no
   // result objects at all.
-  const bytes = reporter.resultBytes ? new ByteBuilder() : null;
   for await (const batch of handle.recordBatches()) {
-    if (bytes && reporter.resultBytes) {
-      bytes.reset();
-      reporter.resultBytes(batch, bytes);
+    if (reporter.resultBytes) {
+      const bytes = reporter.resultBytes(batch);
       if (bytes.length > 0) {
         bar?.clear();
-        out.writeBytes(bytes.view());
+        out.writeBytes(bytes);
       }
       continue;
     }
