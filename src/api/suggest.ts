@@ -65,7 +65,7 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
       // Different ports: the probes are independent, so they run together.
       const probes = await Promise.all(ports.map((port) => bindProbeFor(port, protocol)));
       probes.forEach((probe, index) => {
-        if (probe?.some((result) => result.outcome === 'in-use' || result.outcome === 'denied')) {
+        if (probe?.some((result) => result.outcome !== 'free' && result.outcome !== 'unsupported')) {
           exclude.add(ports[index] as number);
           removed += 1;
         }

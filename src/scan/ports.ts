@@ -15,9 +15,9 @@ import { SourceUnavailableError } from '../errors/source-unavailable-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { describeValue } from '../errors/portpick-error.js';
 import type { EntryIndex } from '../registry/entry-index.js';
+import { parsePort } from '../pick/port-input.js';
 
 export const PORT_SET_BYTES = 8192;
-const DIGITS = /^[0-9]+$/;
 
 /** Parses a port spec into ascending unique ports. */
 export function parsePortSpec(spec: string): Uint16Array {
@@ -73,29 +73,28 @@ function portsOfRanges(ranges: Array<[number, number]>): Uint16Array {
   return ports;
 }
 
-function parsePort(text: string, item: string): number {
-  if (!DIGITS.test(text)) {
-    throw new PortSpecError(`Expected a port from 1 to 65535, got \`${text}\`${text === item ? '' : ` in \`${item}\``}`);
+/** A port of a spec item; the message names the item when the port is only part of it. */
+function portOf(text: string, item: string): number {
+  try {
+    return parsePort(text);
+  } catch (error) {
+    if (text === item) throw error;
+    throw new PortSpecError(`${(error as Error).message} in \`${item}\``);
   }
-  const port = Number(text);
-  if (port < 1 || port > 65535) {
-    throw new PortSpecError(`Expected a port from 1 to 65535, got \`${text}\`${text === item ? '' : ` in \`${item}\``}`);
-  }
-  return port;
 }
 
 function parseItem(item: string): [number, number] {
   if (item === '-') return [1, 65535];
   const dash = item.indexOf('-');
   if (dash === -1) {
-    const port = parsePort(item, item);
+    const port = portOf(item, item);
     return [port, port];
   }
   if (item.indexOf('-', dash + 1) !== -1) throw new PortSpecError(`Expected a port range like \`8000-8100\`, got \`${item}\``);
   const lowText = item.slice(0, dash).trim();
   const highText = item.slice(dash + 1).trim();
-  const low = lowText === '' ? 1 : parsePort(lowText, item);
-  const high = highText === '' ? 65535 : parsePort(highText, item);
+  const low = lowText === '' ? 1 : portOf(lowText, item);
+  const high = highText === '' ? 65535 : portOf(highText, item);
   if (high < low) throw new PortSpecError(`Expected a range whose first port is not above its last, got \`${item}\``);
   return [low, high];
 }
