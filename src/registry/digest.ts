@@ -18,7 +18,7 @@
  * rows' end offsets (Uint32) and the rows as UTF-8.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RecordIanaRegistry, checkPort, checkProtocol, entriesForRows, interpretRow, type IanaRecord, type InterpretedRow } from './iana-registry.js';
 import { STATE_BY_RANK } from './iana-status.js';
@@ -105,10 +105,9 @@ export function digestPath(cacheDir: string, kind: string, file: string): string
 
 /** Stores a digest at `target`. Best effort: false when nothing was stored. */
 export function writeDigest<Header>(target: string, kind: string, source: DigestSource, content: DigestContent<Header>): boolean {
-  const rows = content.rows.map((row) => Buffer.from(row, 'utf8'));
-  const rowEnds = new Uint32Array(rows.length);
+  const rowEnds = new Uint32Array(content.rows.length);
   let end = 0;
-  rows.forEach((row, index) => (rowEnds[index] = end += row.length));
+  content.rows.forEach((row, index) => (rowEnds[index] = end += Buffer.byteLength(row, 'utf8')));
   const columns = Object.entries(content.columns);
   const frame: Frame<Header> = {
     format: FORMAT,
@@ -117,10 +116,10 @@ export function writeDigest<Header>(target: string, kind: string, source: Digest
     littleEndian: LITTLE_ENDIAN,
     header: content.header,
     columns: columns.map(([name, column]) => [name, column.constructor.name as ArrayTypeName, column.length]),
-    rows: rows.length,
+    rows: content.rows.length,
   };
   const bytes = (column: Column) => new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
-  const parts = [Buffer.from(`${JSON.stringify(frame)}\n`, 'utf8'), ...columns.map(([, column]) => bytes(column)), bytes(rowEnds), ...rows];
+  const parts = [Buffer.from(`${JSON.stringify(frame)}\n`, 'utf8'), ...columns.map(([, column]) => bytes(column)), bytes(rowEnds), Buffer.from(content.rows.join(''), 'utf8')];
   const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     mkdirSync(path.dirname(target), { recursive: true });
@@ -128,7 +127,12 @@ export function writeDigest<Header>(target: string, kind: string, source: Digest
     return false;
   }
   try {
-    writeFileSync(temporary, Buffer.concat(parts), { mode: 0o644, flag: 'wx' });
+    const fd = openSync(temporary, 'wx', 0o644);
+    try {
+      for (const part of parts) for (let at = 0; at < part.length; ) at += writeSync(fd, part, at);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, target);
     return true;
   } catch {
