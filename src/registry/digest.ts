@@ -18,7 +18,7 @@
  * rows' end offsets (Uint32) and the rows as UTF-8.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { RecordIanaRegistry, checkPort, checkProtocol, entriesForRows, interpretRow, type IanaRecord, type InterpretedRow } from './iana-registry.js';
 import { STATE_BY_RANK } from './iana-status.js';
@@ -32,14 +32,8 @@ const ARRAY_TYPES = { Uint8Array, Uint16Array, Int32Array, Uint32Array, Float64A
 type ArrayTypeName = keyof typeof ARRAY_TYPES;
 export type Column = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
 
-/** One version of a source file. Strings: the values are 64-bit. */
-export interface SourceIdentity {
-  dev: string;
-  ino: string;
-  size: string;
-  mtimeNs: string;
-  ctimeNs: string;
-}
+/** One version of a source file: device, inode, size, modification and change times (ns). */
+export type SourceIdentity = string;
 
 /** The file a digest was made from; null for the shipped snapshot, which belongs to the package. */
 export type DigestSource = { file: string; identity: SourceIdentity } | null;
@@ -71,30 +65,23 @@ interface Frame<Header> {
 export function readSource(file: string): { bytes: Buffer; identity: SourceIdentity } {
   const fd = openSync(file, 'r');
   try {
-    return { identity: identityOf(fd), bytes: readFileSync(fd) };
+    return { identity: identityOf(fstatSync(fd, { bigint: true })), bytes: readFileSync(fd) };
   } finally {
     closeSync(fd);
   }
 }
 
-/** The identity of `file` now, or null when it cannot be opened. */
+/** The identity of `file` now, or null when it cannot be read. */
 export function sourceIdentity(file: string): SourceIdentity | null {
-  let fd: number;
   try {
-    fd = openSync(file, 'r');
+    return identityOf(statSync(file, { bigint: true }));
   } catch {
     return null;
   }
-  try {
-    return identityOf(fd);
-  } finally {
-    closeSync(fd);
-  }
 }
 
-function identityOf(fd: number): SourceIdentity {
-  const stats = fstatSync(fd, { bigint: true });
-  return { dev: String(stats.dev), ino: String(stats.ino), size: String(stats.size), mtimeNs: String(stats.mtimeNs), ctimeNs: String(stats.ctimeNs) };
+function identityOf(stats: BigIntStats): SourceIdentity {
+  return [stats.dev, stats.ino, stats.size, stats.mtimeNs, stats.ctimeNs].join(':');
 }
 
 /** Where the digest of `kind` for `file` lives under `cacheDir`. */
@@ -170,9 +157,7 @@ export function readDigest<Header>(file: string, kind: string, source: DigestSou
 }
 
 function sameSource(stored: DigestSource, wanted: DigestSource): boolean {
-  if (stored === null || wanted === null) return stored === wanted;
-  const [a, b] = [stored.identity, wanted.identity];
-  return stored.file === wanted.file && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+  return stored === null || wanted === null ? stored === wanted : stored.file === wanted.file && stored.identity === wanted.identity;
 }
 
 // The IANA registry: each protocol's aggregated state ranks; each record's
@@ -204,8 +189,8 @@ interface IanaColumns {
   ranges: Uint32Array;
 }
 
-/** Digests a registry parsed from a file (`file`: what its entries name) or the snapshot's CSV. Best effort: false when nothing was stored. */
-export function writeIanaDigest(target: string, source: DigestSource, registry: RecordIanaRegistry, file: string | null): boolean {
+/** Digests a registry parsed from `source` (its entries then name the file) or the snapshot's CSV. Best effort: false when nothing was stored. */
+export function writeIanaDigest(target: string, source: DigestSource, registry: RecordIanaRegistry): boolean {
   const records = registry.records;
   const start = (id: number) => records[id]?.ports?.start ?? -1;
   const end = (id: number) => records[id]?.ports?.end ?? -1;
@@ -219,7 +204,7 @@ export function writeIanaDigest(target: string, source: DigestSource, registry: 
     ranges: Uint32Array.from(ids.filter((id) => start(id) !== end(id))),
   };
   for (const protocol of PROTOCOLS) columns[protocol] = registry.stateRanks(protocol);
-  const header: IanaHeader = { origin: registry.origin, updated: registry.updated ?? null, file, entryCount: registry.entryCount };
+  const header: IanaHeader = { origin: registry.origin, updated: registry.updated ?? null, file: source?.file ?? null, entryCount: registry.entryCount };
   return writeDigest(target, IANA_KIND, source, { header, columns, rows: records.map((record) => JSON.stringify(record)) });
 }
 

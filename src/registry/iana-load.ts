@@ -51,7 +51,7 @@ export async function loadIanaFile(path: string, options: LoadIanaFileOptions = 
     throw new FileAccessError(`Expected a readable IANA registry file (CSV or XML) at ${path}, got ${code}`, path, { cause: error });
   }
   const registry = parseIanaRegistryText(source.bytes.toString('utf8'), path);
-  if (digestFile !== null) writeIanaDigest(digestFile, { file: path, identity: source.identity }, registry, path);
+  if (digestFile !== null) writeIanaDigest(digestFile, { file: path, identity: source.identity }, registry);
   return registry;
 }
 

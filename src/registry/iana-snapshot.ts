@@ -42,5 +42,5 @@ export function parseIanaSnapshot(): RecordIanaRegistry {
 
 /** Writes the snapshot's digest (the build runs this); false when it could not be stored. */
 export function writeIanaSnapshot(target = SNAPSHOT_DIGEST): boolean {
-  return writeIanaDigest(target, null, parseIanaSnapshot(), null);
+  return writeIanaDigest(target, null, parseIanaSnapshot());
 }

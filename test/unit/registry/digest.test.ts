@@ -37,7 +37,7 @@ describe('digest files', () => {
     writeDigest(file, 'test-kind', { file: source, identity }, content);
     expect(readDigest(file, 'other-kind', { file: source, identity })).toBeNull();
     expect(readDigest(file, 'test-kind', { file: join(dir, 'elsewhere.txt'), identity })).toBeNull();
-    expect(readDigest(file, 'test-kind', { file: source, identity: { ...identity, mtimeNs: '1' } })).toBeNull();
+    expect(readDigest(file, 'test-kind', { file: source, identity: identity.replace(/\d+$/, '1') })).toBeNull();
     expect(readDigest(file, 'test-kind', null)).toBeNull();
     const data = readFileSync(file);
     for (const damaged of [data.subarray(0, data.length - 4), Buffer.concat([data, Buffer.from('x')]), Buffer.from('not a digest')]) {
