@@ -14,6 +14,7 @@ import { createReporter, formatPortList } from '../../scan/reporters/index.js';
 import { readResumeFile, writeResumeFile } from '../../scan/resume.js';
 import { scan } from '../../scan/scan.js';
 import { loadNmapServices } from '../../registry/nmap-services.js';
+import { warnWhenAddonMissing } from '../print/addon-notice.js';
 
 interface ScanFlags extends SweepFlags, Pick<SourceFlags, 'nmapServices'> {
   ports?: string;
@@ -62,6 +63,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
         '  portpick scan 198.51.100.0/24 -p - --dry-run',
     )
     .action(async (targets: string[], flags: ScanFlags) => {
+      warnWhenAddonMissing(flags.mode, ctx);
       await runScan(targets, flags, ctx);
     });
 }
