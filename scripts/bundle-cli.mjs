@@ -38,8 +38,10 @@ try {
     // CommonJS bundle that is the bundle's own URL.
     define: { 'import.meta.url': '__portpickModuleUrl' },
     banner: { js: "const __portpickModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-    // Required at run time from the install: yaml only for YAML reservation files.
-    external: ['yaml'],
+    // Required at run time from the install, and only by the commands that use
+    // them: yaml for YAML reservation files, undici for \`update\` (a large library
+    // every start would otherwise read).
+    external: ['yaml', 'undici'],
     sourcemap: 'linked',
     logLevel: 'warning',
   });
