@@ -276,9 +276,12 @@ class DigestIanaRegistry implements IanaRegistry {
     return mask[port] === 1 && this.lookup(protocol, port).some((entry) => entry.extra.unauthorizedUse);
   }
 
+  /** Decodes every record once (names are not indexed in the digest). */
   byName(name: string): readonly RegistryEntry[] {
-    const records = Array.from({ length: this.digest.rowCount }, (_, id) => this.record(id));
-    this.whole ??= new RecordIanaRegistry(records, { origin: this.origin, updated: this.updated, ...(this.file === undefined ? {} : { file: this.file }) });
+    this.whole ??= new RecordIanaRegistry(
+      Array.from({ length: this.digest.rowCount }, (_, id) => this.record(id)),
+      { origin: this.origin, updated: this.updated, ...(this.file === undefined ? {} : { file: this.file }) },
+    );
     return this.whole.byName(name);
   }
 
