@@ -3,6 +3,7 @@ import type { CheckReport } from '../../pick/check.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { check } from '../../api/check.js';
 
 interface CheckFlags extends SourceFlags, SweepFlags {
   proto: string;
@@ -34,7 +35,6 @@ export function registerCheck(program: Command, ctx: CliContext): void {
         '  portpick check "$DEFAULT_PORT" || exit 1                  # as a CI gate',
     )
     .action(async (port: string, flags: CheckFlags) => {
-      const { check } = await import('../../api/check.js');
       const report = await check({
         ...sourceOptionsFrom(flags),
         port,

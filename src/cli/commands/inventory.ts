@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { InventoryReport, PortFinding } from '../../registry/inventory/types.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { renderTable } from '../print/table.js';
+import { inventory } from '../../api/inventory.js';
 
 interface InventoryFlags {
   json?: boolean;
@@ -22,7 +23,6 @@ export function registerInventory(program: Command, ctx: CliContext): void {
         '  portpick check 8080 --org ../services      # the same inventory as a verdict source',
     )
     .action(async (dirs: string[], flags: InventoryFlags) => {
-      const { inventory } = await import('../../api/inventory.js');
       const report = await inventory({ dirs });
       if (flags.json) printJson(ctx, report);
       else writeLine(ctx.stdout, formatInventory(report));

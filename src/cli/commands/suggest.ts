@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../../errors/index.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { suggest } from '../../api/suggest.js';
 
 interface SuggestFlags extends SourceFlags, SweepFlags {
   range?: string;
@@ -39,7 +40,6 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
         '  portpick suggest --range 7000-7999 --count 10 --json\n  portpick suggest --network 198.51.100.0/24',
     )
     .action(async (flags: SuggestFlags) => {
-      const { suggest } = await import('../../api/suggest.js');
       const count = Number(flags.count);
       if (!/^\d+$/.test(flags.count)) {
         throw new InvalidArgumentError(`Expected --count to be a whole number from 1 to 1000, got \`${flags.count}\``);
