@@ -27,6 +27,11 @@ export interface ResumeState {
   /** Informational: probes done and probes in the shard when the state was taken. */
   completed: number;
   shardTotal: number;
+  /**
+   * What the command line keeps for its reports (src/cli/print/resume-report.ts);
+   * the library neither needs nor checks it.
+   */
+  report?: unknown;
 }
 
 /** Checks the shape of a resume state (from a file or a caller); InvalidArgumentError naming the field. */

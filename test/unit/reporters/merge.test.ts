@@ -65,7 +65,8 @@ describe('merge of three shard files (0, 1, 3 of 4) with overlap', () => {
   it('names the missing shard', async () => {
     const merged = await mergeJsonLinesFiles(SHARD_FILES);
     expect(merged.shards).toEqual({ count: 4, seen: [0, 1, 3], missing: [2], repeated: [] });
-    expect(merged.summary.notes.some((n) => n.includes('missing: 2'))).toBe(true);
+    // Named in both conventions: masscan's 1-based 3/4 and zmap's index 2.
+    expect(merged.summary.notes.some((n) => n.includes('missing: 3/4 (zmap --shard 2)'))).toBe(true);
   });
 
   it('keeps one result per (address, port), the most decided state winning, sorted', async () => {
