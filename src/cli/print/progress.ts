@@ -57,8 +57,8 @@ export class ProgressBar {
 }
 
 /**
- * The bar's text in at most `width` characters: `[###...] 12.3%  123.4k/1.00M probes  9.9k/s  ETA 1m30s  open 42`,
- * parts dropped from the right and the bar narrowed (to 10, then none) as the width shrinks.
+ * The bar's text in at most `width` characters: `[###...] 12.3%  123.4k/1.00M probes  9.9k/s  ETA 1m30s  open 42`;
+ * as the width shrinks the bar narrows (to 10), then goes, then parts go, least useful first.
  */
 export function formatProgress(progress: ScanProgress, width = 79): string {
   const fraction = progress.planned > 0 ? Math.min(1, progress.completed / progress.planned) : 1;
@@ -76,16 +76,18 @@ export function formatProgress(progress: ScanProgress, width = 79): string {
     [percent, eta],
     [percent],
   ];
-  const texts = layouts.map((parts) => parts.join('  '));
-  for (const text of texts) {
+  // The words matter more than the bar: the richest text that fits, with a bar when there is room for one.
+  for (const parts of layouts) {
+    const text = parts.join('  ');
     const room = width - text.length - 1; // one space between the bar and the text
     if (room >= 12) {
       const inner = Math.min(30, room - 2);
       const filled = Math.round(fraction * inner);
       return `[${'#'.repeat(filled)}${'.'.repeat(inner - filled)}] ${text}`;
     }
+    if (text.length <= width) return text;
   }
-  return texts.find((text) => text.length <= width) ?? percent.slice(0, Math.max(0, width));
+  return percent.slice(0, Math.max(0, width));
 }
 
 /** One line for logs: `portpick: 12.3% done, 123,456 of 1,000,000 probes, 9,876/s, 42 open, 10s elapsed, ETA 1m30s`. */
