@@ -117,7 +117,7 @@ export function shardOption(shard: string | undefined, shards: string | undefine
 
 async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Promise<void> {
   // Loaded on use, so the port-choice commands start without the scanner's modules.
-  const [{ formatPortList }, { readResumeFile, writeResumeFile }, { scan }, { ReportSet }, resumeReports] = await Promise.all([
+  const [{ formatPortList }, { readResumeFile, writeResumeFile, withoutPositions }, { scan }, { ReportSet }, resumeReports] = await Promise.all([
     import('../../scan/reporters/index.js'),
     import('../../scan/resume.js'),
     import('../../scan/scan.js'),
@@ -197,6 +197,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
   await runSweep(handle, reports, resumeReport, progress, metaTargets, flags, ctx, {
     formatPortList,
     writeResumeFile,
+    withoutPositions,
     combineSummaries: resumeReports.combineSummaries,
   });
 }
@@ -204,6 +205,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
 interface SweepTools {
   formatPortList: typeof import('../../scan/reporters/index.js').formatPortList;
   writeResumeFile: typeof import('../../scan/resume.js').writeResumeFile;
+  withoutPositions: typeof import('../../scan/resume.js').withoutPositions;
   combineSummaries: typeof import('../print/resume-report.js').combineSummaries;
 }
 
@@ -224,10 +226,18 @@ async function runSweep(
   let signals = 0;
   let hurry!: () => void;
   const hurried = new Promise<typeof HURRY>((resolve) => (hurry = () => resolve(HURRY)));
-  const onSignal = (): void => {
+  const ignoreStreamErrors = (): void => undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    // A hang-up takes the terminal with it: writes to it fail (EIO), which must not end the process before the resume file.
+    if (signal === 'SIGHUP' && signals === 0) for (const stream of [ctx.stdout, ctx.stderr]) stream.on('error', ignoreStreamErrors);
     signals += 1;
     if (signals === 1) handle.abort();
-    else hurry();
+    else if (signals === 2) hurry();
+    else {
+      // A third: the resume file is written; end now, as the signal does when nobody handles it.
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    }
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   try {
@@ -260,7 +270,7 @@ async function runSweep(
     let hurrying = false;
     const write = async (batch: ReportedBatch): Promise<void> => {
       if (reports.writesToStdout) progress.clear();
-      const wait = reports.write(batch);
+      const wait = reports.write(batch, { streams: !hurrying });
       if (flags.verbose > 0) discovered(batch, ctx, progress);
       if (wait && !hurrying) await Promise.race([wait, hurried]);
       const outputFailure = reports.failure();
@@ -287,12 +297,14 @@ async function runSweep(
       while (hurrying) {
         const next = await Promise.race([iterator.next(), new Promise<typeof HURRY>((resolve) => setImmediate(() => resolve(HURRY)))]);
         if (next === HURRY || next.done) break;
-        await write(next.value);
+        await write(next.value); // files only: standard output's reader gets no more
       }
     } catch (error) {
       failure ??= error instanceof Error ? error : new Error(String(error));
     }
     progress.stop();
+    // Let the streams hand over what they hold before telling what reached them (a second signal cuts this short).
+    if (!hurrying && (await Promise.race([reports.flushed(), hurried])) === HURRY) hurrying = true;
 
     let summary: ScanSummary;
     if (hurrying || failure) summary = handle.summarySoFar() as ScanSummary;
@@ -304,30 +316,52 @@ async function runSweep(
         summary = handle.summarySoFar() as ScanSummary;
       }
     }
-    if (failure) summary = { ...summary, interrupted: true, notes: [...summary.notes, `stopped: ${failure.message}`] };
-    else if (hurrying) summary = { ...summary, interrupted: true, notes: [...summary.notes, 'stopped by a second signal before the engine had finished'] };
-    const carry = reports.carry();
-    const whole = resume ? tools.combineSummaries(resume.summary, summary, hostsUpOf(carry)) : summary;
-    reports.finish(whole, summary);
+    failure ??= reports.failure();
+    const notes = [...summary.notes];
+    if (failure) notes.push(`stopped: ${failure.message}`);
+    else if (hurrying) notes.push('stopped by a second signal before the engine had finished');
+    // Results decided but not delivered to every report are probed again by the resumed run.
+    const undelivered = reports.undeliveredProbes().positions.length;
+    if (undelivered > 0) notes.push(`${undelivered} results did not reach every report; a resume probes them again`);
+    summary = { ...summary, interrupted: summary.interrupted || failure !== null || hurrying || undelivered > 0, notes };
+    const whole = resume ? tools.combineSummaries(resume.summary, summary, hostsUpOf(reports.carry())) : summary;
+    reports.finish(whole, summary, hurrying);
 
     if (summary.interrupted) {
-      const state = handle.resumeState();
-      if (state) {
-        const report: ResumeReport = { summary: whole, outputs: reports.outputRecords(), carry };
-        await tools.writeResumeFile(flags.resumeFile, { ...state, report });
+      const thisRun = summary;
+      // The resume file, from what has reached the reports so far (asked again after a late flush).
+      const writeResume = async (): Promise<ResumeReport | null> => {
+        const state = handle.resumeState();
+        if (!state) return null;
+        const undone = reports.undeliveredProbes();
+        const carry = reports.carry();
+        const counted: ScanSummary = { ...thisRun, completed: thisRun.completed - undone.positions.length };
+        for (const key of ['open', 'closed', 'filtered', 'unreachable'] as const) counted[key] -= undone.states[key];
+        const report: ResumeReport = {
+          summary: resume ? tools.combineSummaries(resume.summary, counted, hostsUpOf(carry)) : counted,
+          outputs: reports.outputRecords(),
+          carry,
+        };
+        await tools.writeResumeFile(flags.resumeFile, { ...tools.withoutPositions(state, undone.positions), report });
+        return report;
+      };
+      const report = await writeResume();
+      if (report) {
+        // An engine failure is told by main (the error is thrown below); a report that failed is told here.
+        const why = failure === null ? 'interrupted' : reports.failure() ? `stopped: ${failure.message};` : 'stopped';
         writeLine(
           ctx.stderr,
-          `portpick: ${failure ? `stopped by ${failure.message}` : 'interrupted'} after ${whole.completed} of ${whole.planned} probes; ` +
+          `portpick: ${why} after ${report.summary.completed} of ${report.summary.planned} probes; ` +
             `continue with the same arguments and --resume ${flags.resumeFile} (the reports continue too)`,
         );
+        // Hurried past a reader that had stopped: if it reads again, what it gets no longer needs probing again.
+        if (hurrying && reports.writesToStdout) {
+          await reports.flushed();
+          await writeResume();
+        }
       }
-      const outputFailure = reports.failure();
-      if (failure && !outputFailure) throw failure;
-      if (outputFailure) {
-        ctx.exitCode = 2;
-        return;
-      }
-      ctx.exitCode = 130;
+      if (failure && !reports.failure()) throw failure;
+      ctx.exitCode = failure ? 2 : 130;
     }
   } finally {
     progress.stop();

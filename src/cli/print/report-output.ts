@@ -30,6 +30,8 @@ export interface ReportOutput {
   readonly label: string;
   /** Bytes written so far (to the file, including what an interrupted run left before continueAt). */
   readonly bytes: number;
+  /** Bytes known to have reached the destination: a file's written bytes; what a stream has handed to the OS. */
+  readonly delivered: number;
   /** The error that stopped this output (EPIPE, ENOSPC …), or null. Writes after it are dropped. */
   readonly failure: Error | null;
   /** True when this continues a file an interrupted run left (its header is already there). */
@@ -41,10 +43,14 @@ export interface ReportOutput {
   writeBytes(bytes: Uint8Array): void;
   /** Null when more may be written now; else a promise that resolves once the destination drained (or failed). */
   ready(): Promise<void> | null;
+  /** Resolves once everything written so far has reached the destination (or failed). */
+  flushed(): Promise<void>;
   /** Completes the output (renames a grouped file into place). */
   close(): void;
   /** Gives up: a temporary file is removed, a created empty file too; what was streamed stays. */
   abandon(): void;
+  /** Drops what a stream still holds for a reader that does not read, so the process can end. */
+  discard(): void;
 }
 
 const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? String(error);
@@ -52,6 +58,11 @@ const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).c
 export function streamOutput(stream: NodeJS.WritableStream, label = 'standard output'): ReportOutput {
   let failure: Error | null = null;
   let bytes = 0;
+  let delivered = 0;
+  // Write callbacks come in order: each says its chunk reached the OS (or failed, then no later one did).
+  const deliveredUpTo = (end: number) => (error?: Error | null): void => {
+    if (!error && !failure) delivered = end;
+  };
   const writable = stream as NodeJS.WritableStream & { writableNeedDrain?: boolean };
   // An EPIPE (the reader went away) arrives as an 'error' event: kept, so the command can stop and say so.
   const onError = (error: Error): void => {
@@ -64,6 +75,9 @@ export function streamOutput(stream: NodeJS.WritableStream, label = 'standard ou
     get bytes() {
       return bytes;
     },
+    get delivered() {
+      return delivered;
+    },
     get failure() {
       return failure;
     },
@@ -71,13 +85,13 @@ export function streamOutput(stream: NodeJS.WritableStream, label = 'standard ou
     write(text) {
       if (text === '' || failure) return;
       bytes += Buffer.byteLength(text);
-      stream.write(text);
+      stream.write(text, deliveredUpTo(bytes));
     },
     writeBytes(chunk) {
       if (chunk.length === 0 || failure) return;
       bytes += chunk.length;
       // A copy: the stream may hold the chunk after write() returns.
-      stream.write(Buffer.from(chunk));
+      stream.write(Buffer.from(chunk), deliveredUpTo(bytes));
     },
     ready() {
       if (failure || !writable.writableNeedDrain) return null;
@@ -93,8 +107,19 @@ export function streamOutput(stream: NodeJS.WritableStream, label = 'standard ou
         stream.on('close', done);
       });
     },
+    flushed() {
+      if (failure) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        // Callbacks run in order: this one runs after every earlier write's.
+        stream.write('', () => resolve());
+      });
+    },
     close() {},
     abandon() {},
+    discard() {
+      const held = stream as NodeJS.WritableStream & { writableLength?: number; destroy?: () => void };
+      if ((held.writableLength ?? 0) > 0) held.destroy?.();
+    },
   };
 }
 
@@ -172,6 +197,9 @@ export function fileOutput(path: string, options: FileOutputOptions = {}): Repor
     get bytes() {
       return position;
     },
+    get delivered() {
+      return position;
+    },
     get failure() {
       return failure;
     },
@@ -200,6 +228,7 @@ export function fileOutput(path: string, options: FileOutputOptions = {}): Repor
       writeAll(bytes, bytes.length);
     },
     ready: () => null,
+    flushed: () => Promise.resolve(),
     close() {
       closeFd();
       if (atomic && !failure) {
@@ -216,6 +245,7 @@ export function fileOutput(path: string, options: FileOutputOptions = {}): Repor
       if (atomic) removeQuietly(target);
       else if (created && position === 0) removeQuietly(path);
     },
+    discard() {},
   };
 }
 
