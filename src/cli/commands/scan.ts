@@ -74,7 +74,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'show the plan (probes, exclusions, rate, what would be refused and why); send nothing')
     .option('--no-progress', 'no progress bar or status lines on stderr')
     .option('--stats-every <time>', 'a status line every TIME (10s, 1m, 500ms) on stderr; default off a terminal: 10s; 0 = never')
-    .option('-v, --verbose', 'say more on stderr: the plan, each open port as found (repeatable)', (_: string, previous: number) => previous + 1, 0)
+    .option('-v, --verbose', 'say more on stderr: the plan, each open port as found', (_: string, previous: number) => previous + 1, 0)
     .option('-q, --quiet', 'nothing on stderr but errors and the resume hint')
     .option('--nmap-services <file>', 'nmap-services for --top-ports and service names');
   addSweepOptions(command);
