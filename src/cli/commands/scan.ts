@@ -22,6 +22,7 @@ import type { ReportSet } from '../print/report-set.js';
 import type { ResumeReport } from '../print/resume-report.js';
 import { collect, type SourceFlags } from './source-options.js';
 import { addSweepOptions, numberFlag, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
+import { warnWhenAddonMissing } from '../print/addon-notice.js';
 
 interface ScanFlags extends SweepFlags, OutputFlags, Pick<SourceFlags, 'nmapServices'> {
   ports?: string;
@@ -88,6 +89,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
         '\nEvery flag, and its nmap / masscan / zmap equivalent: docs/scan.md',
     )
     .action(async (targets: string[], flags: ScanFlags) => {
+      warnWhenAddonMissing(flags.mode, ctx);
       await runScan(targets, flags, ctx);
     });
 }
