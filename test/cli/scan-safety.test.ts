@@ -126,6 +126,9 @@ describe.skipIf(!lab.available)('default exclusions and the rate rules', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Expected an explicit rate for a sweep of 131,072 addresses/);
     expect(existsSync(out)).toBe(false); // the output it would have made is not left behind
+    const badPorts = await runCli(['scan', '198.18.3.0/30', '-p', 'http', '-oX', out]);
+    expect(badPorts.code).toBe(2);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('sweeps of this host and its links keep the adaptive ramp; others get the 10,000/s ceiling, stated in the summary', async () => {

@@ -194,7 +194,13 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     options.onProgress = progress.onProgress;
     options.progressIntervalMs = progress.intervalMs ?? 1000;
   }
-  const handle = scan(options);
+  let handle: ScanHandle;
+  try {
+    handle = scan(options); // throws at once on a bad option (a port spec): nothing was swept, nothing left behind
+  } catch (error) {
+    reports.abandon();
+    throw error;
+  }
   const metaTargets = [...targets, ...(flags.inputList ?? []).map((file) => `-iL ${file}`)];
   await runSweep(handle, reports, resumeReport, progress, metaTargets, flags, ctx, {
     formatPortList,
@@ -327,7 +333,7 @@ async function runSweep(
     if (undelivered > 0) notes.push(`${undelivered} results did not reach every report; a resume probes them again`);
     summary = { ...summary, interrupted: summary.interrupted || failure !== null || hurrying || undelivered > 0, notes };
     const whole = resume ? tools.combineSummaries(resume.summary, summary, hostsUpOf(reports.carry())) : summary;
-    reports.finish(whole, summary, hurrying);
+    reports.finish(whole, summary);
 
     if (summary.interrupted) {
       const thisRun = summary;

@@ -49,8 +49,6 @@ export interface ReportOutput {
   close(): void;
   /** Gives up: a temporary file is removed, a created empty file too; what was streamed stays. */
   abandon(): void;
-  /** Drops what a stream still holds for a reader that does not read, so the process can end. */
-  discard(): void;
 }
 
 const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException).code ?? String(error);
@@ -116,10 +114,6 @@ export function streamOutput(stream: NodeJS.WritableStream, label = 'standard ou
     },
     close() {},
     abandon() {},
-    discard() {
-      const held = stream as NodeJS.WritableStream & { writableLength?: number; destroy?: () => void };
-      if ((held.writableLength ?? 0) > 0) held.destroy?.();
-    },
   };
 }
 
@@ -245,7 +239,6 @@ export function fileOutput(path: string, options: FileOutputOptions = {}): Repor
       if (atomic) removeQuietly(target);
       else if (created && position === 0) removeQuietly(path);
     },
-    discard() {},
   };
 }
 

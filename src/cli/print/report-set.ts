@@ -217,9 +217,8 @@ export class ReportSet {
   /**
    * Ends every report with its summary (`whole` where the report holds the
    * whole sweep, `thisRun` elsewhere) and closes it. Synchronous for files.
-   * `hurry`: a stream whose reader does not read is given up (its rest dropped), so the process can end.
    */
-  finish(whole: ScanSummary, thisRun: ScanSummary, hurry = false): void {
+  finish(whole: ScanSummary, thisRun: ScanSummary): void {
     if (this.finished) return;
     this.finished = true;
     for (const entry of this.entries) {
@@ -229,7 +228,6 @@ export class ReportSet {
       } finally {
         out.close();
       }
-      if (hurry) out.discard();
     }
   }
 
