@@ -15,10 +15,20 @@ import { RegistryParseError } from '../errors/registry-parse-error.js';
  * are skipped while matching brackets) and parsed with JSON.parse. The file is
  * written by JSON.stringify, which never repeats a key; should a key repeat, the
  * first one is taken (JSON.parse would keep the last).
+ *
+ * A caller that asks about many keys (a picture of every port) would search
+ * the bytes once per key; after SEARCHES_BEFORE_INDEX searches the top-level
+ * keys are instead found in one pass (first one kept, as above) and later rows
+ * come from their offsets.
  */
+const SEARCHES_BEFORE_INDEX = 32;
+
 export class PortNumbersFile {
   readonly path: string;
   private bytes: Buffer | undefined;
+  private searches = 0;
+  /** Key → offset of its value, once built. */
+  private valueOffsets: Map<string, number> | undefined;
 
   constructor(path: string) {
     this.path = path;
@@ -27,6 +37,12 @@ export class PortNumbersFile {
   /** [name, description] of this key (`"80/tcp"`), or undefined when the file has no such key. */
   row(key: string): readonly [string, string] | undefined {
     const bytes = this.read();
+    this.searches += 1;
+    if (this.valueOffsets === undefined && this.searches > SEARCHES_BEFORE_INDEX) this.valueOffsets = topLevelValueOffsets(bytes);
+    if (this.valueOffsets !== undefined) {
+      const offset = this.valueOffsets.get(key);
+      return offset === undefined ? undefined : this.value(key, offset);
+    }
     const needle = Buffer.from(`"${key}"`, 'utf8');
     for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
       const before = skipBack(bytes, at - 1);
@@ -78,6 +94,47 @@ function skipBack(bytes: Buffer, at: number): number {
 function skipForward(bytes: Buffer, at: number): number {
   while (at < bytes.length && isJsonSpace(bytes[at])) at += 1;
   return at;
+}
+
+/**
+ * The offset of each top-level key's value (the first of a repeated key). A
+ * file that is not one object of string keys gives what was read before the
+ * damage; its values still fail in `value` with the usual error.
+ */
+function topLevelValueOffsets(bytes: Buffer): Map<string, number> {
+  const offsets = new Map<string, number>();
+  let at = skipForward(bytes, 0);
+  if (bytes[at] !== 0x7b) return offsets;
+  at = skipForward(bytes, at + 1);
+  while (at < bytes.length && bytes[at] === 0x22) {
+    const keyEnd = stringEnd(bytes, at);
+    if (keyEnd === -1) break;
+    const colon = skipForward(bytes, keyEnd);
+    if (bytes[colon] !== 0x3a) break;
+    const valueStart = skipForward(bytes, colon + 1);
+    let key: string;
+    try {
+      key = JSON.parse(bytes.toString('utf8', at, keyEnd)) as string;
+    } catch {
+      break;
+    }
+    if (!offsets.has(key)) offsets.set(key, valueStart);
+    const end = valueEnd(bytes, valueStart);
+    if (end === -1) break;
+    at = skipForward(bytes, end);
+    if (bytes[at] !== 0x2c) break;
+    at = skipForward(bytes, at + 1);
+  }
+  return offsets;
+}
+
+/** End (exclusive, past the closing quote) of the JSON string starting at `start`; -1 when it does not close. */
+function stringEnd(bytes: Buffer, start: number): number {
+  for (let at = start + 1; at < bytes.length; at += 1) {
+    if (bytes[at] === 0x5c) at += 1;
+    else if (bytes[at] === 0x22) return at + 1;
+  }
+  return -1;
 }
 
 /** End (exclusive) of the JSON array or object starting at `start`; -1 when it does not close. */

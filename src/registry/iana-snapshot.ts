@@ -57,6 +57,7 @@ export class IanaSnapshotRegistry extends RecordIanaRegistry {
   private readonly precomputedEntries = new Map<number, readonly RegistryEntry[]>();
   /** Per protocol: 1 where some record that lookup could return carries unauthorized-use text. */
   private readonly unauthorizedMasks: Array<Uint8Array | undefined> = [undefined, undefined, undefined, undefined];
+  private supplementBlocks: number[][] | undefined;
 
   /**
    * `records` may be a function: records are then built on the first question
@@ -102,7 +103,8 @@ export class IanaSnapshotRegistry extends RecordIanaRegistry {
       }
       records.push(portNumbersRecord(port, protocol, row, precomputed.supplement.unauthorizedUse[key]));
     }
-    for (const record of precomputed.supplementRows) {
+    for (const row of this.supplementRowsNear(port, precomputed)) {
+      const record = precomputed.supplementRows[row] as IanaRecord;
       const ports = record.ports;
       if (ports !== null && ports.start <= port && port <= ports.end && (record.protocol === null || record.protocol === protocol)) {
         records.push(record);
@@ -146,6 +148,23 @@ export class IanaSnapshotRegistry extends RecordIanaRegistry {
       this.unauthorizedMasks[code] = mask;
     }
     return mask;
+  }
+
+  /**
+   * Positions (ascending: file order) of the supplement rows whose ports overlap
+   * the 256-port block of `port`, so a lookup reads a few rows rather than all
+   * ~2,000 (a picture of 65,536 ports looks up thousands).
+   */
+  private supplementRowsNear(port: number, precomputed: PrecomputedSnapshot): readonly number[] {
+    if (this.supplementBlocks === undefined) {
+      const blocks: number[][] = Array.from({ length: 256 }, () => []);
+      precomputed.supplementRows.forEach((record, row) => {
+        if (record.ports === null) return;
+        for (let block = record.ports.start >> 8; block <= record.ports.end >> 8; block += 1) blocks[block]?.push(row);
+      });
+      this.supplementBlocks = blocks;
+    }
+    return this.supplementBlocks[port >> 8] ?? [];
   }
 
   private hasPortNumbersKey(protocol: Protocol, port: number, precomputed: PrecomputedSnapshot): boolean {

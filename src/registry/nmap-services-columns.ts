@@ -10,7 +10,7 @@
  * (NmapServicesIndex checks it). Only files whose text re-encodes to exactly
  * their bytes are stored, so the byte offsets are exact.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { readDerived, view, writeDerived, type SourceIdentity } from './derived-cache.js';
 import type { NmapColumns, NmapRowLines, NmapServicesParse } from './nmap-services.js';
 
@@ -90,11 +90,20 @@ export function writeDerivedColumns(file: string, source: string, identity: Sour
   return writeDerived(file, NMAP_COLUMNS_KIND, source, identity, header, [frequencies, byteOffsets, lineNumbers, ports, protocolCodes]);
 }
 
-/** Reads a row's line from the source file at its byte offset (a few hundred bytes per entry made). */
+/**
+ * Reads a row's line from the source file at its byte offset (a few hundred
+ * bytes per entry made). A caller that makes many entries (a picture of every
+ * port) would open the file once per line: after LINES_BEFORE_WHOLE_FILE reads
+ * the whole file is read once and later lines are cut from it.
+ */
+const LINES_BEFORE_WHOLE_FILE = 32;
+
 class FileRowLines implements NmapRowLines {
   private readonly file: string;
   private readonly byteOffsets: Uint32Array;
   private readonly lineNumbers: Uint32Array;
+  private reads = 0;
+  private whole: Buffer | undefined;
 
   constructor(file: string, byteOffsets: Uint32Array, lineNumbers: Uint32Array) {
     this.file = file;
@@ -103,6 +112,13 @@ class FileRowLines implements NmapRowLines {
   }
 
   line(row: number): { text: string; start: number; lineNumber: number } {
+    this.reads += 1;
+    if (this.whole === undefined && this.reads > LINES_BEFORE_WHOLE_FILE) this.whole = readFileSync(this.file);
+    if (this.whole !== undefined) {
+      const start = this.byteOffsets[row] as number;
+      const end = this.whole.indexOf(0x0a, start);
+      return { text: this.whole.toString('utf8', start, end === -1 ? this.whole.length : end), start: 0, lineNumber: this.lineNumbers[row] as number };
+    }
     const fd = openSync(this.file, 'r');
     try {
       let size = 512;

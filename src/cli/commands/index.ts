@@ -3,6 +3,7 @@ import type { CliContext } from '../context.js';
 import { registerBench } from './bench.js';
 import { registerCheck } from './check.js';
 import { registerFree } from './free.js';
+import { registerMap } from './map.js';
 import { registerMerge } from './merge.js';
 import { registerRanges } from './ranges.js';
 import { registerRequest } from './request.js';
@@ -19,6 +20,7 @@ const COMMANDS: ReadonlyArray<readonly [string, Register]> = [
   ['free', registerFree],
   ['check', registerCheck],
   ['suggest', registerSuggest],
+  ['map', registerMap],
   ['request', registerRequest],
   ['scan', registerScan],
   ['merge', registerMerge],
