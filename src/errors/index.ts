@@ -9,3 +9,4 @@ export { PermissionError } from './permission-error.js';
 export { NativeUnavailableError } from './native-unavailable-error.js';
 export { UpdateError } from './update-error.js';
 export { ScanOutputParseError } from './scan-output-parse-error.js';
+export { SweepRefusedError } from './sweep-refused-error.js';
