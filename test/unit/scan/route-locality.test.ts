@@ -20,12 +20,12 @@ const FIB_TRIE = `Main:
         |-- 127.255.255.255
            /32 link BROADCAST
      +-- 192.0.0.0/4 2 0 2
-        +-- 192.0.2.0/24 2 0 2
-           |-- 192.0.2.0
+        +-- 198.51.100.0/24 2 0 2
+           |-- 198.51.100.0
               /24 link UNICAST
-           |-- 192.0.2.2
+           |-- 198.51.100.2
               /32 host LOCAL
-           |-- 192.0.2.255
+           |-- 198.51.100.255
               /32 link BROADCAST
         |-- 198.18.0.0
            /16 host LOCAL
@@ -47,8 +47,8 @@ describe('route locality', () => {
   it('reads the LOCAL routes of /proc/net/fib_trie (loopback, own addresses, AnyIP blocks), nothing else', () => {
     expect(parseFibTrieLocal(FIB_TRIE)).toEqual([
       { first: v4('127.0.0.0'), last: v4('127.255.255.255') },
-      { first: v4('192.0.2.2'), last: v4('192.0.2.2') },
       { first: v4('198.18.0.0'), last: v4('198.18.255.255') },
+      { first: v4('198.51.100.2'), last: v4('198.51.100.2') },
     ]);
   });
 
@@ -62,14 +62,14 @@ describe('route locality', () => {
   it('takes the subnets of interface addresses as on-link', () => {
     const subnets = interfaceSubnets({
       eth0: [
-        { address: '192.0.2.2', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:01', internal: false, cidr: '192.0.2.2/24' },
+        { address: '198.51.100.2', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:01', internal: false, cidr: '198.51.100.2/24' },
         { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '00:00:00:00:00:01', internal: false, cidr: 'fe80::1/64', scopeid: 2 },
       ],
       tun0: [{ address: '10.8.0.2', netmask: '255.255.255.255', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '10.8.0.2/32' }],
     });
     expect(subnets.ipv4).toEqual([
       { first: v4('10.8.0.2'), last: v4('10.8.0.2') },
-      { first: v4('192.0.2.0'), last: v4('192.0.2.255') },
+      { first: v4('198.51.100.0'), last: v4('198.51.100.255') },
     ]);
     expect(subnets.ipv6).toEqual([{ first: v6('fe80::'), last: v6('fe80::ffff:ffff:ffff:ffff') }]);
   });
