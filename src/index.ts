@@ -70,7 +70,7 @@ export type { ScanOptions } from './scan/scan-options.js';
 export type * from './scan/types.js';
 export { readResumeFile, writeResumeFile, type ResumeState } from './scan/resume.js';
 export { mergeJsonLines, mergeJsonLinesFiles, type MergeResult } from './scan/merge.js';
-export { createReporter, ByteBuilder, REPORT_FORMATS, type Reporter, type ScanMeta } from './scan/reporters/index.js';
+export { createReporter, REPORT_FORMATS, type Reporter, type ScanMeta } from './scan/reporters/index.js';
 export { ReportedBatch } from './scan/reported-batch.js';
 export type { RecordBatch } from './scan/decode.js';
 export { parsePortSpec } from './scan/ports.js';

@@ -1,6 +1,7 @@
 import { cachedFile, resolveCacheDir } from '../registry/cache.js';
 import { BROWSER_UNSAFE_PORTS } from '../registry/browser-unsafe.js';
 import { DEFAULT_EPHEMERAL_RANGES, ephemeralRanges } from '../registry/ephemeral.js';
+import { loadIanaFile } from '../registry/iana-load.js';
 import { loadIanaSnapshot } from '../registry/iana-snapshot.js';
 import { loadListeners } from '../registry/listeners.js';
 import type { IanaRegistry, LoadedSources } from '../registry/loaded-sources.js';
@@ -249,14 +250,13 @@ function customStatus(source: CustomSource, consulted: boolean): SourceStatus {
  * `portpick update` when it is at least as new as the shipped snapshot; else the snapshot.
  */
 async function loadIana(options: LoadSourcesOptions): Promise<IanaRegistry> {
-  // The CSV/XML readers are loaded only when a file is read: most runs use the snapshot.
   const cacheOptions = options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir };
   const fileOptions = { derivedCacheDir: resolveCacheDir(cacheOptions) };
-  if (options.ianaFile !== undefined) return (await import('../registry/iana-load.js')).loadIanaFile(options.ianaFile, fileOptions);
+  if (options.ianaFile !== undefined) return loadIanaFile(options.ianaFile, fileOptions);
   const snapshot = loadIanaSnapshot();
   const cached = await cachedFile('iana', cacheOptions);
   if (cached === null) return snapshot;
-  const fromCache = await (await import('../registry/iana-load.js')).loadIanaFile(cached.path, fileOptions);
+  const fromCache = await loadIanaFile(cached.path, fileOptions);
   return (fromCache.updated ?? '') >= (snapshot.updated ?? '') ? fromCache : snapshot;
 }
 

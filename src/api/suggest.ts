@@ -94,7 +94,7 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
         Promise.all(ports.map(async (port) => (await Promise.all(protocols.map((one) => bindProbeFor(port, one)))).flatMap((probe) => probe ?? []))),
       );
       probes.forEach((probe, index) => {
-        if (probe.some((result) => result.outcome === 'in-use' || result.outcome === 'denied')) {
+        if (probe.some((result) => result.outcome !== 'free' && result.outcome !== 'unsupported')) {
           exclude.add(ports[index] as number);
           removed += 1;
         }

@@ -1,35 +1,24 @@
 /**
  * portpick's command line: parse argv, call the library, print. Commands gather
  * their data through the library and print it in a separate step; main()
- * returns the exit code and exitWhenFlushed() is the only place that ends the
- * process. No side effects on import: the entry points (main.ts, portpick.cts)
- * call these.
+ * returns the exit code, which run() hands to the process. No side effects on
+ * import: the entry points (main.ts, and the bundle portpick.cts starts) call run().
  */
 import { Command, CommanderError } from 'commander';
 import { PortpickError } from '../errors/portpick-error.js';
 import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
-import { packageVersion } from '../version.js';
-import { madeProcessStreams, stderrIsTerminal, trackProcessStreams } from './process-streams.js';
+import { normaliseNmapFlags } from './commands/nmap-flags.js';
 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  // The streams are read when a command writes, not before (process-streams.ts).
-  let stderrIsTTY: boolean | null = null;
   const ctx: CliContext = {
-    get stdout() {
-      return process.stdout;
-    },
-    get stderr() {
-      return process.stderr;
-    },
-    get stderrIsTTY() {
-      stderrIsTTY ??= stderrIsTerminal();
-      return stderrIsTTY;
-    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     exitCode: 0,
     signal: controller.signal,
   };
@@ -37,24 +26,28 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       'Pick a default port for a new network service the RFC 6335 way, and sweep networks for ports in use.',
     )
-    .version(packageVersion(), '-V, --version')
+    // --version also names the addon, its engines and Node (version-report.ts), loaded only when asked.
+    .option('-V, --version', 'output the version, the native addon and its engines, and the Node version')
     .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride();
-  registerCommands(program, ctx, argv[2]);
+  program.on('option:version', () => {
+    throw new CommanderError(0, 'portpick.version', 'version requested');
+  });
+  registerCommands(program, ctx);
   try {
-    await program.parseAsync(normaliseArgv(argv));
+    await program.parseAsync(normaliseNmapFlags(argv));
     return ctx.exitCode;
   } catch (error) {
+    if (error instanceof CommanderError && error.code === 'portpick.version') {
+      const { versionReport } = await import('./version-report.js');
+      ctx.stdout.write(`${await versionReport()}\n`);
+      return 0;
+    }
     return reportError(ctx, error);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-/** nmap's `-iL FILE` is two letters after one dash, which commander cannot declare: map it to --input-list. */
-function normaliseArgv(argv: string[]): string[] {
-  return argv.map((arg, index) => (index >= 2 && arg === '-iL' ? '--input-list' : arg));
 }
 
 function reportError(ctx: CliContext, error: unknown): number {
@@ -75,30 +68,15 @@ function reportError(ctx: CliContext, error: unknown): number {
   return 2;
 }
 
-/**
- * Ends the process once stdout and stderr have flushed what was written. Every
- * command has finished its work (files closed, sweeps stopped) when main
- * resolves; exiting explicitly rather than letting the event loop drain skips
- * Node's heap teardown, which costs 10-30 ms of every short command on small machines.
- * Streams nobody made have nothing to flush (and making one costs time).
- */
-export function exitWhenFlushed(code: number): void {
-  process.exitCode = code;
-  const streams = madeProcessStreams();
-  let pending = streams.length;
-  if (pending === 0) process.exit(code);
-  const flushed = () => {
-    pending -= 1;
-    if (pending === 0) process.exit(code);
-  };
-  for (const stream of streams) stream.write('', flushed);
-}
-
-/** Runs the command line on `argv` and ends the process with its exit code. */
+/** Runs the command line on `argv`; the process ends with its exit code once its work and output are done. */
 export function run(argv: string[]): void {
-  trackProcessStreams();
-  main(argv).then(exitWhenFlushed, (error: unknown) => {
-    process.stderr.write(`portpick: ${String(error)}\n`);
-    exitWhenFlushed(2);
-  });
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`portpick: ${String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

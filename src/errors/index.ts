@@ -11,3 +11,4 @@ export { UpdateError } from './update-error.js';
 export { ScanOutputParseError } from './scan-output-parse-error.js';
 export { UncheckedSourcesError } from './unchecked-sources-error.js';
 export { NoFreePortError } from './no-free-port-error.js';
+export { SweepRefusedError } from './sweep-refused-error.js';

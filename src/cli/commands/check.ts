@@ -6,6 +6,7 @@ import { writeLine, type CliContext } from '../context.js';
 import { printReport, withSchema } from './json-output.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { checkPorts } from '../../api/check.js';
 
 interface CheckFlags extends SourceFlags, SweepFlags {
   proto: string;
@@ -39,7 +40,6 @@ export function registerCheck(program: Command, ctx: CliContext): void {
         '  portpick check "$DEFAULT_PORT" --strict --sources iana,nmap,defaults,reservations || exit 1   # as a CI gate',
     )
     .action(async (ports: string[], flags: CheckFlags) => {
-      const { checkPorts } = await import('../../api/check.js');
       const result = await checkPorts({
         ...sourceOptionsFrom(flags),
         ports,

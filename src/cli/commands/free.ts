@@ -4,6 +4,7 @@ import { toRanges } from '../../pick/free.js';
 import { writeLine, type CliContext } from '../context.js';
 import { printReport } from './json-output.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { freePorts } from '../../api/free.js';
 
 interface FreeFlags extends SourceFlags {
   proto: string;
@@ -34,7 +35,6 @@ export function registerFree(program: Command, ctx: CliContext): void {
         '  portpick free 5000 5100 --proto tcp,udp --reservations .portpick.yaml --org ../services',
     )
     .action(async (start: string, end: string, flags: FreeFlags) => {
-      const { freePorts } = await import('../../api/free.js');
       const report = await freePorts({ ...sourceOptionsFrom(flags), start, end, protocol: flags.proto, k8s: flags.k8s ?? false });
       if (flags.json) printReport(ctx, 'free', report);
       else writeLine(ctx.stdout, formatFree(report, flags.list ?? false));

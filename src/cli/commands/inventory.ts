@@ -3,6 +3,7 @@ import type { InventoryReport, PortFinding } from '../../registry/inventory/type
 import { writeLine, type CliContext } from '../context.js';
 import { printReport } from './json-output.js';
 import { renderTable } from '../print/table.js';
+import { inventory } from '../../api/inventory.js';
 
 interface InventoryFlags {
   json?: boolean;
@@ -23,7 +24,6 @@ export function registerInventory(program: Command, ctx: CliContext): void {
         '  portpick check 8080 --org ../services      # the same inventory as a verdict source',
     )
     .action(async (dirs: string[], flags: InventoryFlags) => {
-      const { inventory } = await import('../../api/inventory.js');
       const report = await inventory({ dirs });
       if (flags.json) printReport(ctx, 'inventory', report);
       else writeLine(ctx.stdout, formatInventory(report));

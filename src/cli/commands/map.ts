@@ -4,6 +4,11 @@ import { FileAccessError, InvalidArgumentError } from '../../errors/index.js';
 import { writeLine, type CliContext } from '../context.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
 import { withSchema } from './json-output.js';
+import { mapPorts } from '../../map/map-ports.js';
+import { portMapJson } from '../../map/map-json.js';
+import { renderTerminal } from '../../map/render-terminal.js';
+import { renderSvg } from '../../map/render-svg.js';
+import { renderHtml } from '../../map/render-html.js';
 
 interface MapFlags extends SourceFlags {
   range?: string;
@@ -53,7 +58,6 @@ export function registerMap(program: Command, ctx: CliContext): void {
       if (!/^\d+$/.test(flags.count) || Number(flags.count) > 1000) {
         throw new InvalidArgumentError(`Expected --count to be a whole number from 0 to 1000, got \`${flags.count}\``);
       }
-      const { mapPorts } = await import('../../map/map-ports.js');
       const map = await mapPorts({
         ...sourceOptionsFrom(flags),
         ...(flags.range === undefined ? {} : { range: flags.range }),
@@ -66,14 +70,12 @@ export function registerMap(program: Command, ctx: CliContext): void {
 
       let text: string;
       if (flags.json) {
-        const { portMapJson } = await import('../../map/map-json.js');
         text = JSON.stringify(withSchema('map', portMapJson(map)), null, 2);
       } else if (format === 'svg') {
-        text = (await import('../../map/render-svg.js')).renderSvg(map, { titles: flags.titles !== false });
+        text = renderSvg(map, { titles: flags.titles !== false });
       } else if (format === 'html') {
-        text = (await import('../../map/render-html.js')).renderHtml(map);
+        text = renderHtml(map);
       } else {
-        const { renderTerminal } = await import('../../map/render-terminal.js');
         text = renderTerminal(map, { columns: columnsOf(flags, ctx), colour: flags.output === undefined && wantsColour(ctx) });
       }
       if (flags.output === undefined) writeLine(ctx.stdout, text);

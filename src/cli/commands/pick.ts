@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pickPort } from '../../api/pick.js';
 import { writeLine, type CliContext } from '../context.js';
 import { printReport } from './json-output.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
@@ -38,7 +39,6 @@ export function registerPick(program: Command, ctx: CliContext): void {
         '  PORT ?= $(shell portpick pick myservice)              # a Makefile default',
     )
     .action(async (name: string, flags: PickFlags) => {
-      const { pickPort } = await import('../../api/pick.js');
       const report = await pickPort({
         ...sourceOptionsFrom(flags),
         name,

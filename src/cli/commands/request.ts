@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { request } from '../../api/request.js';
 
 interface RequestFlags extends SourceFlags {
   name: string;
@@ -43,7 +44,6 @@ export function registerRequest(program: Command, ctx: CliContext): void {
   command
     .addHelpText('after', '\nExamples:\n  portpick request --name myservice --port 7437 --proto tcp --description "Job queue"\n  portpick request --name my-svc --json')
     .action(async (flags: RequestFlags) => {
-      const { request } = await import('../../api/request.js');
       const draft = await request({
         ...sourceOptionsFrom(flags),
         name: flags.name,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ReserveReport } from '../../api/reserve.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { reserve } from '../../api/reserve.js';
 
 interface ReserveFlags extends SourceFlags {
   name: string;
@@ -43,7 +44,6 @@ export function registerReserve(program: Command, ctx: CliContext): void {
         '  portpick reserve 5173 --name web --force          # a conflict, reserved anyway',
     )
     .action(async (port: string, flags: ReserveFlags) => {
-      const { reserve } = await import('../../api/reserve.js');
       const report = await reserve({
         ...sourceOptionsFrom(flags),
         port,

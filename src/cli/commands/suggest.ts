@@ -5,6 +5,7 @@ import { writeLine, type CliContext } from '../context.js';
 import { printReport } from './json-output.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { suggest } from '../../api/suggest.js';
 
 interface SuggestFlags extends SourceFlags, SweepFlags {
   range?: string;
@@ -46,7 +47,6 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
     )
     .action(async (flags: SuggestFlags) => {
       if (flags.plain && flags.json) throw new InvalidArgumentError('Expected --plain or --json, got both');
-      const { suggest } = await import('../../api/suggest.js');
       const count = Number(flags.count);
       if (!/^\d+$/.test(flags.count)) {
         throw new InvalidArgumentError(`Expected --count to be a whole number from 1 to 1000, got \`${flags.count}\``);

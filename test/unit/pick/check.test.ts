@@ -143,6 +143,8 @@ describe('checkPort', () => {
 
     it('denied is a warning, all free is ok', () => {
       expect(check([{ address: '0.0.0.0', outcome: 'denied' }]).status).toBe('warning');
+      // An unexpected bind error cannot prove the port free.
+      expect(check([{ address: '0.0.0.0', outcome: 'error', code: 'EINVAL' }]).status).toBe('warning');
       expect(check([{ address: '0.0.0.0', outcome: 'free' }, { address: '::', outcome: 'unsupported' }]).status).toBe('ok');
     });
 

@@ -2,46 +2,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PortNumbersFile } from '../../../src/registry/iana-port-numbers-file.js';
 import { loadNmapServices, type NmapServicesIndex } from '../../../src/registry/nmap-services.js';
-import { SUPPLEMENT_PATH, buildIanaSnapshot, loadIanaSnapshot, readPortNumbers, readSupplement } from '../../../src/registry/iana-snapshot.js';
+import { loadIanaSnapshot, parseIanaSnapshot } from '../../../src/registry/iana-snapshot.js';
 
 // Many lookups in one process (a picture of the whole port space): the answers
-// must stay those of single lookups once the bulk paths take over.
-
-describe('PortNumbersFile after many searches', () => {
-  let dir = '';
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'portpick-pn-bulk-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('answers every key as the first searches did, the first of a repeated key included', async () => {
-    const path = join(dir, 'index.json');
-    const keys = Array.from({ length: 80 }, (_, i) => `${i}/tcp`);
-    // A hand-written file: spaces and newlines around tokens, escapes, a key quoted inside a value, and "5/tcp" twice.
-    const body = keys
-      .map((key, i) => `  ${JSON.stringify(key)} :\n [ "name-${i}", "says \\"${(i + 1) % 80}/tcp\\": {x} [y] \\\\" ]`)
-      .concat(['"5/tcp": ["second", "ignored"]'])
-      .join(' ,\n');
-    await writeFile(path, `{\n${body}\n}\n`);
-    const single = keys.map((key) => new PortNumbersFile(path).row(key));
-    expect(single[5]).toEqual(['name-5', 'says "6/tcp": {x} [y] \\']);
-
-    const bulk = new PortNumbersFile(path);
-    const answers = [...keys, ...keys].map((key) => bulk.row(key));
-    expect(answers).toEqual([...single, ...single]);
-    expect(bulk.row('80/tcp')).toBeUndefined();
-    expect(bulk.row('says')).toBeUndefined();
-  });
-});
+// must stay those of single lookups.
 
 describe('the shipped snapshot, every port looked up', () => {
-  it('gives the entries the records give, for every TCP port', () => {
+  it('gives the entries the parsed CSV gives, for every TCP port', () => {
     const fast = loadIanaSnapshot();
-    const slow = buildIanaSnapshot(readPortNumbers(), readSupplement(SUPPLEMENT_PATH));
+    const slow = parseIanaSnapshot();
     const differing: number[] = [];
     for (let port = 0; port < 65_536; port += 1) {
       if (JSON.stringify(fast.lookup('tcp', port)) !== JSON.stringify(slow.lookup('tcp', port))) differing.push(port);
@@ -51,7 +21,7 @@ describe('the shipped snapshot, every port looked up', () => {
   });
 });
 
-describe('nmap-services entries made from the derived columns, many at once', () => {
+describe('nmap-services entries made from the digest, many at once', () => {
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'portpick-nmap-bulk-'));
@@ -67,8 +37,8 @@ describe('nmap-services entries made from the derived columns, many at once', ()
     const entriesOf = (index: unknown): unknown[] => [...(index as NmapServicesIndex).entries()].map((entry) => ({ ...entry, extra: { ...entry.extra } }));
     const parsed = await loadNmapServices({ file, cacheDir: join(dir, 'cache'), derivedCache: false });
     await loadNmapServices({ file, cacheDir: join(dir, 'cache') });
-    const fromColumns = await loadNmapServices({ file, cacheDir: join(dir, 'cache') });
-    expect(entriesOf(fromColumns.index)).toEqual(entriesOf(parsed.index));
-    expect(fromColumns.index?.lookup('tcp', 2099)[0]?.description).toBe('cr\u00e8me 99');
+    const fromDigest = await loadNmapServices({ file, cacheDir: join(dir, 'cache') });
+    expect(entriesOf(fromDigest.index)).toEqual(entriesOf(parsed.index));
+    expect(fromDigest.index?.lookup('tcp', 2099)[0]?.description).toBe('cr\u00e8me 99');
   });
 });

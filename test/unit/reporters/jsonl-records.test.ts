@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { NativePortState, RECORD_FLAG_TARPIT } from '../../../src/native.js';
 import { NativeRecordBatch } from '../../../src/scan/decode.js';
 import { ReportedBatch } from '../../../src/scan/reported-batch.js';
-import { ByteBuilder } from '../../../src/scan/reporters/byte-builder.js';
-import { appendResultLines } from '../../../src/scan/reporters/jsonl-bytes.js';
-import { formatResultLine } from '../../../src/scan/reporters/jsonl.js';
+import { createJsonLinesReporter, resultLine } from '../../../src/scan/reporters/jsonl.js';
+import type { Reporter } from '../../../src/scan/reporters/reporter.js';
 import { sampleResults } from '../../fixtures/reporters/sample-scan.js';
 import { packRecords, type RecordFields } from '../../helpers/native-records.js';
 
@@ -58,8 +57,10 @@ function randomFields(next: () => number, count: number): RecordFields[] {
 const decoder = new TextDecoder();
 
 describe('JSON lines written straight from native records', () => {
+  const resultBytes = createJsonLinesReporter().resultBytes as NonNullable<Reporter['resultBytes']>;
+
   for (const engine of ['syn', 'connect'] as const) {
-    it(`is byte for byte the text formatResultLine makes (${engine}, random and edge records)`, () => {
+    it(`is byte for byte JSON.stringify of each result (${engine}, random and edge records)`, () => {
       const next = generator(engine === 'syn' ? 12345 : 777);
       const fields = randomFields(next, 4000);
       const records = new NativeRecordBatch(packRecords(fields), engine);
@@ -67,41 +68,26 @@ describe('JSON lines written straight from native records', () => {
       const all = Uint32Array.from(fields.keys());
       const some = all.filter((i) => i % 5 === 2);
       for (const indexes of [all, some]) {
-        const batch = new ReportedBatch(records, indexes);
-        const out = new ByteBuilder(16); // small: the builder must grow
-        appendResultLines(batch, out);
-        const expected = Array.from(indexes, (i) => formatResultLine(records.result(i))).join('');
-        expect(decoder.decode(out.view())).toBe(expected);
+        const expected = Array.from(indexes, (i) => resultLine(records.result(i))).join('');
+        expect(decoder.decode(resultBytes(new ReportedBatch(records, indexes)))).toBe(expected);
       }
     });
   }
 
-  it('appends after what the builder already holds, batch after batch', () => {
+  it('reuses its buffer: a smaller batch after a larger one gets only its own lines', () => {
     const next = generator(99);
-    const first = new NativeRecordBatch(packRecords(randomFields(next, 50)), 'syn');
-    const second = new NativeRecordBatch(packRecords(randomFields(next, 70)), 'syn');
-    const out = new ByteBuilder(64);
-    out.appendText('header ✓\n');
-    appendResultLines(new ReportedBatch(first, Uint32Array.from({ length: 50 }, (_, i) => i)), out);
-    appendResultLines(new ReportedBatch(second, Uint32Array.of(0, 69)), out);
-    const expected =
-      'header ✓\n' +
-      Array.from({ length: 50 }, (_, i) => formatResultLine(first.result(i))).join('') +
-      formatResultLine(second.result(0)) +
-      formatResultLine(second.result(69));
-    expect(decoder.decode(out.view())).toBe(expected);
+    const large = new NativeRecordBatch(packRecords(randomFields(next, 300)), 'syn');
+    const small = new NativeRecordBatch(packRecords(randomFields(next, 2)), 'connect');
+    resultBytes(new ReportedBatch(large, Uint32Array.from({ length: 300 }, (_, i) => i)));
+    expect(decoder.decode(resultBytes(new ReportedBatch(small, Uint32Array.of(1))))).toBe(resultLine(small.result(1)));
   });
 
-  it('writes result objects (the TypeScript engine) through formatResultLine', () => {
-    const out = new ByteBuilder(8);
-    appendResultLines(ReportedBatch.ofResults(sampleResults), out);
-    expect(decoder.decode(out.view())).toBe(sampleResults.map(formatResultLine).join(''));
+  it('writes result objects (the TypeScript engine) as result() does', () => {
+    expect(decoder.decode(resultBytes(ReportedBatch.ofResults(sampleResults)))).toBe(sampleResults.map(resultLine).join(''));
   });
 
   it('writes nothing for a batch that reports nothing', () => {
     const records = new NativeRecordBatch(packRecords(randomFields(generator(5), 3)), 'syn');
-    const out = new ByteBuilder();
-    appendResultLines(new ReportedBatch(records, new Uint32Array(0)), out);
-    expect(out.length).toBe(0);
+    expect(resultBytes(new ReportedBatch(records, new Uint32Array(0))).length).toBe(0);
   });
 });
