@@ -13,8 +13,13 @@ export interface RangesReport {
   port: PortClassification | null;
 }
 
+export interface RangesRequest extends SourcesInput {
+  /** A port to place in the ranges (0-65535). */
+  port?: number | string;
+}
+
 /** `portpick ranges [PORT]`. Loads only what it needs (the ephemeral ranges, and IANA for a port). */
-export async function ranges(options: { port?: number | string } & SourcesInput = {}): Promise<RangesReport> {
+export async function ranges(options: RangesRequest = {}): Promise<RangesReport> {
   const port = options.port === undefined ? undefined : parsePort(options.port, 'port', { min: 0 });
   const ephemeral = options.sources?.ephemeral ?? (await ephemeralRanges());
   let classification: PortClassification | null = null;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { describeValue } from '../errors/portpick-error.js';
 import type { EntryIndex } from '../registry/entry-index.js';
-import { SCAN_MODES, type EngineProbe, type ScanMode } from './engine-choice.js';
+import { SCAN_MODES, type ScanMode } from './engine-choice.js';
 import type { Shard } from './plan.js';
 import { validateResumeState, type ResumeState } from './resume.js';
 import type { RateRequest } from './sweep-safety.js';
@@ -75,8 +75,6 @@ export interface ScanOptions {
   highWaterMark?: number;
   /** Hostname resolver (default dns.lookup with all: true). */
   lookup?: HostLookup;
-  /** Engine availability, for tests. */
-  engineProbe?: EngineProbe;
 }
 
 export interface ValidatedScanOptions {
@@ -106,7 +104,6 @@ export interface ValidatedScanOptions {
   progressIntervalMs: number;
   highWaterMark: number;
   lookup: HostLookup | undefined;
-  engineProbe: EngineProbe | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -282,6 +279,5 @@ export function validateScanOptions(options: ScanOptions): ValidatedScanOptions 
     progressIntervalMs: finiteNumber('progressIntervalMs', options.progressIntervalMs, 1000, 10, 3_600_000, true),
     highWaterMark: finiteNumber('highWaterMark', options.highWaterMark, 10_000, 1, 100_000_000, true),
     lookup: options.lookup,
-    engineProbe: options.engineProbe,
   };
 }

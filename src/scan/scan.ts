@@ -11,7 +11,7 @@
  */
 import pLimit from 'p-limit';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { chooseEngine, type EngineChoice } from './engine-choice.js';
+import { chooseEngine, type EngineChoice, type EngineProbe } from './engine-choice.js';
 import { zeroCounters, type EngineCounters, type EngineSink, type RunningEngine } from './engine.js';
 import type { NativeAddon } from '../native.js';
 import { startNativeEngine } from './native-engine.js';
@@ -57,8 +57,16 @@ export interface ScanPlanInfo {
   hostnames: ReadonlyMap<string, readonly string[]>;
 }
 
+/**
+ * A running sweep. Read its results one way: iterate the handle itself (one
+ * result at a time) or `batches()` (an array per engine batch), not both.
+ * Leaving either loop early stops the sweep, and the summary then says
+ * `interrupted`.
+ */
 export interface ScanHandle extends AsyncIterable<ScanResult> {
+  /** The plan, once targets are read and resolved; rejects with the error that stopped the sweep before it began. */
   readonly plan: Promise<ScanPlanInfo>;
+  /** Every probe accounted for, at the end; rejects when the sweep fails (summarySoFar() then still answers). */
   readonly summary: Promise<ScanSummary>;
   /** What a later run needs to finish exactly the rest; null before the plan exists. */
   resumeState(): ResumeState | null;
@@ -74,12 +82,26 @@ export interface ScanHandle extends AsyncIterable<ScanResult> {
    * one or the other). Leaving the loop early stops the sweep, as with the handle.
    */
   batches(): AsyncIterable<readonly ScanResult[]>;
+}
+
+/**
+ * The handle inside the package: the public one plus the engine's packed
+ * records, for writers that format straight from them (the CLI's reports).
+ * Not part of the library's API.
+ */
+export interface SweepHandle extends ScanHandle {
   /**
    * As batches(), without making result objects: each batch is the engine's
-   * packed records and the indexes of the reported ones (for writers that
-   * format straight from records). Use one iteration or the other.
+   * packed records and the indexes of the reported ones. Use one iteration or
+   * the other.
    */
   recordBatches(): AsyncIterable<ReportedBatch>;
+}
+
+/** What the package's own callers may set beyond ScanOptions. */
+export interface SweepInternals {
+  /** Engine availability (tests stand in for an addon that is missing). */
+  engineProbe?: EngineProbe;
 }
 
 /** Builds the plan from validated options (reads files, resolves hostnames). */
@@ -136,7 +158,18 @@ function planInfo(plan: SweepPlan, choice: EngineChoice, safety: SweepSafety): S
 
 /** Starts a sweep. Throws typed errors for bad options at once; see the module comment. */
 export function scan(options: ScanOptions): ScanHandle {
-  return startScan(options, null);
+  return publicHandle(startScan(options, null, {}));
+}
+
+/** scan() for the package's own callers: the handle with its record batches, and the internals. */
+export function startSweep(options: ScanOptions, internals: SweepInternals = {}): SweepHandle {
+  return startScan(options, null, internals);
+}
+
+/** The handle without what the library does not promise. */
+function publicHandle(handle: SweepHandle): ScanHandle {
+  const { recordBatches: _records, ...rest } = handle;
+  return rest;
 }
 
 /** Starts several sweeps, at most `concurrency` running at once (the rest wait their turn). */
@@ -155,13 +188,13 @@ export function scanMany(optionsList: readonly ScanOptions[], settings: { concur
       turnGranted();
       return done;
     });
-    const handle = startScan(options, turn);
+    const handle = startScan(options, turn, {});
     handle.summary.then(finished, finished);
-    return handle;
+    return publicHandle(handle);
   });
 }
 
-function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHandle {
+function startScan(rawOptions: ScanOptions, turn: Promise<void> | null, internals: SweepInternals): SweepHandle {
   const options = validateScanOptions(rawOptions);
   const ports = resolvePorts(options);
   const queue = new ResultQueue(options.highWaterMark);
@@ -212,7 +245,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       startedAt = new Date();
       startedMs = performance.now();
     }
-    const choice = chooseEngine(options.mode, options.engineProbe);
+    const choice = chooseEngine(options.mode, internals.engineProbe);
     // The TypeScript engine (and node:net with it) is loaded only when chosen.
     const tsEngine = choice.engine === 'connect-ts' || !choice.addon ? await import('./ts-connect-engine.js') : null;
     plan = await buildSweepPlan(options, ports);
