@@ -1,17 +1,22 @@
 /**
- * portpick's library: which port should a new network service use by default,
- * and what answers on a network. Library code never prints and never exits:
- * every function returns data or throws one of the typed errors below
- * (each a {@link PortpickError} with a stable `code`).
+ * portpick's library: which port should a new network service use by default
+ * (the RFC 6335 method), and which ports answer on a network. Library code
+ * never prints and never exits: every function returns data or throws one of
+ * the typed errors below, each a {@link PortpickError} with a stable `code`
+ * and a message that says what was expected and what came.
  *
- * - Sources:     {@link loadSources}, {@link sources}, {@link update}
- * - Port choice: {@link check}, {@link checkPorts}, {@link suggest}, {@link pickPort},
- *                {@link freePorts}, {@link ranges}, {@link request}, {@link inventory}, {@link reserve}
- * - Picture:     {@link mapPorts}, {@link renderSvg}, {@link renderHtml}, {@link renderTerminal}, {@link portMapJson}
- * - Sweeping:    {@link scan}, {@link scanMany}, {@link mergeJsonLines}, {@link mergeJsonLinesFiles}
+ * | for | functions |
+ * | --- | --- |
+ * | the sources | {@link loadSources}, {@link sources}, {@link update} |
+ * | choosing a port | {@link check}, {@link checkPorts}, {@link suggest}, {@link pickPort}, {@link freePorts}, {@link ranges}, {@link request} |
+ * | the organisation's ports | {@link inventory}, {@link reserve} |
+ * | a picture of the port space | {@link mapPorts}, {@link renderSvg}, {@link renderHtml}, {@link renderTerminal}, {@link portMapJson} |
+ * | sweeping networks | {@link scan}, {@link scanMany}, {@link mergeJsonLines}, {@link mergeJsonLinesFiles} |
  *
- * This file is the whole public API: everything else under src/ may change
- * without notice.
+ * Every port-choice function takes the options of {@link loadSources} (see
+ * {@link SourcesInput}), or `sources` loaded once by it. This module is the
+ * whole public API: the package exports nothing else, and the modules behind
+ * it may change without notice.
  *
  * @packageDocumentation
  */

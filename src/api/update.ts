@@ -25,7 +25,23 @@ export interface UpdateRequest {
 /**
  * `portpick update [--from FILE]`: fetches the official IANA CSV and nmap-services
  * into the cache (conditional requests, validated before an atomic replace; a
- * failure keeps the previous data), or imports a file offline.
+ * failure keeps the previous data), or imports a file offline. Downloads go
+ * through the proxy HTTPS_PROXY / HTTP_PROXY name, except for NO_PROXY hosts.
+ *
+ * @param request What to update and from where.
+ * @returns One result per file: `updated`, `unchanged` or `failed` (with its {@link UpdateError}); a failed download is reported, not thrown.
+ * @throws
+ * - {@link InvalidArgumentError} for an unknown kind or a bad `timeoutMs` / `maxBytes`.
+ * - {@link FileAccessError} when `from` cannot be read; {@link UpdateError} when it is neither an IANA registry nor nmap-services.
+ *
+ * @example
+ * ```ts
+ * import { update } from 'portpick';
+ *
+ * const { files } = await update({ only: ['iana'] });
+ * const failed = files.filter((file) => file.status === 'failed');
+ * if (failed.length > 0) console.error(failed.map((file) => file.reason).join('\n'));
+ * ```
  */
 export async function update(request: UpdateRequest = {}): Promise<UpdateReport> {
   return updateCache({

@@ -14,12 +14,15 @@ import type { RateRequest } from './sweep-safety.js';
 import type { HostLookup } from './targets.js';
 import type { ScanProgress } from './types.js';
 
+/** What {@link scan} takes: the targets, the ports, and how to sweep them. */
 export interface ScanOptions {
   /** Target specs (addresses, CIDR blocks, ranges, hostnames); see targets.ts. */
   targets?: string | readonly string[];
   /** Files of targets (`-iL`). */
   targetFiles?: readonly string[];
+  /** Targets to leave out (same forms as `targets`); nothing in them is probed. */
   exclude?: readonly string[];
+  /** Files of exclusions; one that cannot be read or parsed stops the sweep before any probe. */
   excludeFiles?: readonly string[];
   /** nmap-style spec (`22,80,8000-8100`) or a list of ports. Give this or topPorts. */
   ports?: string | readonly number[];
@@ -67,7 +70,9 @@ export interface ScanOptions {
    * many ports when only open ones matter.
    */
   openOnly?: boolean;
+  /** Stops the sweep as abort() does: the results so far stay, and the summary says `interrupted`. */
   signal?: AbortSignal;
+  /** Called every `progressIntervalMs` while the sweep runs; a throw stops the sweep and rejects `summary` with it. */
   onProgress?: (progress: ScanProgress) => void;
   /** How often onProgress fires, ms (default 1000). */
   progressIntervalMs?: number;

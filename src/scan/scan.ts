@@ -31,12 +31,15 @@ import type { ScanEngineName, ScanProgress, ScanResult, ScanSummary } from './ty
 /** Rough probes/s per engine for dry-run estimates when no rate is given. */
 export const ESTIMATE_RATE: Record<ScanEngineName, number> = { syn: 100_000, connect: 20_000, 'connect-ts': 5_000 };
 
+/** The sweep as planned, before any probe leaves. */
 export interface ScanPlanInfo {
   /** Probes this run will send (after shard, exclusions and resume). */
   planned: number;
+  /** Addresses in the plan (after exclusions), of which IPv4 and IPv6: */
   addressCount: number;
   ipv4Addresses: number;
   ipv6Addresses: number;
+  /** Ports per address. */
   portCount: number;
   /** The ports swept, ascending. */
   ports: Uint16Array;
@@ -46,10 +49,13 @@ export interface ScanPlanInfo {
   shardTotal: number;
   /** planned / (rate, or the engine's typical rate), ms. */
   estimatedDurationMs: number;
+  /** The engine chosen, and why (`auto: no CAP_NET_RAW, native connect engine` …). */
   engine: ScanEngineName;
   engineReason: string;
+  /** The permutation seed, decimal. */
   seed: string;
   shard: Shard;
+  /** sha256 of targets, ports, seed and shard: a resume state belongs to the plan with the same fingerprint. */
   fingerprint: string;
   /** The rate ceiling in effect, local vs non-local targets, default exclusions, and a refusal (sweep-safety.ts). */
   safety: SweepSafety;
@@ -156,7 +162,32 @@ function planInfo(plan: SweepPlan, choice: EngineChoice, safety: SweepSafety): S
   };
 }
 
-/** Starts a sweep. Throws typed errors for bad options at once; see the module comment. */
+/**
+ * `portpick scan`: starts a TCP sweep of the targets' ports (SYN with raw
+ * sockets when this process may open them, else connect) and streams the
+ * results while it runs. Only targets you are allowed to probe: sweeps beyond
+ * this host's links get a rate ceiling, and wide ones need an explicit `rate`.
+ *
+ * Bad option shapes and port specs throw at once; target files, exclusions and
+ * hostnames are read before any probe leaves, and their errors reject `plan`
+ * and `summary` and end the iteration.
+ *
+ * @param options The targets, the ports (or `topPorts`), and the sweep's tuning.
+ * @returns A handle: iterate it for the results (or use `batches()`), await `summary` for the counts.
+ * @throws
+ * - {@link InvalidArgumentError} for an option of the wrong shape; {@link PortSpecError} for a bad port spec; {@link SourceUnavailableError} for `topPorts` without `nmapServices`.
+ * - (through `plan` and `summary`) {@link TargetParseError} for a target or exclusion that cannot be parsed or resolved, {@link FileAccessError} for an unreadable target file, {@link SweepRefusedError} for a wide sweep beyond this host's links without a rate, {@link PermissionError} / {@link NativeUnavailableError} for `mode: 'syn'` without raw sockets or without the addon.
+ *
+ * @example
+ * ```ts
+ * import { scan } from 'portpick';
+ *
+ * const handle = scan({ targets: ['198.51.100.0/24'], ports: '22,80,443,8000-8100', rate: 5000, openOnly: true });
+ * for await (const result of handle) console.log(`${result.address}:${result.port} ${result.state} (${result.rttMs} ms)`);
+ * const summary = await handle.summary;
+ * console.log(`${summary.completed} of ${summary.planned} probes, ${summary.open} open`);
+ * ```
+ */
 export function scan(options: ScanOptions): ScanHandle {
   return publicHandle(startScan(options, null, {}));
 }
@@ -172,7 +203,23 @@ function publicHandle(handle: SweepHandle): ScanHandle {
   return rest;
 }
 
-/** Starts several sweeps, at most `concurrency` running at once (the rest wait their turn). */
+/**
+ * Starts several sweeps, at most `concurrency` (default 2) running at once;
+ * the others wait their turn, and their time waiting is not sweep time.
+ *
+ * @param optionsList One {@link ScanOptions} per sweep.
+ * @param settings How many sweeps run at once.
+ * @returns One handle per sweep, in the order given.
+ * @throws {@link InvalidArgumentError} for a `concurrency` that is not a whole number of at least 1; otherwise as {@link scan}.
+ *
+ * @example
+ * ```ts
+ * import { scanMany } from 'portpick';
+ *
+ * const shards = [1, 2, 3, 4].map((i) => ({ targets: ['198.51.100.0/24'], ports: '1-1024', seed: 7, shard: `${i}/4` }));
+ * const summaries = await Promise.all(scanMany(shards, { concurrency: 2 }).map((handle) => handle.summary));
+ * ```
+ */
 export function scanMany(optionsList: readonly ScanOptions[], settings: { concurrency?: number } = {}): ScanHandle[] {
   const concurrency = settings.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
