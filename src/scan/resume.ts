@@ -6,7 +6,7 @@
  * is the watermark (every shard-local position below it is done) and
  * `skipPositions` are the positions above it that are done too.
  */
-// Synchronous fs: a resume file is a few KB, and node:fs/promises costs every sweep ~5 ms to load.
+// Synchronous fs: a resume file is small, and node:fs/promises would be one more module for every sweep to load.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
