@@ -100,11 +100,25 @@ export interface NativeSweepError {
   message: string;
 }
 
+/** What the engine reports once, with the done batch. */
+export interface NativeSweepReport {
+  /**
+   * Source addresses the engine chose other than the targets themselves (SYN
+   * only; the connect engines leave the choice to the kernel per connection):
+   * 17 bytes each, the family (4 or 6) then 16 address bytes (IPv4 in the first 4).
+   */
+  sourceAddresses: Uint8Array;
+  /** Probes that left from their target's own address (a target on a local route: loopback, AnyIP, this host's). */
+  selfSourced: number;
+}
+
 export type NativeBatchCallback = (
   records: Uint8Array,
   stats: Float64Array,
   done: boolean,
   error: NativeSweepError | null,
+  /** With the done batch only; null before. */
+  report: NativeSweepReport | null,
 ) => void;
 
 export interface NativeSweep {

@@ -36,6 +36,8 @@ struct Batch {
   bool done = false;
   int errno_value = 0;
   std::string message;
+  std::vector<portpick::Address> sources;  // done batch only
+  uint64_t self_sourced = 0;
 };
 
 class Sweep;
@@ -271,6 +273,8 @@ void FlusherMain(std::shared_ptr<SweepRun> run, BatchFunction tsfn) {
     if (finished) {
       batch->errno_value = run->outcome.errno_value;
       batch->message = run->outcome.message;
+      batch->sources = run->outcome.sources;
+      batch->self_sourced = run->outcome.self_sourced;
     }
     // Idle turns with nothing new are not worth a JavaScript call.
     if (!finished && !first && batch->records.empty() && batch->stats == last) continue;
@@ -306,7 +310,20 @@ void CallJs(Napi::Env env, Napi::Function callback, SweepRun* run, Batch* raw) {
   }
   Sweep* owner = batch->done ? run->owner : nullptr;
   if (batch->done) run->owner = nullptr;
-  callback.Call({records, stats, Napi::Boolean::New(env, batch->done), error});
+  Napi::Value report = env.Null();
+  if (batch->done) {
+    // NativeSweepReport: 17 bytes per source (family, then 16 address bytes).
+    Napi::Object r = Napi::Object::New(env);
+    Napi::Uint8Array sources = Napi::Uint8Array::New(env, batch->sources.size() * 17);
+    for (size_t i = 0; i < batch->sources.size(); ++i) {
+      sources[i * 17] = batch->sources[i].family;
+      std::memcpy(sources.Data() + i * 17 + 1, batch->sources[i].bytes.data(), 16);
+    }
+    r.Set("sourceAddresses", sources);
+    r.Set("selfSourced", Napi::Number::New(env, static_cast<double>(batch->self_sourced)));
+    report = r;
+  }
+  callback.Call({records, stats, Napi::Boolean::New(env, batch->done), error, report});
   if (owner) owner->Finish();  // the object may be collected from now on
 }
 

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sweep_types.h"
 
@@ -29,8 +31,16 @@ class TargetCursor {
 
 // Outcome of ProbeEngine::run: errno_value 0 means it ran to the end (or was stopped).
 struct EngineOutcome {
+  EngineOutcome() = default;
+  EngineOutcome(int error, std::string text) : errno_value(error), message(std::move(text)) {}
   int errno_value = 0;
   std::string message;  // what failed and how to fix it, when errno_value != 0
+  // Source addresses the engine chose (SYN: per destination, as the kernel
+  // would; empty when the kernel chose them per connection): the distinct ones
+  // other than the targets themselves, and how many probes left from their
+  // target's own address (a target on a local route).
+  std::vector<Address> sources;
+  uint64_t self_sourced = 0;
 };
 
 class ProbeEngine {

@@ -71,6 +71,12 @@ RouteAnswer SourceRouter::lookup_uncached(const Address& destination) {
     std::memcpy(&sin6->sin6_addr, destination.bytes.data(), 16);
     length = sizeof(sockaddr_in6);
   }
+  // Dissolve the previous association first: a connected UDP socket keeps the
+  // source address of its first connect(), and a later connect() would answer
+  // that address again instead of the one the kernel picks for this destination.
+  sockaddr unspecified{};
+  unspecified.sa_family = AF_UNSPEC;
+  connect(fd, &unspecified, sizeof(unspecified));
   if (connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
     answer.error = errno;
     return answer;
@@ -120,9 +126,17 @@ RouteAnswer SourceRouter::lookup(const Address& destination) {
   if (answer.error == 0 && same(answer.source, destination)) {
     store(local, destination, answer);
   } else {
+    if (answer.error == 0) note_source(answer.source);
     store(remote, prefix, answer);
   }
   return answer;
+}
+
+void SourceRouter::note_source(const Address& source) {
+  if (sources_.size() >= kMaxReported) return;
+  for (const Address& known : sources_)
+    if (same(known, source)) return;
+  sources_.push_back(source);
 }
 
 }  // namespace portpick

@@ -1,8 +1,9 @@
 // Which source address the kernel would use towards a destination: a UDP socket
-// connect() + getsockname() (no packet is sent), cached so a sweep costs one
-// lookup per /24 (IPv4) or /64 (IPv6) of remote addresses. A destination that is
-// itself local (loopback, AnyIP, this host's own addresses) is its own source
-// and is cached per address. Loopback and same-LAN targets need nothing more:
+// connect() + getsockname() (no packet is sent; the socket is disconnected
+// before each lookup, or it would keep its first source), cached so a sweep
+// costs one lookup per /24 (IPv4) or /64 (IPv6) of remote addresses. A
+// destination on a local route (loopback, AnyIP, this host's own addresses) is
+// its own source, as the kernel chooses, and is cached per address. Loopback and same-LAN targets need nothing more:
 // the SYNs go through the kernel's routing and neighbour resolution.
 // Limitation: routes more specific than /24 (/64) inside one cached prefix share
 // the first lookup's answer.
@@ -10,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "sweep_types.h"
 #include "zeroed_array.h"
@@ -32,6 +34,10 @@ class SourceRouter {
   // Uncached lookup (one connect + getsockname).
   RouteAnswer lookup_uncached(const Address& destination);
   uint64_t kernel_lookups() const { return kernel_lookups_; }
+  // The sources lookup() answered (for the sweep's summary): the distinct ones
+  // other than the destination itself, the first kMaxReported of them.
+  static constexpr size_t kMaxReported = 16;
+  const std::vector<Address>& sources() const { return sources_; }
 
  private:
   // Plain data so that the caches start zeroed without being touched (valid = 0).
@@ -46,8 +52,10 @@ class SourceRouter {
   static void store(Entry& e, const Address& key, const RouteAnswer& answer);
   static RouteAnswer answer_of(const Entry& e);
   int socket_for(uint8_t family);
+  void note_source(const Address& source);
   int udp4_ = -1, udp6_ = -1;
   uint64_t kernel_lookups_ = 0;
+  std::vector<Address> sources_;
   ZeroedArray<Entry> prefix_cache_;  // remote destinations and errors, per /24 or /64
   ZeroedArray<Entry> local_cache_;   // local destinations (source == destination), per address
 };

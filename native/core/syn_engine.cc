@@ -1,9 +1,17 @@
 // The SYN engine's scheduling thread (the caller of run()): pulls probes from the
 // cursor, sends SYNs in sendmmsg batches paced by the adaptive token bucket,
 // matches the receiver's validated replies to probes in flight, retransmits
-// silent probes after an RTT-derived timeout and delivers exactly one result per
-// probe. It alone owns the in-flight state; the receive thread (syn_receiver.cc)
-// talks to it only through a lock-free queue.
+// silent probes after a per-destination timeout (syn_timing.h) and delivers
+// exactly one result per probe. It alone owns the in-flight state; the receive
+// thread (syn_receiver.cc) talks to it only through a lock-free queue.
+//
+// Deciding a probe:
+// - A SYN-ACK to any try sent decides "open", also when it arrives after a
+//   later try went out (each try has its own source port: syn_cookie.h).
+// - An RST or ICMP error to the first try decides at once. One to a later try
+//   is held until that try's retry wait has passed: a SYN-ACK to an earlier try
+//   arriving meanwhile wins.
+// - Silence: after the last try has waited its final wait, "filtered".
 #include "syn_engine.h"
 
 #include <netinet/in.h>
@@ -30,6 +38,7 @@
 #include "syn_inflight.h"
 #include "syn_receiver.h"
 #include "syn_tarpit.h"
+#include "syn_timing.h"
 
 namespace portpick {
 namespace {
@@ -40,7 +49,6 @@ constexpr uint32_t kReplyQueueSize = 1u << 14;
 constexpr unsigned kSendBatch = 64;               // messages per sendmmsg
 constexpr size_t kResultBatch = 512;
 constexpr int64_t kResultFlushNs = 5'000'000;
-constexpr uint32_t kMinTimeoutMs = 50;
 // Like nmap (max_successful_tryno + 1): when retransmissions are seen to be
 // answered (proven loss), silent probes get one try more than the highest try
 // that ever succeeded, up to this many extra tries. With --retries 0, never.
@@ -153,12 +161,13 @@ class SynSweep {
         queue_(kReplyQueueSize),
         receiver_(sockets, cookie_, port_first, port_count_, queue_, counters_),
         rate_(options.rate),
-        rtt_(std::max<uint32_t>(options.timeout_ms, 1), std::min(kMinTimeoutMs, std::max<uint32_t>(options.timeout_ms, 1)),
-             std::max<uint32_t>(options.timeout_ms, 1)),
+        timing_(options.timeout_ms),
         template4_(4),
         template6_(6) {}
 
   void run();
+  const SourceRouter& router() const { return router_; }
+  uint64_t self_sourced() const { return self_sourced_; }
 
  private:
   uint32_t allowed_retries() const {
@@ -179,6 +188,10 @@ class SynSweep {
   void complete_pending(int64_t now);
   // `tries`: how many tries it took (0 = the tries sent).
   void finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl, uint8_t tries = 0);
+  // How long the try just sent waits: the final wait when no try may follow it.
+  int64_t wait_after_send(const InflightProbe& p) const {
+    return p.tries > allowed_retries() ? timing_.final_wait_ns(p.target.address) : timing_.retry_wait_ns(p.target.address);
+  }
   void deliver(bool force, int64_t now);
   void publish_stats();
   void adjust_rate(int64_t now);
@@ -202,7 +215,7 @@ class SynSweep {
   TarpitGuard tarpit_;
   AdaptiveRate rate_;
   TokenBucket bucket_;
-  RttEstimator rtt_;
+  DestinationTiming timing_;
   SynTemplate template4_, template6_;
 
   std::deque<std::pair<int32_t, uint64_t>> send_queue_;  // (slot, sequence): retransmissions and deferrals
@@ -210,6 +223,7 @@ class SynSweep {
   uint64_t after_last_position_ = 0;
   uint32_t max_answered_retry_ = 0;
   uint64_t duplicates_ = 0;
+  uint64_t self_sourced_ = 0;  // probes whose first try left from the target's own address
 
   // Per-family sendmmsg batches (two for IPv4: one may be out with the helper).
   struct Batch {
@@ -266,10 +280,8 @@ void SynSweep::run() {
       // Nothing to do right now: sleep until the next token, timeout or reply (≤ 1 ms).
       int64_t wait = 1'000'000;
       if (!send_queue_.empty() || !exhausted_) wait = std::min(wait, std::max<int64_t>(bucket_.wait_ns(now), 20'000));
-      const int32_t oldest = table_.oldest_sent();
-      if (oldest >= 0) {
-        wait = std::min(wait, table_.at(oldest).last_sent_ns + rtt_.timeout_ns() - now);
-      }
+      const int32_t earliest = table_.earliest();
+      if (earliest >= 0) wait = std::min(wait, table_.at(earliest).deadline_ns - now);
       wait = std::max<int64_t>(wait, 20'000);
       // While sending, wake often enough to keep the pacing smooth; while only waiting
       // for replies/timeouts, 1 ms granularity is plenty.
@@ -294,7 +306,8 @@ void SynSweep::adjust_rate(int64_t now) {
   }
   const double before = rate_.rate();
   const uint32_t burst_before = rate_.burst();
-  rate_.tick(now, achieved_rate_, rtt_.has_samples() ? rtt_.srtt_ns() : 0, rtt_.timeout_ns());
+  const RttEstimator& rtt = timing_.sweep();
+  rate_.tick(now, achieved_rate_, rtt.has_samples() ? rtt.srtt_ns() : 0, rtt.timeout_ns());
   if (rate_.rate() != before || rate_.burst() != burst_before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
 }
 
@@ -304,46 +317,60 @@ void SynSweep::handle_replies(int64_t now) {
   while ((n = queue_.pop(events, 256)) > 0) {
     for (size_t i = 0; i < n; ++i) {
       const ReplyEvent& e = events[i];
+      // Matched on (address, port, local port): the local port names the try, which must have been sent.
       const int32_t slot = table_.find(e.target, e.target_port);
-      if (slot < 0 || table_.at(slot).tries == 0) {
-        ++duplicates_;  // a second answer, or one arriving after the probe was decided
+      if (slot < 0 || e.try_index >= table_.at(slot).tries) {
+        ++duplicates_;  // a second answer, one arriving after the probe was decided, or to a try never sent
         continue;
       }
       InflightProbe& p = table_.at(slot);
-      // The reply names the try it answers (sequence = cookie + try), so timing is unambiguous.
+      // The reply names the try it answers (by its source port), so timing is unambiguous.
       const uint32_t answered_try = e.try_index;
       int64_t sent_ns = -1;
       if (answered_try + 1u == p.tries) sent_ns = p.last_sent_ns;
       else if (answered_try + 2u == p.tries) sent_ns = p.previous_sent_ns;
       const int64_t rtt = sent_ns >= 0 ? std::max<int64_t>(e.received_ns - sent_ns, 0) : -1;
-      if (rtt >= 0) rtt_.sample(rtt);
-      if (answered_try >= 1 && answered_try + 1u == p.tries) {
-        // The latest try was answered and the one before it never was: a loss.
-        const double before = rate_.rate();
-        rate_.on_answer(true, p.previous_sent_ns, p.rate_at_previous_send, now);
-        if (rate_.rate() != before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
-        max_answered_retry_ = std::max(max_answered_retry_, answered_try);
-      } else {
-        // First try answered, or a late answer to an earlier try (the timeout was too short, not a loss).
-        rate_.on_answer(false, 0, 0, now);
+      if (rtt >= 0) timing_.sample(p.target.address, rtt);
+      const uint32_t rtt_micros = rtt >= 0 ? static_cast<uint32_t>(std::min<int64_t>(rtt / 1000, 0xfffffffe)) : 0xffffffffu;
+      const uint8_t tries = static_cast<uint8_t>(answered_try + 1);
+      if (p.holding && e.state != PortState::Open) continue;  // a negative answer is held already; only a SYN-ACK changes it
+      if (!p.holding) {
+        if (answered_try >= 1 && answered_try + 1u == p.tries) {
+          // The latest try was answered and the one before it never was: a loss.
+          const double before = rate_.rate();
+          rate_.on_answer(true, p.previous_sent_ns, p.rate_at_previous_send, now);
+          if (rate_.rate() != before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
+          max_answered_retry_ = std::max(max_answered_retry_, answered_try);
+        } else {
+          // First try answered, or a late answer to an earlier try (the wait was too short, not a loss).
+          rate_.on_answer(false, 0, 0, now);
+        }
       }
-      const uint8_t tries = static_cast<uint8_t>(answered_try < p.tries ? answered_try + 1 : p.tries);
+      if (e.state != PortState::Open && answered_try > 0) {
+        // An earlier try may still be answered with a SYN-ACK: hold this answer until then.
+        p.waiting_resend = false;  // a queued resend is skipped
+        p.holding = true;
+        p.held = HeldAnswer{e.state, e.reason, e.ttl, tries, rtt_micros};
+        table_.arm(slot, now, timing_.retry_wait_ns(p.target.address));
+        continue;
+      }
       stats_.answered.fetch_add(1, std::memory_order_relaxed);
-      finalize(slot, e.state, e.reason, rtt >= 0 ? static_cast<uint32_t>(std::min<int64_t>(rtt / 1000, 0xfffffffe)) : 0xffffffffu,
-               e.ttl, tries);
+      finalize(slot, e.state, e.reason, rtt_micros, e.ttl, tries);
     }
   }
 }
 
 void SynSweep::expire(int64_t now) {
-  const int64_t timeout = rtt_.timeout_ns();
   const uint32_t allowed = allowed_retries();
   int32_t slot;
-  while ((slot = table_.oldest_sent()) >= 0) {
+  while ((slot = table_.earliest()) >= 0) {
     InflightProbe& p = table_.at(slot);
-    if (now - p.last_sent_ns < timeout) break;
-    table_.unlink_sent(slot);
-    if (p.tries <= allowed) {
+    if (p.deadline_ns > now) break;
+    table_.disarm(slot);
+    if (p.holding) {
+      stats_.answered.fetch_add(1, std::memory_order_relaxed);
+      finalize(slot, p.held.state, p.held.reason, p.held.rtt_micros, p.held.ttl, p.held.tries);
+    } else if (p.tries <= allowed) {
       p.waiting_resend = true;
       send_queue_.emplace_back(slot, p.sequence);
     } else {
@@ -370,12 +397,13 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
                0xffffffffu, 0);
       return;
     }
-    if (p.local_port == 0) p.local_port = cookie_.source_port(destination, p.target.port, port_first_, port_count_);
-    const uint32_t sequence = cookie_.cookie(route.source, destination, p.local_port, p.target.port) +
-                              std::min<uint32_t>(p.tries, kCookieTries - 1);
+    if (p.tries == 0 && route.source.family == destination.family && route.source.bytes == destination.bytes) ++self_sourced_;
+    // Each try leaves from a source port of its own (a 4-tuple of its own).
+    const uint16_t local_port = cookie_.source_port(destination, p.target.port, port_first_, port_count_, p.tries);
+    const uint32_t sequence = cookie_.cookie(route.source, destination, local_port, p.target.port);
     Batch& b = current(destination.family);
     SynTemplate& t = destination.family == 4 ? template4_ : template6_;
-    t.set(route.source, destination, p.local_port, p.target.port, sequence);
+    t.set(route.source, destination, local_port, p.target.port, sequence);
     const unsigned i = b.count++;
     b.slots[i] = slot;
     sockaddr_in6& name = b.names[i];
@@ -475,7 +503,7 @@ bool SynSweep::settle(Batch& b, unsigned& start, unsigned sent, int error, int64
     p.rate_at_send = rate;
     p.previous_sent_ns = p.last_sent_ns;
     p.last_sent_ns = now;
-    table_.append_sent(b.slots[i]);
+    table_.arm(b.slots[i], now, wait_after_send(p));
   }
   stats_.sent.fetch_add(sent, std::memory_order_relaxed);
   start += sent;
@@ -553,13 +581,16 @@ class SynEngine final : public ProbeEngine {
       secret[0] = static_cast<uint64_t>(monotonic_ns());
       secret[1] = reinterpret_cast<uintptr_t>(&secret);
     }
+    EngineOutcome outcome;
     {
       auto sweep = std::make_unique<SynSweep>(seed_, secret[0], secret[1], sockets, first, last, targets, options, sink,
                                               stats, stop);
       sweep->run();
+      outcome.sources = sweep->router().sources();
+      outcome.self_sourced = sweep->self_sourced();
     }
     close_raw_sockets(sockets);
-    return {};
+    return outcome;
   }
 
  private:

@@ -55,7 +55,15 @@ export interface EngineSink {
    */
   ready(unflushed: number): Promise<void> | null;
   /** Called once, last: the engine finished or was stopped (error = why it failed). */
-  done(error: Error | null, counters: EngineCounters): void;
+  done(error: Error | null, counters: EngineCounters, sources?: EngineSources): void;
+}
+
+/** The source addresses an engine chose itself (the SYN engine; connect engines leave it to the kernel). */
+export interface EngineSources {
+  /** Distinct sources other than the targets themselves, canonical text. */
+  addresses: string[];
+  /** Probes that left from their target's own address (a target on a local route). */
+  selfSourced: number;
 }
 
 export interface RunningEngine {

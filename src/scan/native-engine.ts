@@ -4,9 +4,10 @@
  */
 import { PermissionError } from '../errors/permission-error.js';
 import { PortpickError } from '../errors/portpick-error.js';
-import { STATS, type NativeAddon, type NativeEngineKind, type NativeSweepError } from '../native.js';
+import { STATS, type NativeAddon, type NativeEngineKind, type NativeSweepError, type NativeSweepReport } from '../native.js';
+import { formatIPv4, formatIPv6, readIPv6Bytes } from './addresses.js';
 import { NativeRecordBatch } from './decode.js';
-import type { EngineCounters, EngineSink, EngineTuning, RunningEngine } from './engine.js';
+import type { EngineCounters, EngineSink, EngineSources, EngineTuning, RunningEngine } from './engine.js';
 import type { SweepPlan } from './plan.js';
 
 export function countersFromStats(stats: Float64Array): EngineCounters {
@@ -23,6 +24,17 @@ export function countersFromStats(stats: Float64Array): EngineCounters {
     watermark: at(STATS.watermark),
     currentRate: at(STATS.currentRate),
   };
+}
+
+/** The report's source addresses as text (17 bytes each: family, 16 address bytes). */
+export function sourcesFromReport(report: NativeSweepReport): EngineSources {
+  const bytes = report.sourceAddresses;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const addresses: string[] = [];
+  for (let offset = 0; offset + 17 <= bytes.byteLength; offset += 17) {
+    addresses.push(bytes[offset] === 4 ? formatIPv4(view.getUint32(offset + 1, false)) : formatIPv6(readIPv6Bytes(bytes, offset + 1)));
+  }
+  return { addresses, selfSourced: report.selfSourced };
 }
 
 /** Turns a native failure into a typed error; EPERM/EACCES name the fixes. */
@@ -59,7 +71,7 @@ export function startNativeEngine(
     window: tuning.window,
   });
   let finished = false;
-  sweep.start((records, stats, done, error) => {
+  sweep.start((records, stats, done, error, report) => {
     if (finished) return;
     const counters = countersFromStats(stats);
     let decodeError: Error | null = null;
@@ -71,7 +83,7 @@ export function startNativeEngine(
     if (done || decodeError) {
       finished = true;
       if (decodeError && !done) sweep.stop();
-      sink.done(error ? nativeSweepError(error, kind) : decodeError, counters);
+      sink.done(error ? nativeSweepError(error, kind) : decodeError, counters, kind === 'syn' && report ? sourcesFromReport(report) : undefined);
     }
   });
   return { stop: () => sweep.stop() };

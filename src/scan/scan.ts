@@ -12,7 +12,7 @@
 import pLimit from 'p-limit';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { chooseEngine, type EngineChoice } from './engine-choice.js';
-import { zeroCounters, type EngineCounters, type EngineSink, type RunningEngine } from './engine.js';
+import { zeroCounters, type EngineCounters, type EngineSink, type EngineSources, type RunningEngine } from './engine.js';
 import type { NativeAddon } from '../native.js';
 import { startNativeEngine } from './native-engine.js';
 import { DonePositions } from './done-positions.js';
@@ -158,6 +158,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
   let engine: RunningEngine | null = null;
   let stopRequested = false;
   let counters: EngineCounters = zeroCounters();
+  let sources: EngineSources | undefined;
   const tally = { completed: 0, open: 0, closed: 0, filtered: 0, unreachable: 0 };
   const openOnly = options.openOnly;
   let hostsUp: HostTally | null = null;
@@ -245,6 +246,13 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       notes,
     };
     if (choice.engine === 'syn') summary.finalRate = counters.currentRate;
+    if (sources) {
+      summary.sourceAddresses = sources.addresses;
+      summary.selfSourcedProbes = sources.selfSourced;
+      if (sources.selfSourced > 0) {
+        notes.push(`${sources.selfSourced} probe(s) went to targets on a local route (loopback, AnyIP or this host's own addresses) and left from the target address itself, as the kernel chooses`);
+      }
+    }
     return summary;
   };
 
@@ -283,8 +291,9 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
           queue.push(new ReportedBatch(records, reportedCount === records.length ? reported : reported.slice(0, reportedCount)));
         },
         ready: (unflushed) => queue.ready(unflushed),
-        done(error, latest) {
+        done(error, latest, chosen) {
           counters = latest;
+          sources = chosen;
           if (ticker) clearInterval(ticker);
           report();
           resolve(progressError ?? error);

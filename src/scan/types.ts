@@ -65,6 +65,14 @@ export interface ScanSummary {
   ratePerSecond: number;
   /** The rate adaptive control settled on (SYN), probes/s. */
   finalRate?: number;
+  /**
+   * SYN: the source addresses the probes left from, chosen per destination as
+   * the kernel would, other than the targets themselves (the first 16 distinct).
+   * Connect engines leave this to the kernel per connection and omit it.
+   */
+  sourceAddresses?: string[];
+  /** SYN: probes to targets on a local route (loopback, AnyIP, this host's own) that left from the target address itself. */
+  selfSourcedProbes?: number;
   interrupted: boolean;
   seed: string;
   shard: { index: number; count: number };
