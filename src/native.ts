@@ -41,6 +41,13 @@ export interface NativeSweepConfig {
   retries: number;
   /** Probes in flight at most (connect); 0 = size from RLIMIT_NOFILE. */
   window: number;
+  /**
+   * What each connect() outcome decides (the connect engine): 3 bytes per
+   * outcome code (kind, NativePortState, NativeReason), index 0 = connected,
+   * index n = errno n. Built by nativeConnectOutcomes() (scan/connect-outcomes.ts)
+   * from the one table both connect engines use.
+   */
+  connectOutcomes: Uint8Array;
 }
 
 /** Result record layout (little-endian), RESULT_RECORD_BYTES each. */

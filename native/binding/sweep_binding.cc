@@ -21,6 +21,7 @@
 #include "batch_sink.h"
 #include "binding.h"
 #include "connect_engine.h"
+#include "connect_outcomes.h"
 #include "sweep_plan.h"
 #include "syn_engine.h"
 
@@ -48,6 +49,7 @@ struct SweepRun {
   EngineKind engine = EngineKind::Connect;
   uint64_t seed = 0;
   portpick::EngineOptions options;
+  portpick::ConnectOutcomeTable connect_outcomes;
   portpick::SweepStats stats;
   std::atomic<bool> stop{false};
   BatchSink sink;
@@ -226,6 +228,12 @@ Sweep::Sweep(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sweep>(info) {
   if (!r.failed) run->options.timeout_ms = static_cast<uint32_t>(r.integer("timeoutMs", 3600000));
   if (!r.failed) run->options.retries = static_cast<uint32_t>(r.integer("retries", 254));
   if (!r.failed) run->options.window = static_cast<uint32_t>(r.integer("window", 1000000));
+  Napi::TypedArray outcomes = r.typed("connectOutcomes", napi_uint8_array, "Uint8Array");
+  if (!r.failed) {
+    Napi::Uint8Array a = outcomes.As<Napi::Uint8Array>();
+    std::string outcome_error;
+    if (!run->connect_outcomes.parse(a.Data(), a.ElementLength(), outcome_error)) r.range_error(outcome_error);
+  }
   if (r.failed) return;
 
   std::string error;
@@ -253,7 +261,7 @@ Sweep::~Sweep() {
 void EngineMain(std::shared_ptr<SweepRun> run) {
   auto cursor = run->plan->cursor();
   std::unique_ptr<portpick::ProbeEngine> engine = run->engine == EngineKind::Connect
-                                                       ? portpick::make_connect_engine()
+                                                       ? portpick::make_connect_engine(run->connect_outcomes)
                                                        : portpick::make_syn_engine(run->seed);
   run->outcome = engine->run(*cursor, run->options, run->sink, run->stats, run->stop);
   if (run->outcome.errno_value == 0 && run->stats.completed.load() == run->plan->planned()) {

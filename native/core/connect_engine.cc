@@ -16,9 +16,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "completion_window.h"
+#include "connect_outcomes.h"
 #include "rlimit.h"
 
 namespace portpick {
@@ -246,9 +248,9 @@ struct WorkerLimits {
 
 class ConnectRun {
  public:
-  ConnectRun(SharedCursor& shared, const EngineOptions& options, WorkerLimits limits, ResultSink& sink,
-             SweepStats& stats, const std::atomic<bool>& stop)
-      : shared_(shared), options_(options), limits_(limits), sink_(sink), stats_(stats), stop_(stop) {}
+  ConnectRun(SharedCursor& shared, const EngineOptions& options, const ConnectOutcomeTable& outcomes, WorkerLimits limits,
+             ResultSink& sink, SweepStats& stats, const std::atomic<bool>& stop)
+      : shared_(shared), options_(options), outcomes_(outcomes), limits_(limits), sink_(sink), stats_(stats), stop_(stop) {}
 
   ~ConnectRun() {
     for (Slot& s : slots_) {
@@ -287,6 +289,7 @@ class ConnectRun {
 
   SharedCursor& shared_;
   const EngineOptions& options_;
+  const ConnectOutcomeTable& outcomes_;
   const WorkerLimits limits_;
   ResultSink& sink_;
   SweepStats& stats_;
@@ -472,7 +475,7 @@ void ConnectRun::launch(Pending probe, uint64_t now) {
   const socklen_t length = to_sockaddr(probe.target, address);
   const auto* sa = reinterpret_cast<const sockaddr*>(&address);
   int err = connect(fd, sa, length) == 0 ? 0 : errno;
-  if (is_transient(err)) {
+  if (err != EINPROGRESS && outcomes_.at(err).action == ConnectAction::Deferred) {
     close(fd);
     return defer(probe, now);
   }
@@ -513,7 +516,8 @@ void ConnectRun::launch(Pending probe, uint64_t now) {
     }
     err = again == EISCONN ? 0 : again;
   }
-  if (tries > 1 && err != ETIMEDOUT && !is_transient(err)) {
+  const ConnectAction action = outcomes_.at(err).action;
+  if (tries > 1 && (action == ConnectAction::Decided || action == ConnectAction::Fatal)) {
     shared_.on_loss(now, tries, stats_.current_rate.load(std::memory_order_relaxed));  // a retry answered at once
   }
   synchronous_ = true;
@@ -525,55 +529,46 @@ void ConnectRun::decide(int fd, const Pending& probe, uint8_t tries, uint64_t st
                         uint64_t now) {
   const uint32_t rtt = static_cast<uint32_t>(std::min<uint64_t>((now - started_ns) / 1000, 0xfffffffeu));
   const int family_index = probe.target.address.family == 4 ? 0 : 1;
-  switch (err) {
-    case 0: {
-      // A socket whose source address and port equal its destination connected
-      // to itself (TCP simultaneous open on loopback): nobody listens there.
-      sockaddr_storage local{};
-      socklen_t local_length = sizeof local;
-      sockaddr_storage remote{};
-      const socklen_t remote_length = to_sockaddr(probe.target, remote);
-      const bool self = getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
-                        local_length == remote_length && std::memcmp(&local, &remote, remote_length) == 0;
-      const linger abort_on_close{1, 0};
-      setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
-      close(fd);
-      if (self) {
-        Pending again = probe;
-        again.tries = static_cast<uint8_t>(tries - 1);
-        return defer(again, now, false);
+  const ConnectOutcome outcome = outcomes_.at(err);
+  switch (outcome.action) {
+    case ConnectAction::Decided:
+      if (err == 0) {
+        // A socket whose source address and port equal its destination connected
+        // to itself (TCP simultaneous open on loopback): nobody listens there.
+        sockaddr_storage local{};
+        socklen_t local_length = sizeof local;
+        sockaddr_storage remote{};
+        const socklen_t remote_length = to_sockaddr(probe.target, remote);
+        const bool self = getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
+                          local_length == remote_length && std::memcmp(&local, &remote, remote_length) == 0;
+        const linger abort_on_close{1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+        close(fd);
+        if (self) {
+          Pending again = probe;
+          again.tries = static_cast<uint8_t>(tries - 1);
+          return defer(again, now, false);
+        }
+      } else {
+        // A socket whose connect() failed synchronously is disconnected already and can connect again.
+        release_socket(fd, family_index,
+                       synchronous_ && (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH));
       }
-      return emit(probe, tries, PortState::Open, Reason::Connected, rtt);
-    }
-    case ECONNRESET:  // see connect_outcome_state()
-    case EPIPE:
-    case ECONNREFUSED:
-    case EHOSTUNREACH:
-    case EHOSTDOWN:
-    case ENETUNREACH:
-    case ENETDOWN:
-    case EACCES:
-    case EPERM: {
-      PortState state;
-      Reason reason;
-      connect_outcome_state(err, state, reason);
-      // A socket whose connect() failed synchronously is disconnected already and can connect again.
-      release_socket(fd, family_index,
-                     synchronous_ && (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH));
-      return emit(probe, tries, state, reason, rtt);
-    }
-    case ETIMEDOUT:
+      return emit(probe, tries, outcome.state, outcome.reason, rtt);
+    case ConnectAction::Silent:
       close(fd);
       return on_silent(probe, tries);
-    default:
+    case ConnectAction::Deferred: {
       close(fd);
-      if (is_transient(err)) {
-        Pending again = probe;
-        again.tries = static_cast<uint8_t>(tries - 1);
-        return defer(again, now);
-      }
-      return fail(err, std::string("connect() to ") + describe(probe.target) + " failed: " + std::strerror(err));
+      Pending again = probe;
+      again.tries = static_cast<uint8_t>(tries - 1);
+      return defer(again, now);
+    }
+    case ConnectAction::Fatal:
+      break;
   }
+  close(fd);
+  fail(err, std::string("connect() to ") + describe(probe.target) + " failed: " + std::strerror(err));
 }
 
 void ConnectRun::on_silent(const Pending& probe, uint8_t tries) {
@@ -642,7 +637,9 @@ void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
   // The try counted in probe.tries is the one that just answered.
   Pending base = probe;
   base.tries = static_cast<uint8_t>(probe.tries - 1);
-  if (err != ETIMEDOUT && (probe.tries > 1 || now - started >= kKernelSynRetransmitNs)) {
+  const ConnectAction action = outcomes_.at(err).action;
+  if ((action == ConnectAction::Decided || action == ConnectAction::Fatal) &&
+      (probe.tries > 1 || now - started >= kKernelSynRetransmitNs)) {
     shared_.on_loss(now, probe.tries, stats_.current_rate.load(std::memory_order_relaxed));
   }
   decide(fd, base, probe.tries, started, err, now);
@@ -688,6 +685,8 @@ unsigned connect_workers(const EngineOptions& options, uint32_t window) {
 
 class ConnectEngine final : public ProbeEngine {
  public:
+  explicit ConnectEngine(ConnectOutcomeTable outcomes) : outcomes_(std::move(outcomes)) {}
+
   EngineOutcome run(TargetCursor& targets, const EngineOptions& options, ResultSink& sink, SweepStats& stats,
                     const std::atomic<bool>& stop) override {
     const DescriptorLimit limit = raise_descriptor_limit();
@@ -701,7 +700,7 @@ class ConnectEngine final : public ProbeEngine {
       limits.window = window / workers + (index < window % workers ? 1 : 0);
       limits.rate = options.rate / workers;
       limits.workers = workers;
-      ConnectRun run(shared, options, limits, sink, stats, stop);
+      ConnectRun run(shared, options, outcomes_, limits, sink, stats, stop);
       outcomes[index] = run.run();
     };
     const uint64_t start = monotonic_ns();
@@ -715,6 +714,9 @@ class ConnectEngine final : public ProbeEngine {
     }
     return shared.outcome();
   }
+
+ private:
+  ConnectOutcomeTable outcomes_;
 };
 
 }  // namespace
@@ -724,33 +726,8 @@ uint32_t automatic_connect_window(uint64_t descriptor_hard_limit) {
   return static_cast<uint32_t>(std::min<uint64_t>(descriptor_hard_limit - kDescriptorReserve, kWindowCap));
 }
 
-bool connect_outcome_state(int err, PortState& state, Reason& reason) {
-  switch (err) {
-    case 0:
-    case ECONNRESET:
-    case EPIPE:
-      state = PortState::Open, reason = Reason::Connected;
-      return true;
-    case ECONNREFUSED:
-      state = PortState::Closed, reason = Reason::Refused;
-      return true;
-    case EHOSTUNREACH:
-    case EHOSTDOWN:
-      state = PortState::Unreachable, reason = Reason::HostUnreachable;
-      return true;
-    case ENETUNREACH:
-    case ENETDOWN:
-      state = PortState::Unreachable, reason = Reason::NetUnreachable;
-      return true;
-    case EACCES:
-    case EPERM:
-      state = PortState::Filtered, reason = Reason::IcmpProhibited;
-      return true;
-    default:
-      return false;
-  }
+std::unique_ptr<ProbeEngine> make_connect_engine(ConnectOutcomeTable outcomes) {
+  return std::make_unique<ConnectEngine>(std::move(outcomes));
 }
-
-std::unique_ptr<ProbeEngine> make_connect_engine() { return std::make_unique<ConnectEngine>(); }
 
 }  // namespace portpick

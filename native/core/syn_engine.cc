@@ -576,10 +576,13 @@ class SynEngine final : public ProbeEngine {
     const int error = open_raw_sockets(sockets, first, last, targets.includes_family(6));
     if (error == EPERM || error == EACCES) return {error, permission_message(error)};
     if (error) return {error, std::string("Cannot open the raw sockets of the SYN engine: ") + std::strerror(error)};
+    // The cookie key must be unpredictable, or anyone could forge answers: no
+    // fallback to a clock or an address when the kernel cannot give randomness.
     uint64_t secret[2] = {0, 0};
     if (getrandom(secret, sizeof(secret), 0) != static_cast<ssize_t>(sizeof(secret))) {
-      secret[0] = static_cast<uint64_t>(monotonic_ns());
-      secret[1] = reinterpret_cast<uintptr_t>(&secret);
+      const int random_error = errno != 0 ? errno : EIO;
+      close_raw_sockets(sockets);
+      return {random_error, std::string("Cannot key the SYN cookies: getrandom() failed (") + std::strerror(random_error) + ")"};
     }
     EngineOutcome outcome;
     {

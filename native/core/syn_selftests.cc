@@ -15,6 +15,7 @@
 #include "syn_inflight.h"
 #include "syn_receiver.h"
 #include "syn_tarpit.h"
+#include "route_table.h"
 #include "syn_timing.h"
 
 namespace portpick {
@@ -414,6 +415,15 @@ void control_tests(Checks& c) {
   few.sample(near, 100'000);
   c.check("per-destination timing: one answer is not enough to shorten the final wait",
           few.final_wait_ns(near) == 300'000'000 && few.retry_wait_ns(near) == 50'000'000);
+
+  Address long_v6 = v6(0x40);
+  long_v6.bytes[6] = 5;
+  const LongRoutes routes = LongRoutes::from_routes({{v4(198, 18, 96, 8), 30}, {v4(10, 0, 0, 0), 8}, {long_v6, 122}});
+  Address same_64 = v6(0x1);
+  same_64.bytes[6] = 5;
+  c.check("long routes split their /24 (/64) only",
+          routes.split(v4(198, 18, 96, 200)) && !routes.split(v4(198, 18, 97, 9)) && !routes.split(v4(10, 1, 2, 3)) &&
+              routes.split(same_64) && !routes.split(v6(0x40)));
 
   TarpitGuard guard;
   uint16_t flags = 0;

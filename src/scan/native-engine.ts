@@ -6,6 +6,7 @@ import { PermissionError } from '../errors/permission-error.js';
 import { PortpickError } from '../errors/portpick-error.js';
 import { STATS, type NativeAddon, type NativeEngineKind, type NativeSweepError, type NativeSweepReport } from '../native.js';
 import { formatIPv4, formatIPv6, readIPv6Bytes } from './addresses.js';
+import { nativeConnectOutcomes } from './connect-outcomes.js';
 import { NativeRecordBatch } from './decode.js';
 import type { EngineCounters, EngineSink, EngineSources, EngineTuning, RunningEngine } from './engine.js';
 import type { SweepPlan } from './plan.js';
@@ -69,6 +70,7 @@ export function startNativeEngine(
     timeoutMs: tuning.timeoutMs,
     retries: tuning.retries,
     window: tuning.window,
+    connectOutcomes: nativeConnectOutcomes(),
   });
   let finished = false;
   sweep.start((records, stats, done, error, report) => {

@@ -84,7 +84,7 @@ describe.skipIf(!addon)('SYN engine self-tests (no privilege, no network)', () =
       const ports = new Uint8Array(8192); ports[10] = 1;
       const sweep = new addon.Sweep({ engine: 'syn', ipv4Ranges: new Uint32Array([0x7f000001, 0x7f000001]),
         ipv6Ranges: new Uint8Array(0), portSet: ports, seed: 1n, shardIndex: 0, shardCount: 1, startPosition: 0,
-        skipPositions: new Float64Array(0), rate: 0, timeoutMs: 1000, retries: 1, window: 0 });
+        skipPositions: new Float64Array(0), rate: 0, timeoutMs: 1000, retries: 1, window: 0, connectOutcomes: new Uint8Array(3) });
       sweep.start((records, stats, done, error) => {
         if (done) console.log(JSON.stringify({ raw: addon.canUseRawSockets(), error }));
       });`;
