@@ -48,6 +48,11 @@ export interface NativeSweepConfig {
    * from the one table both connect engines use.
    */
   connectOutcomes: Uint8Array;
+  /**
+   * Records delivered and not yet released (NativeSweep.release) at most before
+   * the engine starts no new probe (retries and probes in flight go on); 0 = no mark.
+   */
+  highWaterMark: number;
 }
 
 /** Result record layout (little-endian), RESULT_RECORD_BYTES each. */
@@ -103,7 +108,13 @@ export const STATS = {
 } as const;
 
 export interface NativeSweepError {
-  code: string; // 'EPERM', 'EACCES', 'EINVAL' …
+  code: string; // 'EPERM', 'EACCES', 'ENOBUFS' …
+  /** The errno number. */
+  errno: number;
+  /** The call that failed: 'socket', 'sendmmsg', 'pthread_create', 'malloc', 'getrandom' … */
+  syscall: string;
+  /** A SweepFailureHint (src/errors/sweep-error.ts). */
+  hint: string;
   message: string;
 }
 
@@ -129,10 +140,16 @@ export type NativeBatchCallback = (
 ) => void;
 
 export interface NativeSweep {
-  /** Starts the engine's threads; `onBatch` is called on the JS thread, last with done = true. */
+  /**
+   * Starts the engine's threads; `onBatch` is called on the JS thread, last with
+   * done = true. Throws an Error carrying code, errno, syscall and hint when no
+   * thread can start.
+   */
   start(onBatch: NativeBatchCallback): void;
   /** Asks the engine to stop; in-flight probes are abandoned, a final batch with done = true follows. */
   stop(): void;
+  /** The consumer took (or dropped) this many records: they no longer count towards highWaterMark. */
+  release(records: number): void;
 }
 
 export interface NativeSelfTestResult {

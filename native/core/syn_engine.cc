@@ -27,6 +27,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@
 #include "syn_receiver.h"
 #include "syn_tarpit.h"
 #include "syn_timing.h"
+#include "thread_name.h"
 
 namespace portpick {
 namespace {
@@ -53,11 +55,13 @@ constexpr int64_t kResultFlushNs = 5'000'000;
 // answered (proven loss), silent probes get one try more than the highest try
 // that ever succeeded, up to this many extra tries. With --retries 0, never.
 constexpr uint32_t kMaxAdaptiveRetries = 5;
+// The kernel refusing every packet (ENOBUFS …) for max(this, 5 × --timeout) ends the sweep with an error.
+constexpr int64_t kMinSendStallNs = 5'000'000'000;
 
 std::string permission_message(int error) {
   return std::string("Cannot open a raw socket (") + std::strerror(error) +
-         "): TCP SYN sweeps need CAP_NET_RAW. Run with sudo, grant the capability to node with "
-         "`sudo setcap cap_net_raw+ep $(readlink -f $(which node))`, or use --mode connect.";
+         "): TCP SYN sweeps need CAP_NET_RAW (root, or the capability granted to the node binary, e.g. "
+         "`sudo setcap cap_net_raw+ep $(readlink -f $(which node))`); connect sweeps need no privilege.";
 }
 
 // A second thread that sends IPv4 batches on a raw socket of its own.
@@ -105,6 +109,7 @@ class SendHelper {
 
  private:
   void loop() {
+    name_thread("pp-send");
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       wake_.wait(lock, [this] { return submitted_ || quit_; });
@@ -165,11 +170,18 @@ class SynSweep {
         template4_(4),
         template6_(6) {}
 
-  void run();
+  // Runs the sweep; returns why it gave up (errno_value 0: it finished or was stopped).
+  // Throws std::bad_alloc / std::system_error, after handing over the results decided so far.
+  EngineOutcome run();
   const SourceRouter& router() const { return router_; }
   uint64_t self_sourced() const { return self_sourced_; }
 
  private:
+  void loop();
+  // How long the kernel may refuse every packet before the sweep gives up.
+  int64_t stall_limit_ns() const {
+    return std::max<int64_t>(kMinSendStallNs, int64_t{5} * std::max<uint32_t>(options_.timeout_ms, 1) * 1'000'000);
+  }
   uint32_t allowed_retries() const {
     if (options_.retries == 0) return 0;
     return std::max(options_.retries, std::min(max_answered_retry_ + 1, kMaxAdaptiveRetries));
@@ -224,6 +236,9 @@ class SynSweep {
   uint32_t max_answered_retry_ = 0;
   uint64_t duplicates_ = 0;
   uint64_t self_sourced_ = 0;  // probes whose first try left from the target's own address
+  int64_t stalled_since_ns_ = 0;  // since when every send was refused; 0 = sending
+  int stall_error_ = 0;
+  EngineOutcome outcome_;
 
   // Per-family sendmmsg batches (two for IPv4: one may be out with the helper).
   struct Batch {
@@ -250,16 +265,41 @@ class SynSweep {
   double achieved_rate_ = 0;
 };
 
-void SynSweep::run() {
-  stats_.planned.store(targets_.total(), std::memory_order_relaxed);
-  results_.reserve(kResultBatch);
+EngineOutcome SynSweep::run() {
   // Fine-grained sleeps: pacing at a few thousand SYNs/s needs ~100 µs waits, not the default 50 µs slack on top.
   const int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
   prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  try {
+    loop();
+  } catch (...) {
+    // Stop both helper threads and hand over the results decided so far before the failure travels on.
+    if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);
+    helper_.reset();
+    receiver_.stop();
+    try {
+      deliver(true, monotonic_ns());
+    } catch (...) {
+    }
+    throw;
+  }
+  if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);
+  return outcome_;
+}
+
+void SynSweep::loop() {
+  stats_.planned.store(targets_.total(), std::memory_order_relaxed);
+  results_.reserve(kResultBatch);
   receiver_.start();
   if (std::thread::hardware_concurrency() > 1) {
     const int fd = open_helper_socket();
-    if (fd >= 0) helper_ = std::make_unique<SendHelper>(fd);
+    // The second sender is optional: without a thread for it, one thread sends.
+    if (fd >= 0) {
+      try {
+        helper_ = std::make_unique<SendHelper>(fd);
+      } catch (const std::system_error&) {
+        close(fd);
+      }
+    }
   }
   int64_t now = monotonic_ns();
   bucket_.set_rate(rate_.rate(), rate_.burst(), now);
@@ -276,23 +316,31 @@ void SynSweep::run() {
     deliver(false, now);
     publish_stats();
     if (exhausted_ && table_.size() == 0) break;
+    if (stalled_since_ns_ != 0 && now - stalled_since_ns_ > stall_limit_ns()) {
+      // The kernel has refused every packet for long: give up rather than hang (probes in flight are abandoned).
+      outcome_ = EngineOutcome(stall_error_, "sendmmsg", failure_hint::kSendBufferStall,
+                               std::string("The SYN engine could not send for ") + std::to_string(stall_limit_ns() / 1'000'000'000) +
+                                   " s: every packet was refused (" + std::strerror(stall_error_) + ")");
+      break;
+    }
     if (sent == 0 && !had_replies) {
       // Nothing to do right now: sleep until the next token, timeout or reply (≤ 1 ms).
       int64_t wait = 1'000'000;
-      if (!send_queue_.empty() || !exhausted_) wait = std::min(wait, std::max<int64_t>(bucket_.wait_ns(now), 20'000));
+      // New probes wait while the consumer is behind (sink backlogged): then only retries and replies wake us.
+      const bool fresh = !exhausted_ && !sink_.backlogged();
+      if (!send_queue_.empty() || fresh) wait = std::min(wait, std::max<int64_t>(bucket_.wait_ns(now), 20'000));
       const int32_t earliest = table_.earliest();
       if (earliest >= 0) wait = std::min(wait, table_.at(earliest).deadline_ns - now);
       wait = std::max<int64_t>(wait, 20'000);
       // While sending, wake often enough to keep the pacing smooth; while only waiting
       // for replies/timeouts, 1 ms granularity is plenty.
-      const bool sending = !send_queue_.empty() || !exhausted_;
+      const bool sending = !send_queue_.empty() || fresh;
       if (queue_.empty()) std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(wait, sending ? 200'000 : 1'000'000)));
     }
   }
-  if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);
   helper_.reset();
   receiver_.stop();
-  if (!stop_.load(std::memory_order_relaxed)) handle_replies(monotonic_ns());
+  if (!stop_.load(std::memory_order_relaxed) && outcome_.errno_value == 0) handle_replies(monotonic_ns());
   deliver(true, monotonic_ns());
   publish_stats();
 }
@@ -440,7 +488,7 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
     p.waiting_resend = false;
     enqueue(slot);
   }
-  while (queued < budget && !exhausted_ && !table_.full() && !positions_.full()) {
+  while (queued < budget && !exhausted_ && !table_.full() && !positions_.full() && !sink_.backlogged()) {
     ProbeTarget target;
     if (!targets_.next(target)) {
       exhausted_ = true;
@@ -507,8 +555,11 @@ bool SynSweep::settle(Batch& b, unsigned& start, unsigned sent, int error, int64
   }
   stats_.sent.fetch_add(sent, std::memory_order_relaxed);
   start += sent;
+  if (sent > 0) stalled_since_ns_ = 0;
   if (error == 0) return start < b.count;
   if (error == ENOBUFS || error == EAGAIN || error == ENOMEM) {
+    if (stalled_since_ns_ == 0) stalled_since_ns_ = now;
+    stall_error_ = error;
     // Local queue full: defer the rest (they keep their tries) and slow down.
     stats_.local_deferrals.fetch_add(b.count - start, std::memory_order_relaxed);
     for (unsigned i = start; i < b.count; ++i) {
@@ -574,21 +625,25 @@ class SynEngine final : public ProbeEngine {
     choose_local_port_range(first, last);
     RawSockets sockets;
     const int error = open_raw_sockets(sockets, first, last, targets.includes_family(6));
-    if (error == EPERM || error == EACCES) return {error, permission_message(error)};
-    if (error) return {error, std::string("Cannot open the raw sockets of the SYN engine: ") + std::strerror(error)};
+    if (error == EPERM || error == EACCES) return {error, "socket", failure_hint::kRawSocketPermission, permission_message(error)};
+    if (error) {
+      return {error, "socket", error == EMFILE || error == ENFILE ? failure_hint::kDescriptorLimit : failure_hint::kEngineFailure,
+              std::string("Cannot open the raw sockets of the SYN engine: ") + std::strerror(error)};
+    }
     // The cookie key must be unpredictable, or anyone could forge answers: no
     // fallback to a clock or an address when the kernel cannot give randomness.
     uint64_t secret[2] = {0, 0};
     if (getrandom(secret, sizeof(secret), 0) != static_cast<ssize_t>(sizeof(secret))) {
       const int random_error = errno != 0 ? errno : EIO;
       close_raw_sockets(sockets);
-      return {random_error, std::string("Cannot key the SYN cookies: getrandom() failed (") + std::strerror(random_error) + ")"};
+      return {random_error, "getrandom", failure_hint::kRandomnessUnavailable,
+              std::string("Cannot key the SYN cookies: getrandom() failed (") + std::strerror(random_error) + ")"};
     }
     EngineOutcome outcome;
     {
       auto sweep = std::make_unique<SynSweep>(seed_, secret[0], secret[1], sockets, first, last, targets, options, sink,
                                               stats, stop);
-      sweep->run();
+      outcome = sweep->run();
       outcome.sources = sweep->router().sources();
       outcome.self_sourced = sweep->self_sourced();
     }

@@ -1,5 +1,7 @@
 #include "syn_receiver.h"
 
+#include "thread_name.h"
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -105,6 +107,7 @@ enum SocketKind { kTcp4 = 0, kIcmp4 = 1, kTcp6 = 2, kIcmp6 = 3 };
 }  // namespace
 
 void SynReceiver::loop() {
+  name_thread("pp-receive");
   pollfd fds[4];
   int kinds[4];
   nfds_t count = 0;

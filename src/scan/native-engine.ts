@@ -2,9 +2,16 @@
  * Adapter from the native addon's Sweep (src/native.ts contract) to the engine
  * interface scan() consumes: typed arrays in, decoded batches and counters out.
  */
-import { PermissionError } from '../errors/permission-error.js';
-import { PortpickError } from '../errors/portpick-error.js';
-import { STATS, type NativeAddon, type NativeEngineKind, type NativeSweepError, type NativeSweepReport } from '../native.js';
+import { SWEEP_FAILURE_HINTS, SweepError, type SweepFailureHint } from '../errors/sweep-error.js';
+import {
+  RESULT_RECORD_BYTES,
+  STATS,
+  type NativeAddon,
+  type NativeBatchCallback,
+  type NativeEngineKind,
+  type NativeSweepError,
+  type NativeSweepReport,
+} from '../native.js';
 import { formatIPv4, formatIPv6, readIPv6Bytes } from './addresses.js';
 import { nativeConnectOutcomes } from './connect-outcomes.js';
 import { NativeRecordBatch } from './decode.js';
@@ -38,15 +45,19 @@ export function sourcesFromReport(report: NativeSweepReport): EngineSources {
   return { addresses, selfSourced: report.selfSourced };
 }
 
-/** Turns a native failure into a typed error; EPERM/EACCES name the fixes. */
-export function nativeSweepError(error: NativeSweepError, kind: NativeEngineKind): Error {
-  if (kind === 'syn' && (error.code === 'EPERM' || error.code === 'EACCES')) {
-    return new PermissionError(
-      `The SYN engine could not open a raw socket (${error.code}: ${error.message}). Run with sudo, grant the capability with \`sudo setcap cap_net_raw+ep "$(command -v node)"\`, or use --mode connect.`,
-      error.code,
-    );
-  }
-  return new PortpickError('ERR_SWEEP_FAILED', `The native ${kind} engine failed (${error.code}): ${error.message}`);
+/** A hint the native side sent, or `engine-failure` when it is none the library knows. */
+function knownHint(hint: string | undefined): SweepFailureHint {
+  return SWEEP_FAILURE_HINTS.includes(hint as SweepFailureHint) ? (hint as SweepFailureHint) : 'engine-failure';
+}
+
+/** Turns a native failure into a SweepError carrying its errno, the failed call and a hint. */
+export function nativeSweepError(error: NativeSweepError, kind: NativeEngineKind): SweepError {
+  return new SweepError(`The native ${kind} engine failed (${error.code} in ${error.syscall || 'the engine'}): ${error.message}`, {
+    errno: error.code,
+    syscall: error.syscall || 'unknown',
+    hint: knownHint(error.hint),
+    engine: kind,
+  });
 }
 
 export function startNativeEngine(
@@ -71,14 +82,23 @@ export function startNativeEngine(
     retries: tuning.retries,
     window: tuning.window,
     connectOutcomes: nativeConnectOutcomes(),
+    highWaterMark: tuning.highWaterMark,
   });
   let finished = false;
-  sweep.start((records, stats, done, error, report) => {
+  const onBatch: NativeBatchCallback = (records, stats, done, error, report) => {
     if (finished) return;
     const counters = countersFromStats(stats);
     let decodeError: Error | null = null;
+    const count = records.byteLength / RESULT_RECORD_BYTES;
+    let released = false;
+    // The consumer took (or dropped) the batch: its records no longer hold the engine back.
+    const release = (): void => {
+      if (released || finished) return;
+      released = true;
+      sweep.release(count);
+    };
     try {
-      sink.batch(new NativeRecordBatch(records, kind), counters);
+      sink.batch(new NativeRecordBatch(records, kind), counters, release);
     } catch (cause) {
       decodeError = cause instanceof Error ? cause : new Error(String(cause));
     }
@@ -87,6 +107,17 @@ export function startNativeEngine(
       if (decodeError && !done) sweep.stop();
       sink.done(error ? nativeSweepError(error, kind) : decodeError, counters, kind === 'syn' && report ? sourcesFromReport(report) : undefined);
     }
-  });
+  };
+  try {
+    sweep.start(onBatch);
+  } catch (cause) {
+    const e = cause as Partial<NativeSweepError>;
+    throw new SweepError(`The native ${kind} engine could not start: ${e.message ?? String(cause)}`, {
+      errno: e.code ?? 'EAGAIN',
+      syscall: e.syscall ?? 'pthread_create',
+      hint: knownHint(e.hint),
+      engine: kind,
+    }, { cause });
+  }
   return { stop: () => sweep.stop() };
 }

@@ -26,6 +26,17 @@ import { validateScanOptions, type ScanOptions, type ValidatedScanOptions } from
 import { resolveTargets } from './targets.js';
 import type { ScanEngineName, ScanProgress, ScanResult, ScanSummary } from './types.js';
 
+/**
+ * The native engines' high-water mark, in records: at least NATIVE_MIN_HIGH_WATER_MARK
+ * (a few engine batches), so that a consumer keeping up never makes a fast sweep
+ * wait on each batch; closed and filtered records count too (an open-only sweep
+ * hands them over with the open ones).
+ */
+export const NATIVE_MIN_HIGH_WATER_MARK = 65_536;
+export function nativeHighWaterMark(highWaterMark: number): number {
+  return Math.max(highWaterMark, NATIVE_MIN_HIGH_WATER_MARK);
+}
+
 /** Rough probes/s per engine for dry-run estimates when no rate is given. */
 export const ESTIMATE_RATE: Record<ScanEngineName, number> = { syn: 100_000, connect: 20_000, 'connect-ts': 5_000 };
 
@@ -246,6 +257,10 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       notes,
     };
     if (choice.engine === 'syn') summary.finalRate = counters.currentRate;
+    if (queue.discarded > 0) {
+      summary.discarded = queue.discarded;
+      notes.push(`${queue.discarded} result(s) were not kept: nobody iterated the scan while more than ${options.highWaterMark} waited (the counts above include them)`);
+    }
     if (sources) {
       summary.sourceAddresses = sources.addresses;
       summary.selfSourcedProbes = sources.selfSourced;
@@ -274,7 +289,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
         }
       };
       const sink: EngineSink = {
-        batch(records, latest) {
+        batch(records, latest, release) {
           counters = latest;
           const reported = new Uint32Array(records.length);
           let reportedCount = 0;
@@ -288,7 +303,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
             if (!openOnly || state === 'open') reported[reportedCount++] = index;
           }
           doneAbove.advance(latest.watermark);
-          queue.push(new ReportedBatch(records, reportedCount === records.length ? reported : reported.slice(0, reportedCount)));
+          queue.push(new ReportedBatch(records, reportedCount === records.length ? reported : reported.slice(0, reportedCount)), release);
         },
         ready: (unflushed) => queue.ready(unflushed),
         done(error, latest, chosen) {
@@ -299,7 +314,13 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
           resolve(progressError ?? error);
         },
       };
-      const tuning = { rate: options.rate, timeoutMs: options.timeoutMs, retries: options.retries, window: options.window };
+      const tuning = {
+        rate: options.rate,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries,
+        window: options.window,
+        highWaterMark: nativeHighWaterMark(options.highWaterMark),
+      };
       if (options.onProgress) {
         ticker = setInterval(report, options.progressIntervalMs);
         ticker.unref();

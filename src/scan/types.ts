@@ -74,6 +74,13 @@ export interface ScanSummary {
   /** SYN: probes to targets on a local route (loopback, AnyIP, this host's own) that left from the target address itself. */
   selfSourcedProbes?: number;
   interrupted: boolean;
+  /**
+   * Results dropped without being yielded because nobody iterated the scan
+   * while more than `highWaterMark` waited (a caller that only awaits the
+   * summary). Always counted above. Absent when none was dropped (always so
+   * when someone iterates).
+   */
+  discarded?: number;
   seed: string;
   shard: { index: number; count: number };
   notes: string[];

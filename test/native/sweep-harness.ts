@@ -89,6 +89,7 @@ export function config(overrides: Partial<NativeSweepConfig>): NativeSweepConfig
     retries: 1,
     window: 0,
     connectOutcomes: nativeConnectOutcomes(),
+    highWaterMark: 0,
     ...overrides,
   };
 }
