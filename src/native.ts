@@ -10,7 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { NativeUnavailableError } from './errors/native-unavailable-error.js';
 import { packageRoot } from './package-root.js';
 
@@ -169,9 +169,50 @@ export interface NativeAddon {
   Sweep: new (config: NativeSweepConfig) => NativeSweep;
 }
 
-function candidatePaths(): string[] {
+/** Where the addon is looked for; `PORTPICK_ADDON=path` replaces the search with that one file. */
+export const ADDON_ENV = 'PORTPICK_ADDON';
+
+/** How to get the addon, for every message that says it is missing. */
+const HOW_TO_GET =
+  'Get it: `npm rebuild portpick` compiles it (needs cmake >= 3.15 and a C++17 compiler; Debian: apt-get install cmake g++; ' +
+  'in a checkout: `npm run build:native`), or set PORTPICK_ADDON to a portpick_native.node. ' +
+  'Meanwhile connect scans use the slower TypeScript engine and SYN scans are unavailable.';
+
+/**
+ * The folders node-gyp-build searches, in its order: a build from source first
+ * (build/Release, build/Debug), then the prebuilt addon for this platform
+ * (prebuilds/<platform>-<arch>/, made by `npm run prebuild`).
+ */
+function searchedPlaces(root: string): string[] {
+  return [join(root, 'build', 'Release'), join(root, 'build', 'Debug'), join(root, 'prebuilds', `${process.platform}-${process.arch}`)];
+}
+
+type Located = { path: string; tried: string[] } | { path: null; tried: string[]; error: NativeUnavailableError };
+
+/** The addon file to load: PORTPICK_ADDON when set, else node-gyp-build's pick. */
+function locateAddon(require: NodeRequire): Located {
+  const override = process.env[ADDON_ENV];
+  if (override !== undefined && override !== '') {
+    const path = resolve(override);
+    if (existsSync(path)) return { path, tried: [path] };
+    const error = new NativeUnavailableError(`${ADDON_ENV}=${override} names no file (${path}). ${HOW_TO_GET}`, [path]);
+    return { path: null, tried: [path], error };
+  }
   const root = packageRoot();
-  return [join(root, 'build', 'Release', 'portpick_native.node'), join(root, 'build', 'Debug', 'portpick_native.node')];
+  const tried = searchedPlaces(root);
+  try {
+    const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
+    return { path: nodeGypBuild.path(root), tried };
+  } catch (cause) {
+    const platform = `${process.platform}-${process.arch}`;
+    const error = new NativeUnavailableError(
+      `The native addon is not installed: no prebuilt addon for ${platform} came with this package and none was compiled ` +
+        `(looked in: ${tried.join(', ')}). ${HOW_TO_GET}`,
+      tried,
+      { cause },
+    );
+    return { path: null, tried, error };
+  }
 }
 
 let cached: { addon: NativeAddon | null; error: NativeUnavailableError | null } | undefined;
@@ -180,42 +221,31 @@ let cached: { addon: NativeAddon | null; error: NativeUnavailableError | null } 
 export function tryLoadNative(): NativeAddon | null {
   if (cached) return cached.addon;
   const require = createRequire(import.meta.url);
-  const tried: string[] = [];
-  for (const path of candidatePaths()) {
-    tried.push(path);
-    if (!existsSync(path)) continue;
-    try {
-      const addon = require(path) as NativeAddon;
-      cached = { addon, error: null };
-      return addon;
-    } catch (cause) {
-      cached = {
-        addon: null,
-        error: new NativeUnavailableError(
-          `The native addon at ${path} failed to load: ${(cause as Error).message}. Rebuild it with \`npm run build:native\`.`,
-          tried,
-          { cause },
-        ),
-      };
-      return null;
-    }
+  const located = locateAddon(require);
+  if (located.path === null) {
+    cached = { addon: null, error: located.error };
+    return null;
   }
-  cached = {
-    addon: null,
-    error: new NativeUnavailableError(
-      `The native addon is not built (looked in: ${tried.join(', ')}). ` +
-        'Build it with `npm run build:native` (needs cmake and a C++17 compiler); connect scans fall back to the TypeScript engine, SYN scans are unavailable.',
-      tried,
-    ),
-  };
-  return null;
+  try {
+    const addon = require(located.path) as Partial<NativeAddon> | null;
+    if (typeof addon?.version !== 'function') throw new Error('it is not portpick\'s addon (no version())');
+    cached = { addon: addon as NativeAddon, error: null };
+    return addon as NativeAddon;
+  } catch (cause) {
+    const reason = (cause as Error).message.split('\n')[0];
+    cached = {
+      addon: null,
+      error: new NativeUnavailableError(`The native addon at ${located.path} failed to load: ${reason}. ${HOW_TO_GET}`, located.tried, { cause }),
+    };
+    return null;
+  }
 }
 
 /** Loads the addon or throws NativeUnavailableError naming every path tried and the fix. */
 export function loadNative(): NativeAddon {
   const addon = tryLoadNative();
   if (addon) return addon;
-  throw cached?.error ?? new NativeUnavailableError('The native addon is unavailable.', candidatePaths());
+  throw cached?.error ?? new NativeUnavailableError('The native addon is unavailable.', []);
 }
 
 /** Why the addon is unavailable, or null when it loaded. */

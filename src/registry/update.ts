@@ -10,6 +10,10 @@
  *   fewer entries than the copy it would replace) or a parse failure is refused
  *   with an UpdateError, and the previous data stays.
  * - Accepted data is written atomically (see cache.ts).
+ * - Downloads go through the proxy that HTTPS_PROXY / HTTP_PROXY name (upper or
+ *   lower case), except for hosts NO_PROXY lists (undici's EnvHttpProxyAgent:
+ *   Node 20's own fetch ignores these variables); each file must arrive within
+ *   a timeout and below a size cap, else it is refused like a truncated body.
  * Per-file failures are reported, not thrown, so one bad source does not hide
  * the other's result. Bad options, an unreadable `--from` file, or an abort do throw.
  */
@@ -51,7 +55,20 @@ export interface UpdateOptions extends CacheOptions {
   validateIana?: IanaValidator;
   /** Source URLs (tests, mirrors); default CACHE_SOURCE_URLS. */
   urls?: Partial<Record<CacheKind, string>>;
+  /** Milliseconds one file's download may take, headers to last byte (default DEFAULT_UPDATE_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Largest body accepted, bytes (default DEFAULT_UPDATE_MAX_BYTES). */
+  maxBytes?: number;
+  /** Where the proxy variables are read (default process.env). Ignored when `fetch` is given. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Extra trusted certificate authorities (PEM), e.g. a TLS-inspecting proxy's. Ignored when `fetch` is given. */
+  ca?: string;
 }
+
+/** The real files take a few seconds: 1.2 MB (IANA CSV), 1 MB (nmap-services). */
+export const DEFAULT_UPDATE_TIMEOUT_MS = 120_000;
+/** Far above the real files (IANA XML, the largest, is ~4 MB); a body past this is not a registry. */
+export const DEFAULT_UPDATE_MAX_BYTES = 32 * 1024 * 1024;
 
 export type UpdateStatus = 'updated' | 'unchanged' | 'failed';
 
@@ -93,10 +110,56 @@ export async function update(options: UpdateOptions = {}): Promise<UpdateReport>
   const cacheDir = resolveCacheDir(options);
   const cacheOptions: CacheOptions = { ...options, cacheDir };
   if (options.from !== undefined) return { cacheDir, files: [await importFile(options.from, options, cacheOptions)] };
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const files: UpdateFileResult[] = [];
-  for (const kind of kinds) files.push(await updateOne(kind, fetchImpl, options, cacheOptions));
-  return { cacheDir, files };
+  for (const [name, value] of [['timeoutMs', options.timeoutMs], ['maxBytes', options.maxBytes]] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+      throw new InvalidArgumentError(`Expected ${name} to be a positive whole number, got ${describeValue(value)}`);
+    }
+  }
+  const client = options.fetch ? { fetch: options.fetch, close: async () => {} } : await proxyAwareFetch(options);
+  try {
+    const files: UpdateFileResult[] = [];
+    for (const kind of kinds) files.push(await updateOne(kind, client.fetch, options, cacheOptions));
+    return { cacheDir, files };
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * undici's fetch with an EnvHttpProxyAgent built from `options.env`: HTTP_PROXY
+ * for http: URLs, HTTPS_PROXY for https: URLs (CONNECT tunnel), NO_PROXY's hosts
+ * (`host`, `host:port`, `.suffix`, `*`) direct. Loaded only here, on use.
+ */
+async function proxyAwareFetch(options: UpdateOptions): Promise<{ fetch: typeof fetch; close(): Promise<void> }> {
+  const undici = await import('undici');
+  const env = options.env ?? process.env;
+  // Lower case first, as curl reads them; an empty value counts as unset.
+  const pick = (name: string): string | undefined => env[name.toLowerCase()] || env[name] || undefined;
+  const tls = options.ca === undefined ? {} : { connect: { ca: options.ca }, requestTls: { ca: options.ca }, proxyTls: { ca: options.ca } };
+  const settings = {
+    httpProxy: pick('HTTP_PROXY') ?? '',
+    // Empty HTTPS_PROXY: https: URLs use HTTP_PROXY's agent (undici's rule).
+    httpsProxy: pick('HTTPS_PROXY') ?? '',
+    noProxy: pick('NO_PROXY') ?? '',
+    ...tls,
+  };
+  // The agent announces itself as experimental through process.emitWarning, which
+  // Node prints to stderr; a library does not print, so that one warning is dropped.
+  const emitWarning = process.emitWarning;
+  let dispatcher: InstanceType<typeof undici.EnvHttpProxyAgent>;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: string }).code : rest[1];
+    if (code === 'UNDICI-EHPA') return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    dispatcher = new undici.EnvHttpProxyAgent(settings);
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+  const proxied = ((input: string | URL, init?: RequestInit) =>
+    undici.fetch(input, { ...(init as Parameters<typeof undici.fetch>[1]), dispatcher })) as unknown as typeof fetch;
+  return { fetch: proxied, close: () => dispatcher.close() };
 }
 
 /** What is in the cache now, and whether its bytes still match the metadata. */
@@ -132,19 +195,29 @@ async function updateOne(kind: CacheKind, fetchImpl: typeof fetch, options: Upda
     if (meta.etag !== null) headers['if-none-match'] = meta.etag;
     if (meta.lastModified !== null) headers['if-modified-since'] = meta.lastModified;
   }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_UPDATE_TIMEOUT_MS;
+  const maxBytes = options.maxBytes ?? DEFAULT_UPDATE_MAX_BYTES;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let response: Response;
   let body: string;
   try {
-    response = await fetchImpl(url, { headers, signal: options.signal ?? null, redirect: 'follow' });
+    response = await fetchImpl(url, { headers, signal, redirect: 'follow' });
     if (response.status === 304) {
+      await response.body?.cancel();
       if (!(intact && meta)) return failed('the server answered 304 Not Modified, but there is no cached copy to keep');
       await writeCacheMeta(kind, { ...meta, checkedAt: now, etag: response.headers.get('etag') ?? meta.etag }, cacheOptions);
       return { kind, status: 'unchanged', reason: '304 Not Modified', ...kept, path: target, source: url };
     }
-    if (!response.ok) return failed(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
-    body = await response.text();
+    if (!response.ok) {
+      await response.body?.cancel();
+      return failed(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    }
+    body = await readCapped(response, maxBytes);
   } catch (error) {
     if (options.signal?.aborted) throw error;
+    if (error instanceof UpdateError) return failed(error.message, error);
+    if (timeout.aborted) return failed(`no complete answer within ${timeoutMs / 1000} s (timeout)`, error);
     return failed(`the download failed (${errorText(error)})`, error);
   }
 
@@ -224,6 +297,33 @@ async function importFile(file: string, options: UpdateOptions, cacheOptions: Ca
   }
   await writeCacheFile(kind, Buffer.from(body, 'utf8'), newMeta, cacheOptions);
   return { kind, status: 'updated', entries, bytes, path: target, source };
+}
+
+/** The body as UTF-8 text; an UpdateError (and the rest left unread) once it passes `maxBytes`. */
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const tooLarge = (got: string) => new UpdateError(`Expected at most ${maxBytes} bytes, got ${got}: not a registry file`);
+  const declared = response.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge(`a Content-Length of ${declared}`);
+  }
+  if (response.body === null) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(`more (${received} bytes so far)`);
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 /** IANA CSV by its header; nmap-services when it parses with frequencies; else null. */

@@ -9,6 +9,7 @@ import { writeLine, type CliContext } from '../context.js';
 import { formatDuration, ProgressBar } from '../print/progress.js';
 import { collect, type SourceFlags } from './source-options.js';
 import { addSweepOptions, numberFlag, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
+import { warnWhenAddonMissing } from '../print/addon-notice.js';
 
 interface ScanFlags extends SweepFlags, Pick<SourceFlags, 'nmapServices'> {
   ports?: string;
@@ -57,6 +58,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
         '  portpick scan 198.51.100.0/24 -p - --dry-run',
     )
     .action(async (targets: string[], flags: ScanFlags) => {
+      warnWhenAddonMissing(flags.mode, ctx);
       await runScan(targets, flags, ctx);
     });
 }
