@@ -12,6 +12,13 @@
 //   is held until that try's retry wait has passed: a SYN-ACK to an earlier try
 //   arriving meanwhile wins.
 // - Silence: after the last try has waited its final wait, "filtered".
+//
+// Warm-up: the very first probe goes out alone when its destination is not
+// local, and the rest wait until its next hop's neighbour entry (ARP/NDP) is
+// resolved or its answer arrives (at most 3 s: ARP gives up after three
+// requests a second apart). Until an entry is resolved the kernel queues only
+// a few packets and drops the rest of a burst without telling the sender; one
+// probe resolves it (neighbour.h).
 #include "syn_engine.h"
 
 #include <netinet/in.h>
@@ -31,6 +38,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "neighbour.h"
 #include "packet.h"
 #include "rate_control.h"
 #include "raw_socket.h"
@@ -57,6 +65,8 @@ constexpr int64_t kResultFlushNs = 5'000'000;
 constexpr uint32_t kMaxAdaptiveRetries = 5;
 // The kernel refusing every packet (ENOBUFS …) for max(this, 5 × --timeout) ends the sweep with an error.
 constexpr int64_t kMinSendStallNs = 5'000'000'000;
+// The warm-up waits at most this long for the first next hop to resolve.
+constexpr int64_t kMaxWarmUpNs = 3'000'000'000;
 
 std::string permission_message(int error) {
   return std::string("Cannot open a raw socket (") + std::strerror(error) +
@@ -188,6 +198,7 @@ class SynSweep {
   }
   void handle_replies(int64_t now);
   void expire(int64_t now);
+  void end_warm_up(int64_t now);
   size_t send(int64_t now, uint32_t budget);
   struct Batch;
   Batch& current(uint8_t family) { return family == 4 ? batch4_[current4_] : batch6_; }
@@ -236,6 +247,12 @@ class SynSweep {
   uint32_t max_answered_retry_ = 0;
   uint64_t duplicates_ = 0;
   uint64_t self_sourced_ = 0;  // probes whose first try left from the target's own address
+  bool warming_ = true;            // the first probe waits alone for its answer (see the top of this file)
+  int64_t warm_until_ns_ = 0;
+  int64_t next_warm_poll_ns_ = 0;
+  Address warm_destination_;
+  int32_t warm_slot_ = -1;
+  uint64_t warm_sequence_ = 0;
   int64_t stalled_since_ns_ = 0;  // since when every send was refused; 0 = sending
   int stall_error_ = 0;
   EngineOutcome outcome_;
@@ -302,6 +319,7 @@ void SynSweep::loop() {
     }
   }
   int64_t now = monotonic_ns();
+  warm_until_ns_ = now + kMaxWarmUpNs;
   bucket_.set_rate(rate_.rate(), rate_.burst(), now);
   rate_window_start_ns_ = last_delivery_ns_ = now;
   while (!stop_.load(std::memory_order_relaxed)) {
@@ -327,7 +345,7 @@ void SynSweep::loop() {
       // Nothing to do right now: sleep until the next token, timeout or reply (≤ 1 ms).
       int64_t wait = 1'000'000;
       // New probes wait while the consumer is behind (sink backlogged): then only retries and replies wake us.
-      const bool fresh = !exhausted_ && !sink_.backlogged();
+      const bool fresh = !exhausted_ && !sink_.backlogged() && !(warming_ && table_.size() > 0);
       if (!send_queue_.empty() || fresh) wait = std::min(wait, std::max<int64_t>(bucket_.wait_ns(now), 20'000));
       const int32_t earliest = table_.earliest();
       if (earliest >= 0) wait = std::min(wait, table_.at(earliest).deadline_ns - now);
@@ -365,6 +383,7 @@ void SynSweep::handle_replies(int64_t now) {
   while ((n = queue_.pop(events, 256)) > 0) {
     for (size_t i = 0; i < n; ++i) {
       const ReplyEvent& e = events[i];
+      warming_ = false;  // an answer came back: the path (and its neighbour entry) works
       // Matched on (address, port, local port): the local port names the try, which must have been sent.
       const int32_t slot = table_.find(e.target, e.target_port);
       if (slot < 0 || e.try_index >= table_.at(slot).tries) {
@@ -408,12 +427,28 @@ void SynSweep::handle_replies(int64_t now) {
   }
 }
 
+void SynSweep::end_warm_up(int64_t now) {
+  warming_ = false;
+  // The warm-up probe's try left only now (the kernel held it until its next hop resolved): its wait starts now.
+  if (warm_slot_ < 0) return;
+  InflightProbe& p = table_.at(warm_slot_);
+  if (p.in_use && p.sequence == warm_sequence_ && p.timer != kNoTimer && !p.holding) {
+    p.last_sent_ns = now;
+    table_.arm(warm_slot_, now, wait_after_send(p));
+  }
+}
+
 void SynSweep::expire(int64_t now) {
   const uint32_t allowed = allowed_retries();
   int32_t slot;
   while ((slot = table_.earliest()) >= 0) {
     InflightProbe& p = table_.at(slot);
     if (p.deadline_ns > now) break;
+    if (warming_ && slot == warm_slot_ && p.sequence == warm_sequence_ && !p.holding) {
+      // The warm-up probe waits in the kernel for its next hop: not silent yet.
+      table_.arm(slot, now, 1'000'000);
+      continue;
+    }
     table_.disarm(slot);
     if (p.holding) {
       stats_.answered.fetch_add(1, std::memory_order_relaxed);
@@ -445,7 +480,11 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
                0xffffffffu, 0);
       return;
     }
-    if (p.tries == 0 && route.source.family == destination.family && route.source.bytes == destination.bytes) ++self_sourced_;
+    const bool self_sourced = route.source.family == destination.family && route.source.bytes == destination.bytes;
+    if (p.tries == 0 && self_sourced) ++self_sourced_;
+    // A local destination needs no neighbour: no warm-up. Otherwise this probe is the warm-up's one.
+    if (warming_ && self_sourced) warming_ = false;
+    if (warming_) warm_destination_ = destination;
     // Each try leaves from a source port of its own (a 4-tuple of its own).
     const uint16_t local_port = cookie_.source_port(destination, p.target.port, port_first_, port_count_, p.tries);
     const uint32_t sequence = cookie_.cookie(route.source, destination, local_port, p.target.port);
@@ -489,6 +528,16 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
     enqueue(slot);
   }
   while (queued < budget && !exhausted_ && !table_.full() && !positions_.full() && !sink_.backlogged()) {
+    if (warming_ && table_.size() > 0) {
+      // The warm-up probe is out: the rest wait for its next hop (polled at most every millisecond).
+      if (now >= warm_until_ns_) {
+        end_warm_up(now);
+      } else if (now >= next_warm_poll_ns_) {
+        next_warm_poll_ns_ = now + 1'000'000;
+        if (next_hop_state(warm_destination_) != NextHopState::Pending) end_warm_up(now);
+      }
+      if (warming_) break;
+    }
     ProbeTarget target;
     if (!targets_.next(target)) {
       exhausted_ = true;
@@ -496,7 +545,17 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
     }
     after_last_position_ = target.position + 1;
     const uint64_t sequence = positions_.push(target.position);
-    enqueue(table_.insert(target, sequence));
+    const int32_t slot = table_.insert(target, sequence);
+    if (warming_) {
+      warm_slot_ = slot;
+      warm_sequence_ = sequence;
+    }
+    enqueue(slot);
+    if (warming_ && table_.size() > 0) {
+      // The warm-up probe: send it now, ask about its next hop once it is out.
+      next_warm_poll_ns_ = now + 1'000'000;
+      break;
+    }
   }
   flush_batch(4, now);
   flush_batch(6, now);
