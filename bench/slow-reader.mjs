@@ -70,7 +70,8 @@ export async function runSlowReaderScenario(lab, { modes, block, addressCount, p
   const rows = [];
   try {
     for (const mode of modes) {
-      const argv = [process.execPath, portpickCli, 'scan', block, '-p', ports.join(','), '--mode', mode, '--format', 'jsonl', '--no-progress', ...extraArgs];
+      // --rate 0: no ceiling (the command line caps sweeps beyond this host's links otherwise): the consumer must set the pace.
+      const argv = [process.execPath, portpickCli, 'scan', block, '-p', ports.join(','), '--mode', mode, '--rate', '0', '--format', 'jsonl', '--no-progress', ...extraArgs];
       log(`bench: slow-reader / portpick ${mode}, -o /dev/null ... `);
       const direct = await runMeasured(lab.scanner, [...argv, '-o', '/dev/null'], { timeoutMs: timeoutSeconds * 1000 });
       log(`${(direct.wallMs / 1000).toFixed(2)} s, peak RSS ${direct.peakRssKb ?? '?'} kB\n`);
