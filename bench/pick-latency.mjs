@@ -5,18 +5,24 @@
 //   defaults  shipped IANA snapshot + nmap-services
 //   full-csv  the official IANA CSV (--iana) + nmap-services
 // and two cache states (portpick keeps digested copies of nmap-services and of
-// an IANA file in its cache directory, src/registry/derived-cache.ts):
+// an IANA file in its cache directory, src/registry/digest.ts):
 //   warm  the usual case: the digests exist (made by the warm-up run)
 //   cold  every run starts with an empty cache directory (first run after an
 //         install, an update or a changed file; includes writing the digests)
 // Each (configuration, command) runs N times after one unmeasured warm-up run
 // (page cache); the table gives the median, p90 and minimum wall time and the
-// median user+system CPU (from /usr/bin/time when present). JSON goes to
+// median user+system CPU (python3's os.wait4 when present, else /usr/bin/time). JSON goes to
 // bench/results/pick-latency.json (gitignored).
 //
+// A/B: `--cli NAME=PATH` (repeatable) measures several builds of the command
+// line side by side: each run goes to every build in turn (the order rotating),
+// so a change of load on a shared machine touches every build alike.
+// Every process runs with PATH, HOME and LANG only (as bench/run.mjs runs
+// tools): a NODE_EXTRA_CA_CERTS or NODE_OPTIONS of the machine costs each Node start.
+//
 //   node bench/pick-latency.mjs [--runs N] [--nmap-services FILE] [--iana-csv FILE]
-//                               [--config defaults,full-csv] [--command check,suggest] [--cache warm,cold]
-//                               [--profile] [--json FILE]
+//                               [--config defaults,full-csv] [--command check,suggest,scan-dry-run] [--cache warm,cold]
+//                               [--cli NAME=PATH ...] [--profile] [--json FILE]
 //   sh scripts/in-private-netns.sh node bench/pick-latency.mjs   # few listeners
 //
 // nmap-services: --nmap-services, else $PORTPICK_BENCH_NMAP_SERVICES, else the
@@ -45,6 +51,8 @@ const RUN_TIMEOUT_MS = 30_000;
 const COMMANDS = {
   check: ['check', '8080'],
   suggest: ['suggest'],
+  // Plans a sweep of every port and sends nothing (start-up of `scan`).
+  'scan-dry-run': ['scan', '127.0.0.1', '-p', '-', '--dry-run'],
 };
 
 function fail(message) {
@@ -61,6 +69,7 @@ function parseOptions() {
       config: { type: 'string', default: 'defaults,full-csv' },
       command: { type: 'string', default: 'check,suggest' },
       cache: { type: 'string', default: 'warm,cold' },
+      cli: { type: 'string', multiple: true },
       profile: { type: 'boolean', default: false },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -79,8 +88,14 @@ function parseOptions() {
   const caches = listOption(values.cache, ['warm', 'cold'], 'cache');
   if (!existsSync(nmapServices)) fail(`Expected nmap-services at ${nmapServices}, got no file (pass --nmap-services FILE)`);
   if (configs.includes('full-csv') && !existsSync(ianaCsv)) fail(`Expected the IANA CSV at ${ianaCsv}, got no file (pass --iana-csv FILE)`);
-  if (!existsSync(cliPath)) fail(`Expected a build at ${cliPath}, got none (run \`npx tsc -p tsconfig.json\`)`);
-  return { runs, nmapServices, ianaCsv, configs, commands, caches, profile: values.profile, json: values.json };
+  const clis = (values.cli ?? [`build=${cliPath}`]).map((text) => {
+    const equals = text.indexOf('=');
+    if (equals < 1) fail(`Expected --cli NAME=PATH, got \`${text}\``);
+    const path = resolve(text.slice(equals + 1));
+    if (!existsSync(path)) fail(`Expected a command line at ${path}, got no file (run \`npm run build:ts\`)`);
+    return { name: text.slice(0, equals), path };
+  });
+  return { runs, nmapServices, ianaCsv, configs, commands, caches, clis, profile: values.profile, json: values.json };
 }
 
 function listOption(text, allowed, name) {
@@ -97,14 +112,35 @@ function sourceArgs(config, options) {
 }
 
 /**
- * One fresh CLI process. Wall time is measured here (spawn to exit); CPU and
- * peak RSS come from the child's rusage through time(1), whose resolution is 10 ms.
+ * Runs argv and writes `rusage USER SYS MAXRSS_KB WALL` (seconds) to argv[1]:
+ * os.wait4 gives the child's CPU time to the microsecond, where time(1) prints
+ * hundredths, too coarse for A/B steps of a few milliseconds.
+ */
+const PYTHON_TIMER = [
+  'import os, sys, time',
+  'started = time.monotonic()',
+  'pid = os.fork()',
+  'if pid == 0:',
+  '    os.execv(sys.argv[2], sys.argv[2:])',
+  '_, status, usage = os.wait4(pid, 0)',
+  'wall = time.monotonic() - started',
+  "open(sys.argv[1], 'w').write('rusage %.6f %.6f %d %.6f\\n' % (usage.ru_utime, usage.ru_stime, usage.ru_maxrss, wall))",
+  'code = os.waitstatus_to_exitcode(status)',
+  'sys.exit(code if code >= 0 else 128 - code)',
+].join('\n');
+const PYTHON = ['/usr/bin/python3', '/usr/local/bin/python3'].find((path) => existsSync(path)) ?? null;
+const TIMER = PYTHON ? 'python3 os.wait4 (exec to exit; CPU to the microsecond)' : existsSync(TIME_BINARY) ? 'time(1) rusage, 10 ms resolution' : null;
+
+/**
+ * One fresh CLI process. Wall time and CPU (user + system) and peak RSS come
+ * from the timer (PYTHON_TIMER, else time(1)) as exec to exit; without either,
+ * wall time is spawn to exit as this harness sees it, and CPU is unknown.
  */
 function runOnce(argv, env, scratch) {
   const usageFile = join(scratch, 'usage');
   rmSync(usageFile, { force: true });
-  const timed = existsSync(TIME_BINARY);
-  const full = timed ? [TIME_BINARY, '-o', usageFile, '-f', 'rusage %U %S %M %e', ...argv] : argv;
+  const full = PYTHON ? [PYTHON, '-c', PYTHON_TIMER, usageFile, ...argv] : existsSync(TIME_BINARY) ? [TIME_BINARY, '-o', usageFile, '-f', 'rusage %U %S %M %e', ...argv] : argv;
+  const timed = TIMER !== null;
   return new Promise((resolvePromise, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(full[0], full.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -125,8 +161,7 @@ function runOnce(argv, env, scratch) {
         if (match) {
           cpuMs = (Number(match[1]) + Number(match[2])) * 1000;
           peakRssKb = Number(match[3]);
-          // time(1)'s elapsed (10 ms resolution) is what a user at a shell waits: from exec to exit,
-          // without this harness's spawn overhead (measured here at 60-90 ms on a loaded 2-core VM).
+          // What a user at a shell waits: exec to exit, without this harness's spawn overhead.
           wallMs = Number(match[4]) * 1000;
         }
       }
@@ -195,8 +230,9 @@ function networkNamespace() {
 }
 
 function formatTable(rows) {
-  const header = ['config', 'cache', 'command', 'runs', 'wall median ms', 'wall p90 ms', 'wall min ms', 'CPU median ms', 'peak RSS MB'];
+  const header = ['build', 'config', 'cache', 'command', 'runs', 'wall median ms', 'wall p90 ms', 'wall min ms', 'CPU median ms', 'peak RSS MB'];
   const lines = rows.map((row) => [
+    row.build,
     row.config,
     row.cache,
     row.command,
@@ -208,7 +244,7 @@ function formatTable(rows) {
     row.peakRssMedianKb === null ? 'n/a' : (row.peakRssMedianKb / 1024).toFixed(0),
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
-  const render = (cells) => cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
+  const render = (cells) => cells.map((cell, column) => (column < 4 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ');
   return [render(header), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.map(render)].join('\n');
 }
 
@@ -226,8 +262,8 @@ async function main() {
   const freshEnv = () => {
     const cacheDir = join(scratch, `cache-${(cacheDirs += 1)}`);
     mkdirSync(cacheDir);
-    const env = { ...process.env, PORTPICK_CACHE_DIR: cacheDir };
-    delete env.NODE_OPTIONS;
+    const env = { PORTPICK_CACHE_DIR: cacheDir };
+    for (const name of ['PATH', 'HOME', 'LANG']) if (process.env[name] !== undefined) env[name] = process.env[name];
     return env;
   };
   const resultsDir = join(benchDir, 'results');
@@ -241,39 +277,50 @@ async function main() {
   try {
     for (const cache of options.caches) for (const config of options.configs) {
       for (const command of options.commands) {
-        const argv = [process.execPath, cliPath, ...COMMANDS[command], ...sourceArgs(config, options)];
-        const warmEnv = freshEnv();
-        const envFor = () => (cache === 'warm' ? warmEnv : freshEnv());
-        const warmUp = await runOnce(argv, warmEnv, scratch);
-        if (warmUp.code !== 0 && warmUp.code !== 1) {
-          fail(`\`${argv.slice(1).join(' ')}\` exited ${warmUp.code ?? warmUp.signal}: ${warmUp.stderr.trim()}`);
+        const builds = options.clis.map((cli) => {
+          const argv = [process.execPath, cli.path, ...COMMANDS[command], ...(command === 'scan-dry-run' ? [] : sourceArgs(config, options))];
+          return { cli, argv, warmEnv: freshEnv(), warmUp: null, samples: [] };
+        });
+        const envFor = (build) => (cache === 'warm' ? build.warmEnv : freshEnv());
+        for (const build of builds) {
+          build.warmUp = await runOnce(build.argv, build.warmEnv, scratch);
+          if (build.warmUp.code !== 0 && build.warmUp.code !== 1) {
+            fail(`\`${build.argv.slice(1).join(' ')}\` exited ${build.warmUp.code ?? build.warmUp.signal}: ${build.warmUp.stderr.trim()}`);
+          }
         }
-        const samples = [];
         for (let run = 0; run < options.runs; run += 1) {
-          const sample = await runOnce(argv, envFor(), scratch);
-          if (sample.code !== warmUp.code) fail(`\`${argv.slice(1).join(' ')}\` exited ${sample.code ?? sample.signal} (warm-up: ${warmUp.code}): ${sample.stderr.trim()}`);
-          samples.push(sample);
+          for (let turn = 0; turn < builds.length; turn += 1) {
+            const build = builds[(run + turn) % builds.length];
+            const sample = await runOnce(build.argv, envFor(build), scratch);
+            if (sample.code !== build.warmUp.code) {
+              fail(`\`${build.argv.slice(1).join(' ')}\` exited ${sample.code ?? sample.signal} (warm-up: ${build.warmUp.code}): ${sample.stderr.trim()}`);
+            }
+            build.samples.push(sample);
+          }
         }
-        let profile = null;
-        if (options.profile) {
-          const name = `${config}-${command}.cpuprofile`;
-          const profiled = [process.execPath, '--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', name, ...argv.slice(1)];
-          await runOnce(profiled, envFor(), scratch);
-          profile = join(profileDir, name);
+        for (const build of builds) {
+          let profile = null;
+          if (options.profile) {
+            const name = `${build.cli.name}-${config}-${command}.cpuprofile`;
+            const profiled = [process.execPath, '--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', name, ...build.argv.slice(1)];
+            await runOnce(profiled, envFor(build), scratch);
+            profile = join(profileDir, name);
+          }
+          const row = {
+            build: build.cli.name,
+            config: command === 'scan-dry-run' ? '-' : config,
+            cache,
+            command,
+            argv: build.argv.slice(1).map((arg) => (arg.startsWith(repoDir) ? arg.slice(repoDir.length + 1) : arg)),
+            exitCode: build.warmUp.code,
+            ...summarize(build.samples),
+            wallMs: build.samples.map((sample) => round(sample.wallMs)),
+            cpuMs: build.samples.map((sample) => (sample.cpuMs === null ? null : round(sample.cpuMs))),
+            ...(profile === null ? {} : { profile }),
+          };
+          rows.push(row);
+          process.stderr.write(`  ${row.build} ${row.config} ${cache} ${command}: median ${fixed(row.wallMedianMs)} ms wall, ${fixed(row.cpuMedianMs)} ms CPU\n`);
         }
-        const row = {
-          config,
-          cache,
-          command,
-          argv: argv.slice(1).map((arg) => (arg.startsWith(repoDir) ? arg.slice(repoDir.length + 1) : arg)),
-          exitCode: warmUp.code,
-          ...summarize(samples),
-          wallMs: samples.map((sample) => round(sample.wallMs)),
-          cpuMs: samples.map((sample) => (sample.cpuMs === null ? null : round(sample.cpuMs))),
-          ...(profile === null ? {} : { profile }),
-        };
-        rows.push(row);
-        process.stderr.write(`  ${config} ${cache} ${command}: median ${fixed(row.wallMedianMs)} ms wall, ${fixed(row.cpuMedianMs)} ms CPU\n`);
       }
     }
   } finally {
@@ -296,15 +343,17 @@ async function main() {
     finishedAt: new Date().toISOString(),
     machine,
     sources: { nmapServices: options.nmapServices, ianaCsv: options.ianaCsv },
-    cpuSource: existsSync(TIME_BINARY) ? 'time(1) rusage, 10 ms resolution' : 'unavailable',
-    wallSource: existsSync(TIME_BINARY) ? 'time(1) elapsed, exec to exit, 10 ms resolution' : 'spawn to exit in this harness',
+    builds: options.clis.map((cli) => ({ name: cli.name, path: cli.path })),
+    environment: 'PATH, HOME, LANG and PORTPICK_CACHE_DIR only',
+    timer: TIMER ?? 'none: wall time spawn to exit in this harness, no CPU',
     rows,
   };
   const jsonPath = resolve(options.json ?? join(resultsDir, 'pick-latency.json'));
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
 
   process.stdout.write(
-    `\nportpick check 8080 / suggest, fresh process per run, ${options.runs} runs each (+1 warm-up)\n` +
+    `\nportpick ${options.commands.join(' / ')}, fresh process per run, ${options.runs} runs each (+1 warm-up)` +
+      `${options.clis.length > 1 ? `, builds alternating: ${options.clis.map((cli) => cli.name).join(', ')}` : ''}\n` +
       `Node ${machine.node}, ${machine.cpus} CPUs, ${machine.networkNamespace} network namespace, ` +
       `${machine.listeningSockets} listening sockets, load ${machine.loadAverageBefore[0]} → ${machine.loadAverageAfter[0]}\n\n` +
       `${formatTable(rows)}\n\nJSON: ${jsonPath}\n`,

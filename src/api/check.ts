@@ -10,6 +10,8 @@ export interface CheckRequest extends SourcesInput {
   protocol?: string;
   /** The service speaks HTTP: ports browsers refuse conflict. */
   http?: boolean;
+  /** The service may run on Kubernetes: the NodePort range (30000-32767) conflicts. */
+  k8s?: boolean;
   /** Try binding the port on this machine (default true). */
   bindProbe?: boolean;
   /** Networks to sweep for hosts that have the port open (CIDR, ranges, hostnames). */
@@ -34,6 +36,7 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
     port,
     protocol,
     http: request.http ?? false,
+    k8s: request.k8s ?? false,
     browserUnsafe: browserUnsafeSet,
     bindProbe,
     network,

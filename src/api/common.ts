@@ -1,5 +1,5 @@
 import { BROWSER_UNSAFE_PORTS } from '../registry/browser-unsafe.js';
-import { probeBind, type BindProbeResult as ProbedBind } from '../registry/bind-probe.js';
+import { probeBind } from '../registry/bind-probe.js';
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import type { Protocol } from '../registry/types.js';
 import type { BindProbeResult } from '../pick/types.js';
@@ -23,12 +23,5 @@ export async function resolveSources(input: SourcesInput): Promise<LoadedSources
  */
 export async function bindProbeFor(port: number, protocol: Protocol): Promise<BindProbeResult[] | null> {
   if (protocol !== 'tcp' && protocol !== 'udp') return null;
-  const results = await probeBind(port, protocol);
-  return results.map(toPickBindResult);
-}
-
-function toPickBindResult(result: ProbedBind): BindProbeResult {
-  // An unexpected bind error cannot prove the port free: report it as denied (a conflict to look at).
-  const outcome = result.status === 'error' ? 'denied' : result.status;
-  return { address: result.address, outcome };
+  return probeBind(port, protocol);
 }

@@ -1,14 +1,20 @@
 import { cachedFile, resolveCacheDir } from '../registry/cache.js';
 import { BROWSER_UNSAFE_PORTS } from '../registry/browser-unsafe.js';
 import { ephemeralRanges } from '../registry/ephemeral.js';
+import { loadIanaFile } from '../registry/iana-load.js';
 import { loadIanaSnapshot } from '../registry/iana-snapshot.js';
 import { loadListeners } from '../registry/listeners.js';
 import type { IanaRegistry, LoadedSources } from '../registry/loaded-sources.js';
 import { loadNmapServices } from '../registry/nmap-services.js';
 import { loadReservations } from '../registry/reservations.js';
+import { loadOsReservedPorts } from '../registry/os-reserved-ports.js';
 import { loadServicesFile } from '../registry/services-file.js';
+import { loadWellKnownDefaults } from '../registry/well-known-defaults.js';
 import type { SourceLoadResult } from '../registry/source-result.js';
 import type { SourceStatus } from '../registry/types.js';
+import type { OrgSource } from '../registry/inventory/org-source.js';
+import { findReservationFile } from '../registry/locate.js';
+import { noOrgStatus } from '../registry/inventory/org-status.js';
 
 export interface LoadSourcesOptions {
   /** An IANA registry file (official CSV or XML) to use instead of the cache / shipped snapshot. */
@@ -25,6 +31,14 @@ export interface LoadSourcesOptions {
   listeners?: boolean;
   /** portpick's cache directory (default: PORTPICK_CACHE_DIR or the platform's cache dir). */
   cacheDir?: string;
+  /** `--defaults FILE`: a well-known defaults file (the dataset's format) instead of the one shipped. */
+  defaultsFile?: string;
+  /**
+   * `--org DIR`: directories of the organisation's code, inventoried for the
+   * ports they declare (relative to `cwd`). The configuration file's `org:`
+   * list (the reservation file, given or found) is added to them.
+   */
+  orgDirs?: string[];
 }
 
 /**
@@ -34,7 +48,7 @@ export interface LoadSourcesOptions {
  */
 export async function loadSources(options: LoadSourcesOptions = {}): Promise<LoadedSources> {
   const cacheOptions = options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir };
-  const [iana, nmap, services, listeners, reservations, ephemeral] = await Promise.all([
+  const [iana, nmap, services, listeners, reservations, ephemeral, defaults, osReserved, org] = await Promise.all([
     loadIana(options),
     loadNmapServices({
       ...cacheOptions,
@@ -47,6 +61,9 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     }),
     ephemeralRanges(),
+    loadWellKnownDefaults(options.defaultsFile === undefined ? {} : { file: options.defaultsFile }),
+    loadOsReservedPorts(),
+    loadOrg(options),
   ]);
   const own = ephemeral.find((range) => range.os === 'this machine');
   const status: SourceStatus[] = [
@@ -58,9 +75,12 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
       ...(iana.updated === undefined ? {} : { updated: iana.updated }),
     },
     nmap.status,
+    defaults.status,
     services.status,
     listeners.status,
     reservations.status,
+    org.status,
+    osReserved.status,
     {
       id: 'ephemeral',
       available: true,
@@ -82,6 +102,9 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
     listeners: listeners.index,
     reservations: reservations.index,
     ephemeral,
+    defaults: defaults.index,
+    osReserved: osReserved.reserved,
+    org: org.org,
     status,
   };
 }
@@ -91,15 +114,28 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
  * `portpick update` when it is at least as new as the shipped snapshot; else the snapshot.
  */
 async function loadIana(options: LoadSourcesOptions): Promise<IanaRegistry> {
-  // The CSV/XML readers are loaded only when a file is read: most runs use the snapshot.
   const cacheOptions = options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir };
   const fileOptions = { derivedCacheDir: resolveCacheDir(cacheOptions) };
-  if (options.ianaFile !== undefined) return (await import('../registry/iana-load.js')).loadIanaFile(options.ianaFile, fileOptions);
+  if (options.ianaFile !== undefined) return loadIanaFile(options.ianaFile, fileOptions);
   const snapshot = loadIanaSnapshot();
   const cached = await cachedFile('iana', cacheOptions);
   if (cached === null) return snapshot;
-  const fromCache = await (await import('../registry/iana-load.js')).loadIanaFile(cached.path, fileOptions);
+  const fromCache = await loadIanaFile(cached.path, fileOptions);
   return (fromCache.updated ?? '') >= (snapshot.updated ?? '') ? fromCache : snapshot;
+}
+
+/**
+ * The organisation's code: `--org` directories and the configuration file's
+ * `org:` list. The inventory (and the `yaml` package it reads with) is loaded
+ * only when there is a directory to read.
+ */
+async function loadOrg(options: LoadSourcesOptions): Promise<{ org: OrgSource | null; status: SourceStatus }> {
+  const configFile = options.reservationsFile ?? (await findReservationFile(options.cwd));
+  const configDirs = configFile === null ? [] : (await import('../registry/inventory/org-config.js')).readOrgDirectories(configFile);
+  const dirs = options.orgDirs ?? [];
+  if (dirs.length === 0 && configDirs.length === 0) return { org: null, status: noOrgStatus() };
+  const { loadOrgSource } = await import('../registry/inventory/org-source.js');
+  return loadOrgSource({ dirs, configDirs, ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
 }
 
 function skippedListeners(): SourceLoadResult {

@@ -1,4 +1,4 @@
-import { MINIMUM_PORT, parsePort, parseProtocol } from '../pick/port-input.js';
+import { MINIMUM_PORT, parsePort, parseProtocolList } from '../pick/port-input.js';
 import { draftRegistrationRequest, type RegistrationDraft, type RegistrationRequestOptions } from '../pick/request.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { bindProbeFor, browserUnsafeSet, resolveSources, type SourcesInput } from './common.js';
@@ -17,9 +17,8 @@ export interface RequestDraftRequest
 
 /** `portpick request`: validates a registration and drafts the RFC 6335 §8.1.1 template with the evidence. */
 export async function request(options: RequestDraftRequest): Promise<RegistrationDraft> {
-  const protocols = (options.protocols && options.protocols.length > 0 ? options.protocols : ['tcp']).map((p) =>
-    parseProtocol(p),
-  );
+  // `-P tcp,udp` and `-P tcp -P udp` alike.
+  const protocols = parseProtocolList(options.protocols && options.protocols.length > 0 ? options.protocols : ['tcp']);
   const port = options.port === undefined ? undefined : parsePort(options.port, 'port', { min: MINIMUM_PORT.request });
   const additionalPorts = (options.additionalPorts ?? []).map((p) =>
     parsePort(p, 'additional port', { min: MINIMUM_PORT.request }),
@@ -34,7 +33,7 @@ export async function request(options: RequestDraftRequest): Promise<Registratio
     port !== undefined && options.networks && options.networks.length > 0
       ? await sweepNetworks(options.networks, [port], firstProtocol, options.sweep ?? {})
       : null;
-  const optional = <K extends 'description' | 'assignee' | 'contact' | 'reference' | 'serviceCode' | 'assignmentNotes' | 'http' | 'usedBeforeAssignment'>(key: K) =>
+  const optional = <K extends 'description' | 'assignee' | 'contact' | 'reference' | 'serviceCode' | 'assignmentNotes' | 'http' | 'usedBeforeAssignment' | 'k8s'>(key: K) =>
     options[key] === undefined ? {} : { [key]: options[key] };
   return draftRegistrationRequest(sources, {
     ...optional('description'),
@@ -45,6 +44,7 @@ export async function request(options: RequestDraftRequest): Promise<Registratio
     ...optional('assignmentNotes'),
     ...optional('http'),
     ...optional('usedBeforeAssignment'),
+    ...optional('k8s'),
     name: options.name,
     protocols,
     ...(port === undefined ? {} : { port }),

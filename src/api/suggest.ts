@@ -1,6 +1,7 @@
-import { parsePortRangeSpec, parseProtocol } from '../pick/port-input.js';
+import { parsePortRangeSpec, parseProtocolList } from '../pick/port-input.js';
 import { suggestPorts, type SuggestResult } from '../pick/suggest.js';
 import type { NetworkFinding } from '../pick/types.js';
+import type { Protocol } from '../registry/types.js';
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
 import { bindProbeFor, browserUnsafeSet, resolveSources, type SourcesInput } from './common.js';
 import { sweepNetworks, type NetworkSweepOptions } from './network-sweep.js';
@@ -9,8 +10,12 @@ export interface SuggestRequest extends SourcesInput {
   /** `A-B`, default 1024-49151. */
   range?: string | { start: number; end: number };
   count?: number;
+  /** `tcp` (default), or several: `tcp,udp` gives ports free in both. */
   protocol?: string;
+  protocols?: string[];
   http?: boolean;
+  /** The service may run on Kubernetes: the NodePort range (30000-32767) is excluded. */
+  k8s?: boolean;
   /** A stable pick: the same name gives the same port while that port stays free. */
   name?: string;
   /** Sweep these networks for the candidate ports and exclude any found open. */
@@ -21,7 +26,9 @@ export interface SuggestRequest extends SourcesInput {
 }
 
 export interface SuggestReport extends SuggestResult {
+  /** The protocols, comma-separated (`tcp`, `tcp,udp`). */
   protocol: string;
+  protocols: Protocol[];
   /** What the network sweep found (null when no networks were named). */
   network: NetworkFinding | null;
 }
@@ -33,7 +40,8 @@ export interface SuggestReport extends SuggestResult {
  * ports they found taken, until `count` candidates survive.
  */
 export async function suggest(request: SuggestRequest = {}): Promise<SuggestReport> {
-  const protocol = parseProtocol(request.protocol ?? 'tcp');
+  const protocols = parseProtocolList(request.protocols ?? request.protocol ?? 'tcp');
+  const protocol = protocols.join(',');
   const range =
     request.range === undefined
       ? undefined
@@ -47,8 +55,9 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
   const sources = await resolveSources(request);
   const exclude = new Set<number>();
   const base = {
-    protocol,
+    protocols,
     count,
+    k8s: request.k8s ?? false,
     http: request.http ?? false,
     browserUnsafe: browserUnsafeSet,
     ...(range === undefined ? {} : { range }),
@@ -63,9 +72,11 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
     let removed = 0;
     if (request.bindProbe !== false) {
       // Different ports: the probes are independent, so they run together.
-      const probes = await Promise.all(ports.map((port) => bindProbeFor(port, protocol)));
+      const probes = await Promise.all(
+        ports.map(async (port) => (await Promise.all(protocols.map((one) => bindProbeFor(port, one)))).flatMap((probe) => probe ?? [])),
+      );
       probes.forEach((probe, index) => {
-        if (probe?.some((result) => result.outcome === 'in-use' || result.outcome === 'denied')) {
+        if (probe.some((result) => result.outcome !== 'free' && result.outcome !== 'unsupported')) {
           exclude.add(ports[index] as number);
           removed += 1;
         }
@@ -85,7 +96,7 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
     if (removed === 0) break;
   }
   const result = suggestPorts(sources, { ...base, exclude });
-  return { ...result, protocol, network };
+  return { ...result, protocol, protocols, network };
 }
 
 function mergeFindings(previous: NetworkFinding | null, next: NetworkFinding): NetworkFinding {

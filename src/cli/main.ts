@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The command line as an ES module (what tsc builds; `node dist/cli/main.js`).
- * The installed `portpick` command is portpick.cts, which starts the same
- * program from a bundle with a compile cache.
+ * The installed `portpick` command is portpick.cts, which runs the same
+ * program bundled into one file.
  */
 import { run } from './program.js';
 

@@ -1,35 +1,24 @@
 /**
  * portpick's command line: parse argv, call the library, print. Commands gather
  * their data through the library and print it in a separate step; main()
- * returns the exit code and exitWhenFlushed() is the only place that ends the
- * process. No side effects on import: the entry points (main.ts, portpick.cts)
- * call these.
+ * returns the exit code, which run() hands to the process. No side effects on
+ * import: the entry points (main.ts, and the bundle portpick.cts starts) call run().
  */
 import { Command, CommanderError } from 'commander';
 import { PortpickError } from '../errors/portpick-error.js';
 import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
 import { packageVersion } from '../version.js';
-import { madeProcessStreams, stderrIsTerminal, trackProcessStreams } from './process-streams.js';
 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  // The streams are read when a command writes, not before (process-streams.ts).
-  let stderrIsTTY: boolean | null = null;
   const ctx: CliContext = {
-    get stdout() {
-      return process.stdout;
-    },
-    get stderr() {
-      return process.stderr;
-    },
-    get stderrIsTTY() {
-      stderrIsTTY ??= stderrIsTerminal();
-      return stderrIsTTY;
-    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stderrIsTTY: Boolean(process.stderr.isTTY),
     exitCode: 0,
     signal: controller.signal,
   };
@@ -40,7 +29,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride();
-  registerCommands(program, ctx, argv[2]);
+  registerCommands(program, ctx);
   try {
     await program.parseAsync(normaliseArgv(argv));
     return ctx.exitCode;
@@ -75,30 +64,15 @@ function reportError(ctx: CliContext, error: unknown): number {
   return 2;
 }
 
-/**
- * Ends the process once stdout and stderr have flushed what was written. Every
- * command has finished its work (files closed, sweeps stopped) when main
- * resolves; exiting explicitly rather than letting the event loop drain skips
- * Node's heap teardown, which costs 10-30 ms of every short command on small machines.
- * Streams nobody made have nothing to flush (and making one costs time).
- */
-export function exitWhenFlushed(code: number): void {
-  process.exitCode = code;
-  const streams = madeProcessStreams();
-  let pending = streams.length;
-  if (pending === 0) process.exit(code);
-  const flushed = () => {
-    pending -= 1;
-    if (pending === 0) process.exit(code);
-  };
-  for (const stream of streams) stream.write('', flushed);
-}
-
-/** Runs the command line on `argv` and ends the process with its exit code. */
+/** Runs the command line on `argv`; the process ends with its exit code once its work and output are done. */
 export function run(argv: string[]): void {
-  trackProcessStreams();
-  main(argv).then(exitWhenFlushed, (error: unknown) => {
-    process.stderr.write(`portpick: ${String(error)}\n`);
-    exitWhenFlushed(2);
-  });
+  main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`portpick: ${String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
 }

@@ -15,6 +15,9 @@ import {
   reservationsVerdict,
   servicesVerdict,
 } from './source-verdicts.js';
+import { defaultsVerdict } from './defaults-verdict.js';
+import { orgVerdict } from './org-verdict.js';
+import { kubernetesVerdict, osReservedVerdict } from './platform-verdicts.js';
 import type { BindProbeResult, NetworkFinding } from './types.js';
 import { combineVerdicts, type SourceVerdict, type VerdictTally } from './verdict.js';
 
@@ -30,6 +33,8 @@ export interface CheckOptions {
   bindProbe?: readonly BindProbeResult[] | null;
   /** What a network sweep found; null/absent = no sweep. */
   network?: NetworkFinding | null;
+  /** The service may run on Kubernetes: the NodePort range is a conflict, not a warning. */
+  k8s?: boolean;
 }
 
 export interface CheckReport extends VerdictTally {
@@ -56,15 +61,24 @@ export function checkPort(sources: LoadedSources, options: CheckOptions): CheckR
   if (typeof http !== 'boolean') {
     throw new InvalidArgumentError(`Expected \`http\` to be a boolean, got ${describeValue(http)}`);
   }
+  const k8s = options.k8s ?? false;
+  if (typeof k8s !== 'boolean') {
+    throw new InvalidArgumentError(`Expected \`k8s\` to be a boolean, got ${describeValue(k8s)}`);
+  }
+  const noteOf = (id: string): string | undefined => sources.status.find((status) => status.id === id)?.note;
 
   const verdicts: SourceVerdict[] = [
     ianaVerdict(sources.iana, protocol, port),
     nmapVerdict(sources.nmap, protocol, port),
+    defaultsVerdict(sources.defaults, protocol, port),
     servicesVerdict(sources.services, protocol, port),
-    listenersVerdict(sources.listeners, protocol, port, sources.status.find((status) => status.id === 'listeners')?.note),
+    listenersVerdict(sources.listeners, protocol, port, noteOf('listeners')),
     bindVerdict(options.bindProbe, port),
     reservationsVerdict(sources.reservations, protocol, port),
+    orgVerdict(sources.org, protocol, port),
     ephemeralVerdict(sources.ephemeral, port),
+    kubernetesVerdict(port, k8s),
+    osReservedVerdict(sources.osReserved, protocol, port, noteOf('os-reserved')),
     rangeVerdict(port),
     browserUnsafeVerdict(port, http, options.browserUnsafe),
     networkVerdict(options.network, port),

@@ -1,36 +1,48 @@
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import type { Protocol, RegistryState } from '../registry/types.js';
-import { assertPortRange, MINIMUM_PORT, parseProtocol } from './port-input.js';
+import { exclusionTable, IN_POOL, type ExclusionSource } from './exclusion.js';
+import { assertPortRange, MINIMUM_PORT, parseProtocolList } from './port-input.js';
 import type { PortRange } from './types.js';
 
 export interface FreePortsOptions extends PortRange {
-  protocol: Protocol;
+  /** One protocol; or give `protocols`. */
+  protocol?: Protocol;
+  /** Several protocols: a port is free only when it is free in every one. */
+  protocols?: readonly Protocol[];
+  /** The service may run on Kubernetes: the NodePort range is not free. */
+  k8s?: boolean;
 }
 
 export interface FreePortsResult {
-  /** Every port in the range whose IANA state is `unassigned`, ascending. */
+  /** Every port of the range that IANA lists Unassigned and no loaded source claims, ascending. */
   ports: number[];
-  /** How many ports of the range fell in each IANA state (they sum to the range size). */
+  /**
+   * IANA's state of each port of the range (they sum to the range size): for
+   * several protocols, `unassigned` when Unassigned in every one, else the
+   * state for the first protocol that is not.
+   */
   counted: Record<RegistryState, number>;
+  /** Ports dropped, under the first source that claims each (see exclusion.ts). */
+  excluded: { bySource: Record<ExclusionSource, number>; total: number };
 }
 
 /**
- * The IANA-unassigned ports of a range for one protocol. Only `unassigned` is
- * free: `unknown` (no row at all, a gap in the registry) is not. Port 0 is
- * accepted in the range (it is IANA Reserved, so it is counted, never listed).
+ * The free ports of a range: IANA Unassigned for every protocol asked for
+ * (`unknown` — no row at all, a gap in the registry — is not free), and not
+ * claimed by any other source loaded (nmap seen open, well-known defaults,
+ * services file, listeners, reservations, the organisation's code, platform
+ * ranges). Sources that are absent claim nothing. Port 0 is accepted in the
+ * range (it is IANA Reserved, so it is counted, never listed).
  */
-export function freePorts(sources: Pick<LoadedSources, 'iana'>, options: FreePortsOptions): FreePortsResult {
+export function freePorts(sources: Pick<LoadedSources, 'iana'> & Partial<LoadedSources>, options: FreePortsOptions): FreePortsResult {
   const { start, end } = assertPortRange(options, { min: MINIMUM_PORT.free });
-  const protocol = parseProtocol(options.protocol);
-  const iana = sources.iana;
+  const protocols = parseProtocolList(options.protocols ?? (options.protocol === undefined ? undefined : [options.protocol]));
+  const table = exclusionTable(sources, { protocols, start, end, k8s: options.k8s ?? false });
   const ports: number[] = [];
-  const counted: Record<RegistryState, number> = { unassigned: 0, assigned: 0, reserved: 0, unknown: 0 };
   for (let port = start; port <= end; port += 1) {
-    const state = iana.stateOf(protocol, port);
-    counted[state] += 1;
-    if (state === 'unassigned') ports.push(port);
+    if (table.reasonOf[port - start] === IN_POOL) ports.push(port);
   }
-  return { ports, counted };
+  return { ports, counted: table.ianaStates, excluded: { bySource: table.bySource, total: table.total } };
 }
 
 /**

@@ -100,6 +100,23 @@ export function parseProtocol(input: string): Protocol {
   throw new InvalidArgumentError(`Expected a protocol (${PROTOCOLS.join(', ')}), got ${describeInput(input)}`);
 }
 
+/**
+ * One or more protocols, for a service that needs a port free in each: `tcp`,
+ * `tcp,udp` (the form `--proto` takes), or a list of those. Each protocol once.
+ */
+export function parseProtocolList(input: string | readonly string[] | undefined): Protocol[] {
+  if (input === undefined || (Array.isArray(input) && input.length === 0)) {
+    throw new InvalidArgumentError(`Expected at least one protocol (${PROTOCOLS.join(', ')}), got nothing`);
+  }
+  const parts = (typeof input === 'string' ? [input] : Array.isArray(input) ? input : [input as unknown as string]).flatMap((item) =>
+    typeof item === 'string' ? item.split(',') : [item],
+  );
+  const protocols = parts.map((part) => parseProtocol(typeof part === 'string' ? part.trim() : part));
+  const duplicate = protocols.find((protocol, index) => protocols.indexOf(protocol) !== index);
+  if (duplicate !== undefined) throw new InvalidArgumentError(`Expected each protocol once, got \`${duplicate}\` twice`);
+  return protocols;
+}
+
 function expectation(what: string | undefined, min: number): string {
   return what === undefined
     ? `Expected a port from ${min} to ${MAXIMUM_PORT}`

@@ -76,6 +76,8 @@ export interface RegistrationRequestOptions {
   network?: NetworkFinding | null;
   /** The software already ships or runs with this port as its default. */
   usedBeforeAssignment?: boolean;
+  /** The service may run on Kubernetes: the NodePort range conflicts. */
+  k8s?: boolean;
 }
 
 export interface TemplateField {
@@ -136,6 +138,7 @@ export function draftRegistrationRequest(sources: LoadedSources, options: Regist
         ...(input.browserUnsafe ? { browserUnsafe: input.browserUnsafe } : {}),
         bindProbe: input.bindProbe,
         network: input.network,
+        k8s: input.k8s,
       });
       checks.push(report);
       judgePort(report, problem, warn);
@@ -274,6 +277,7 @@ interface ValidatedRequest {
   bindProbe: readonly BindProbeResult[] | null;
   network: NetworkFinding | null;
   usedBeforeAssignment: boolean;
+  k8s: boolean;
 }
 
 /** Bad input (wrong types, bad ports, no protocol) throws; registrability issues are reported, not thrown. */
@@ -328,6 +332,7 @@ function validate(options: RegistrationRequestOptions): ValidatedRequest {
     bindProbe: options.bindProbe ?? null,
     network: options.network ?? null,
     usedBeforeAssignment,
+    k8s: options.k8s ?? false,
   };
 }
 

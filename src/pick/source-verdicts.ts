@@ -203,7 +203,8 @@ export function bindVerdict(results: readonly BindProbeResult[] | null | undefin
       evidence: { results: list },
     };
   }
-  const denied = decided.filter((result) => result.outcome === 'denied').map((result) => result.address);
+  // An unexpected bind error cannot prove the port free: it counts as denied.
+  const denied = decided.filter((result) => result.outcome === 'denied' || result.outcome === 'error').map((result) => result.address);
   if (denied.length > 0) {
     return {
       source: 'bind',

@@ -1,58 +1,49 @@
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
+import { isKubernetesNodePort } from '../registry/kubernetes-node-ports.js';
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import type { EphemeralRange, Protocol } from '../registry/types.js';
-import { assertPortRange, MINIMUM_PORT, parseProtocol } from './port-input.js';
+import { exclusionTable, IN_POOL, type ExclusionSource } from './exclusion.js';
+import { assertPortRange, MINIMUM_PORT, parseProtocolList } from './port-input.js';
 import { DYNAMIC_START, USER_START, ephemeralRangesContaining, rangeOf, type PortRangeName } from './ranges.js';
-import { MARK_LISTED, MARK_SEEN_OPEN, portMarks } from './port-marks.js';
+import { MARK_LISTED, portMarks } from './port-marks.js';
 import { stableSequence } from './stable-sequence.js';
 import type { PortRange } from './types.js';
 
 /**
  * Candidate default ports for a new service.
  *
- * A port is in the pool when every available source lets it pass; otherwise it
- * is counted once, under the FIRST source (in EXCLUSION_ORDER) that rejects it:
- *   range          Dynamic port (49152-65535): never a service identifier
- *   iana           IANA state other than `unassigned` (unknown is not free)
- *   nmap           nmap has seen it open (open-frequency > 0)
- *   services       the services file names it
- *   listeners      something listens on it now
- *   reservations   an organisation reservation holds it
- *   browser-unsafe browsers block it (only with `http`)
- *   exclude        the caller excluded it (e.g. found open on a network)
+ * The pool is every port of the range that every available source lets pass
+ * for each protocol asked for (see exclusion.ts for the rules and the order
+ * in which exclusions are counted).
  *
- * Ranking inside the pool, most important first (each a 0/1 "tier" bit):
+ * Ranking inside the pool, most important first (each a 0/1 "tier" bit; a
+ * bit is set when it holds for any of the protocols):
  *   1. nmap-services does not list the port at all (an entry with frequency 0
  *      — a name nmap knows but never saw open — ranks after)
  *   2. outside every OS ephemeral range (else outgoing connections can take it)
- *   3. no IANA "unauthorized use" report names it
- *   4. (without `name` only) fewer assigned/reserved/unknown neighbours
+ *   3. outside the platform ranges that only warn: the Kubernetes NodePort
+ *      range (without `k8s`) and this machine's ip_local_reserved_ports
+ *   4. no IANA "unauthorized use" report names it
+ *   5. (without `name` only) fewer assigned/reserved/unknown neighbours
  *      (port ± 1): room for a companion port, and away from the "port + 1"
  *      habits of the neighbour's service
- *   5. without `name`: lower port first; with `name`: position in the
+ *   6. without `name`: lower port first; with `name`: position in the
  *      name-keyed sequence (stable-sequence.ts)
- * With `name`, only the port's own properties (1-3) rank it, so the pick stays
+ * With `name`, only the port's own properties (1-4) rank it, so the pick stays
  * the same while that port stays free and no better-tier port comes earlier in
  * the name's sequence (which happens only when a port is de-registered).
  */
 
-export const EXCLUSION_ORDER = [
-  'range',
-  'iana',
-  'nmap',
-  'services',
-  'listeners',
-  'reservations',
-  'browser-unsafe',
-  'exclude',
-] as const;
-export type ExclusionSource = (typeof EXCLUSION_ORDER)[number];
+export { EXCLUSION_ORDER, type ExclusionSource } from './exclusion.js';
 
 export const DEFAULT_SUGGEST_RANGE: Readonly<PortRange> = Object.freeze({ start: 1024, end: 49151 });
 export const DEFAULT_SUGGEST_COUNT = 5;
 
 export interface SuggestOptions {
-  protocol: Protocol;
+  /** One protocol; or give `protocols`. */
+  protocol?: Protocol;
+  /** Several protocols: candidates are free in every one (a service that needs TCP and UDP). */
+  protocols?: readonly Protocol[];
   /** Inclusive range to pick from; default 1024-49151 (the User range). Ports 1-65535. */
   range?: PortRange;
   /** How many candidates; default 5. */
@@ -65,6 +56,8 @@ export interface SuggestOptions {
   name?: string;
   /** Ports to leave out, e.g. those found open on the user's networks. */
   exclude?: ReadonlySet<number>;
+  /** The service may run on Kubernetes: the NodePort range is excluded rather than ranked last. */
+  k8s?: boolean;
 }
 
 export interface Candidate {
@@ -75,9 +68,13 @@ export interface Candidate {
   nmap: { checked: boolean; listed: boolean; names: string[]; frequency: number | null };
   /** OS ephemeral ranges that contain the port. */
   ephemeral: EphemeralRange[];
+  /** In the Kubernetes NodePort range (30000-32767). */
+  kubernetesNodePort: boolean;
+  /** In this machine's Linux ip_local_reserved_ports. */
+  osReserved: boolean;
   /** IANA "Unauthorized Use Reported" texts that name the port. */
   unauthorizedUse: string[];
-  /** port - 1 and port + 1 when their IANA state is not `unassigned`. */
+  /** port - 1 and port + 1 when their IANA state is not `unassigned` (for some protocol). */
   assignedNeighbours: number[];
   /** Position in the name-keyed sequence (only with `name`). */
   sequencePosition?: number;
@@ -96,58 +93,41 @@ export interface SuggestResult {
   notes: string[];
 }
 
-// Tier bits of a pool port (lower is better). NOT_IN_POOL marks excluded ports.
-const TIER_NMAP_LISTED = 4;
-const TIER_EPHEMERAL = 2;
+// Tier bits of a pool port (lower is better).
+const TIER_NMAP_LISTED = 8;
+const TIER_EPHEMERAL = 4;
+const TIER_PLATFORM = 2;
 const TIER_UNAUTHORIZED = 1;
-const INTRINSIC_TIERS = 8;
+const INTRINSIC_TIERS = 16;
 const NEIGHBOUR_LEVELS = 3;
 const NOT_IN_POOL = 255;
 
 export function suggestPorts(sources: LoadedSources, options: SuggestOptions): SuggestResult {
   const settings = validate(options);
-  const { protocol, http, name, count } = settings;
+  const { protocols, http, name, count, k8s } = settings;
   const { start, end } = settings.range;
   const size = end - start + 1;
-  const { iana, nmap, services, listeners, reservations, ephemeral } = sources;
-  const browserUnsafe = http ? settings.browserUnsafe : undefined;
-  const exclude = settings.exclude;
+  const { iana, nmap, ephemeral } = sources;
+  const table = exclusionTable(sources, {
+    protocols,
+    start,
+    end,
+    browserUnsafe: http ? settings.browserUnsafe : undefined,
+    exclude: settings.exclude,
+    k8s,
+  });
+  const { unassigned } = table;
 
-  // One IANA state per port of [start-1, end+1]: the pool test and the neighbour tier read it.
-  const unassigned = new Uint8Array(size + 2);
-  for (let i = 0; i < size + 2; i += 1) {
-    const port = start - 1 + i;
-    unassigned[i] = port >= 0 && port <= 65535 && iana.stateOf(protocol, port) === 'unassigned' ? 1 : 0;
-  }
-
-  // Per-source port tables (one array read per port; see port-marks.ts).
-  const nmapMarks = nmap === null ? undefined : portMarks(nmap, protocol);
-  const servicesMarks = services === null ? undefined : portMarks(services, protocol);
-  const listenerMarks = listeners === null ? undefined : portMarks(listeners, protocol);
-  const reservationMarks = reservations === null ? undefined : portMarks(reservations, protocol);
-
-  const bySource = Object.fromEntries(EXCLUSION_ORDER.map((source) => [source, 0])) as Record<ExclusionSource, number>;
+  const nmapMarks = nmap === null ? [] : protocols.map((protocol) => portMarks(nmap, protocol));
+  const linuxReserved = sources.osReserved?.linux?.ranges ?? [];
   const tier = new Uint8Array(size);
-  let poolSize = 0;
   for (let i = 0; i < size; i += 1) {
-    const port = start + i;
-    const nmapMark = nmapMarks === undefined ? 0 : (nmapMarks[port] as number);
-    let reason: ExclusionSource | undefined;
-    if (port >= DYNAMIC_START) reason = 'range';
-    else if (unassigned[i + 1] === 0) reason = 'iana';
-    else if ((nmapMark & MARK_SEEN_OPEN) !== 0) reason = 'nmap';
-    else if (servicesMarks !== undefined && servicesMarks[port] !== 0) reason = 'services';
-    else if (listenerMarks !== undefined && listenerMarks[port] !== 0) reason = 'listeners';
-    else if (reservationMarks !== undefined && reservationMarks[port] !== 0) reason = 'reservations';
-    else if (browserUnsafe !== undefined && browserUnsafe.has(port)) reason = 'browser-unsafe';
-    else if (exclude !== undefined && exclude.has(port)) reason = 'exclude';
-    if (reason !== undefined) {
-      bySource[reason] += 1;
+    if (table.reasonOf[i] !== IN_POOL) {
       tier[i] = NOT_IN_POOL;
       continue;
     }
-    poolSize += 1;
-    tier[i] = (nmapMark & MARK_LISTED) !== 0 ? TIER_NMAP_LISTED : 0;
+    const port = start + i;
+    tier[i] = nmapMarks.some((marks) => ((marks[port] as number) & MARK_LISTED) !== 0) ? TIER_NMAP_LISTED : 0;
   }
 
   // The other tier bits are computed only for the ports the selection walk visits
@@ -156,7 +136,10 @@ export function suggestPorts(sources: LoadedSources, options: SuggestOptions): S
   const tierOf = (port: number): number => {
     let bits = tier[port - start] as number;
     if (inAnyRange(port, ephemeral)) bits |= TIER_EPHEMERAL;
-    if (iana.hasUnauthorizedUse?.(protocol, port) ?? hasUnauthorizedUse(iana.lookup(protocol, port))) bits |= TIER_UNAUTHORIZED;
+    if ((!k8s && isKubernetesNodePort(port)) || inAnyRange(port, linuxReserved)) bits |= TIER_PLATFORM;
+    if (protocols.some((protocol) => iana.hasUnauthorizedUse?.(protocol, port) ?? hasUnauthorizedUse(iana.lookup(protocol, port)))) {
+      bits |= TIER_UNAUTHORIZED;
+    }
     return bits;
   };
   const picks: { port: number; position?: number }[] =
@@ -164,15 +147,14 @@ export function suggestPorts(sources: LoadedSources, options: SuggestOptions): S
       ? pickLowest(start, size, count, tier, unassigned, tierOf)
       : pickByName(name, start, end, count, tier, tierOf);
 
-  const candidates = picks.map((pick, index) => describeCandidate(sources, protocol, pick.port, index + 1, pick.position, name));
-  const total = EXCLUSION_ORDER.reduce((sum, source) => sum + bySource[source], 0);
+  const candidates = picks.map((pick, index) => describeCandidate(sources, settings, pick.port, index + 1, pick.position));
   return {
     candidates,
-    excluded: { bySource, total },
+    excluded: { bySource: table.bySource, total: table.total },
     range: { start, end },
     considered: size,
-    poolSize,
-    notes: notesFor(sources, settings, poolSize, candidates.length),
+    poolSize: table.poolSize,
+    notes: notesFor(sources, settings, table.poolSize, candidates.length),
   };
 }
 
@@ -219,31 +201,30 @@ function pickByName(
   return buckets.flat().slice(0, count);
 }
 
-function describeCandidate(
-  sources: LoadedSources,
-  protocol: Protocol,
-  port: number,
-  rank: number,
-  position: number | undefined,
-  name: string | undefined,
-): Candidate {
+function describeCandidate(sources: LoadedSources, settings: Settings, port: number, rank: number, position: number | undefined): Candidate {
   const { iana, nmap } = sources;
-  const nmapEntries = nmap === null ? [] : nmap.lookup(protocol, port);
+  const { protocols, name, k8s } = settings;
+  const nmapEntries = nmap === null ? [] : protocols.flatMap((protocol) => [...nmap.lookup(protocol, port)]);
   const nmapNames = [...new Set(nmapEntries.flatMap((entry) => entry.names))];
   const ephemeral = ephemeralRangesContaining(port, sources.ephemeral);
-  const unauthorizedUse = [
-    ...new Set(iana.lookup(protocol, port).map((row) => row.extra.unauthorizedUse).filter((text): text is string => !!text)),
-  ];
+  const ianaRows = protocols.flatMap((protocol) => [...iana.lookup(protocol, port)]);
+  const unauthorizedUse = [...new Set(ianaRows.map((row) => row.extra.unauthorizedUse).filter((text): text is string => !!text))];
   const assignedNeighbours = [port - 1, port + 1].filter(
-    (neighbour) => neighbour >= 0 && neighbour <= 65535 && iana.stateOf(protocol, neighbour) !== 'unassigned',
+    (neighbour) => neighbour >= 0 && neighbour <= 65535 && protocols.some((protocol) => iana.stateOf(protocol, neighbour) !== 'unassigned'),
   );
+  const kubernetesNodePort = isKubernetesNodePort(port);
+  const osReserved = inAnyRange(port, sources.osReserved?.linux?.ranges ?? []);
 
-  const reasons = [`IANA lists ${port}/${protocol} as Unassigned.`];
+  const reasons = [`IANA lists ${protocols.map((protocol) => `${port}/${protocol}`).join(' and ')} as Unassigned.`];
   if (nmap === null) reasons.push('nmap-services not loaded: use in the wild unknown.');
   else if (nmapEntries.length === 0) reasons.push('nmap-services does not list it.');
   else reasons.push(`nmap-services lists it (${nmapNames.join(', ')}) but never saw it open (frequency 0).`);
+  if (sources.defaults) reasons.push('No well-known product defaults to it.');
+  if (sources.org) reasons.push(`The organisation's code (${sources.org.roots.join(', ')}) does not declare it.`);
   if (ephemeral.length === 0) reasons.push('Outside every known OS ephemeral range.');
   else reasons.push(`Inside the ephemeral range of ${ephemeral.map((range) => `${range.os} ${range.start}-${range.end}`).join(', ')}.`);
+  if (kubernetesNodePort && !k8s) reasons.push('Inside the Kubernetes NodePort range 30000-32767 (--k8s excludes it).');
+  if (osReserved) reasons.push("In this machine's net.ipv4.ip_local_reserved_ports: an administrator set it aside.");
   if (unauthorizedUse.length > 0) reasons.push(`IANA reports unauthorized use: ${unauthorizedUse.join('; ')}.`);
   if (position === undefined) {
     reasons.push(
@@ -267,6 +248,8 @@ function describeCandidate(
       frequency: nmapEntries.length > 0 ? maxFrequency(nmapEntries) : null,
     },
     ephemeral,
+    kubernetesNodePort,
+    osReserved,
     unauthorizedUse,
     assignedNeighbours,
     ...(position === undefined ? {} : { sequencePosition: position }),
@@ -277,9 +260,14 @@ function describeCandidate(
 function notesFor(sources: LoadedSources, settings: Settings, poolSize: number, found: number): string[] {
   const notes: string[] = [];
   if (sources.nmap === null) notes.push('nmap-services was not found: ports used in the wild were NOT excluded.');
+  if (!sources.defaults) notes.push('The well-known defaults dataset was not loaded: ports that products use by default were NOT excluded.');
   if (sources.services === null) notes.push('No services file was read: local service names were NOT excluded.');
   if (sources.listeners === null) notes.push('The OS did not tell which sockets listen: local listeners were NOT excluded.');
   if (sources.reservations === null) notes.push('No reservations file: organisation reservations were NOT checked.');
+  if (!sources.org) notes.push("No --org directory: ports in the organisation's own code were NOT checked.");
+  else if (sources.org.problems.length > 0) {
+    notes.push(`${sources.org.problems.length} file(s) of the organisation's code could not be read: see \`portpick inventory\`.`);
+  }
   if (sources.ephemeral.length === 0) notes.push('No OS ephemeral range known: overlap with outgoing connections was NOT ranked.');
   if (settings.http && settings.browserUnsafe === undefined) {
     notes.push('No browser-unsafe port list was given: browser-blocked ports were NOT excluded.');
@@ -296,20 +284,21 @@ function notesFor(sources: LoadedSources, settings: Settings, poolSize: number, 
 }
 
 interface Settings {
-  protocol: Protocol;
+  protocols: Protocol[];
   range: PortRange;
   count: number;
   http: boolean;
   browserUnsafe: ReadonlySet<number> | undefined;
   name: string | undefined;
   exclude: ReadonlySet<number> | undefined;
+  k8s: boolean;
 }
 
 function validate(options: SuggestOptions): Settings {
   if (options === null || typeof options !== 'object') {
     throw new InvalidArgumentError(`Expected suggest options { protocol, … }, got ${describeValue(options)}`);
   }
-  const protocol = parseProtocol(options.protocol);
+  const protocols = parseProtocolList(options.protocols ?? (options.protocol === undefined ? undefined : [options.protocol]));
   const range = assertPortRange(options.range ?? DEFAULT_SUGGEST_RANGE, { min: MINIMUM_PORT.suggest });
   const count = options.count ?? DEFAULT_SUGGEST_COUNT;
   if (!Number.isInteger(count) || count < 1 || count > 65535) {
@@ -317,18 +306,21 @@ function validate(options: SuggestOptions): Settings {
   }
   const http = options.http ?? false;
   if (typeof http !== 'boolean') throw new InvalidArgumentError(`Expected \`http\` to be a boolean, got ${describeValue(http)}`);
+  const k8s = options.k8s ?? false;
+  if (typeof k8s !== 'boolean') throw new InvalidArgumentError(`Expected \`k8s\` to be a boolean, got ${describeValue(k8s)}`);
   const name = options.name;
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) {
     throw new InvalidArgumentError(`Expected \`name\` to be a non-empty service name, got ${describeValue(name)}`);
   }
   return {
-    protocol,
+    protocols,
     range,
     count,
     http,
     browserUnsafe: checkSet(options.browserUnsafe, 'browserUnsafe'),
     name,
     exclude: checkSet(options.exclude, 'exclude'),
+    k8s,
   };
 }
 
@@ -354,7 +346,7 @@ function hasUnauthorizedUse(rows: readonly { extra: { unauthorizedUse?: string }
   return false;
 }
 
-function inAnyRange(port: number, ranges: readonly EphemeralRange[]): boolean {
+function inAnyRange(port: number, ranges: readonly { start: number; end: number }[]): boolean {
   for (const range of ranges) if (port >= range.start && port <= range.end) return true;
   return false;
 }

@@ -1,4 +1,4 @@
-import type { EphemeralRange, OwningProcess, RegistryState } from '../registry/types.js';
+import type { EphemeralRange, InventoryFindingInfo, OwningProcess, Protocol, RegistryState } from '../registry/types.js';
 import type { PortRangeClass } from './ranges.js';
 import type { BindProbeResult } from './types.js';
 
@@ -18,11 +18,15 @@ export type VerdictStatus = 'ok' | 'conflict' | 'warning' | 'not-checked';
 export const VERDICT_SOURCES = [
   'iana',
   'nmap',
+  'defaults',
   'services',
   'listeners',
   'bind',
   'reservations',
+  'org',
   'ephemeral',
+  'kubernetes',
+  'os-reserved',
   'range',
   'browser-unsafe',
   'network',
@@ -73,6 +77,47 @@ export interface ReservationsEvidence {
   reservations: { owner?: string; service: string[]; note?: string; file?: string; line?: number }[];
 }
 
+export interface DefaultsEvidence {
+  /** The well-known products that default to this port, each with its citation. */
+  defaults: {
+    id: string;
+    product: string;
+    service: string;
+    category: string;
+    /** The ports of the entry, as the dataset lists them (`5173`, `6000-6063`). */
+    ports: string[];
+    protocols: Protocol[];
+    summary: string;
+    citation: { url: string; kind: 'documentation' | 'source'; checked: string };
+    note?: string;
+  }[];
+}
+
+export interface OrgEvidence {
+  /** The directories whose code was inventoried. */
+  roots: string[];
+  /** Every place in that code that declares the port. */
+  findings: (InventoryFindingInfo & { file: string; line: number })[];
+  /** Files the inventory could not read or parse (the check may have missed ports there). */
+  problems: number;
+}
+
+export interface KubernetesEvidence {
+  /** The NodePort range (kube-apiserver --service-node-port-range default). */
+  nodePortRange: { start: number; end: number };
+  inside: boolean;
+  /** `--k8s`: the service may run on Kubernetes, so the range is a conflict rather than a warning. */
+  k8s: boolean;
+}
+
+export interface OsReservedEvidence {
+  /** This machine's Linux ip_local_reserved_ports ranges that contain the port (null: not read). */
+  linuxReserved: { start: number; end: number }[] | null;
+  /** This machine's Windows excluded port ranges that contain the port (null: not read). */
+  windowsExcluded: { start: number; end: number; administered: boolean }[] | null;
+  origin: string | null;
+}
+
 export interface EphemeralEvidence {
   /** The ranges that contain the port. */
   containing: EphemeralRange[];
@@ -105,6 +150,10 @@ export type ListenersVerdict = Verdict<'listeners', ListenersEvidence>;
 export type BindVerdict = Verdict<'bind', BindEvidence>;
 export type ReservationsVerdict = Verdict<'reservations', ReservationsEvidence>;
 export type EphemeralVerdict = Verdict<'ephemeral', EphemeralEvidence>;
+export type DefaultsVerdict = Verdict<'defaults', DefaultsEvidence>;
+export type OrgVerdict = Verdict<'org', OrgEvidence>;
+export type KubernetesVerdict = Verdict<'kubernetes', KubernetesEvidence>;
+export type OsReservedVerdict = Verdict<'os-reserved', OsReservedEvidence>;
 export type RangeVerdict = Verdict<'range', RangeEvidence>;
 export type BrowserUnsafeVerdict = Verdict<'browser-unsafe', BrowserUnsafeEvidence>;
 export type NetworkVerdict = Verdict<'network', NetworkEvidence>;
@@ -113,11 +162,15 @@ export type NetworkVerdict = Verdict<'network', NetworkEvidence>;
 export type SourceVerdict =
   | IanaVerdict
   | NmapVerdict
+  | DefaultsVerdict
   | ServicesVerdict
   | ListenersVerdict
   | BindVerdict
   | ReservationsVerdict
+  | OrgVerdict
   | EphemeralVerdict
+  | KubernetesVerdict
+  | OsReservedVerdict
   | RangeVerdict
   | BrowserUnsafeVerdict
   | NetworkVerdict;

@@ -11,7 +11,7 @@
 import type { Socket as UdpSocket } from 'node:dgram';
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
 
-export type BindProbeStatus = 'free' | 'in-use' | 'denied' | 'unsupported' | 'error';
+export type BindProbeOutcome = 'free' | 'in-use' | 'denied' | 'unsupported' | 'error';
 
 export interface BindProbeResult {
   address: string;
@@ -20,7 +20,7 @@ export interface BindProbeResult {
    * or a Windows excluded range); unsupported: the address family or address does
    * not exist here (EADDRNOTAVAIL, EAFNOSUPPORT: no IPv6); error: anything else, with its code.
    */
-  status: BindProbeStatus;
+  outcome: BindProbeOutcome;
   /** The errno code when the bind failed. */
   code?: string;
 }
@@ -28,7 +28,7 @@ export interface BindProbeResult {
 /** The addresses probed, in order. */
 export const PROBE_ADDRESSES = ['0.0.0.0', '::', '127.0.0.1', '::1'] as const;
 
-const STATUS_BY_CODE: Readonly<Record<string, BindProbeStatus>> = {
+const OUTCOME_BY_CODE: Readonly<Record<string, BindProbeOutcome>> = {
   EADDRINUSE: 'in-use',
   EACCES: 'denied',
   EPERM: 'denied',
@@ -48,11 +48,11 @@ export async function probeBind(port: number, protocol: 'tcp' | 'udp'): Promise<
   for (const address of PROBE_ADDRESSES) {
     const error = protocol === 'tcp' ? await tryTcp(port, address) : await tryUdp(port, address);
     if (error === null) {
-      results.push({ address, status: 'free' });
+      results.push({ address, outcome: 'free' });
       continue;
     }
     const code = typeof error.code === 'string' ? error.code : 'UNKNOWN';
-    results.push({ address, status: STATUS_BY_CODE[code] ?? 'error', code });
+    results.push({ address, outcome: OUTCOME_BY_CODE[code] ?? 'error', code });
   }
   return results;
 }

@@ -2,9 +2,9 @@ import { FileAccessError } from '../errors/file-access-error.js';
 import { RegistryParseError } from '../errors/registry-parse-error.js';
 import { DEFAULT_MIN_IANA_RECORDS, assertLooksLikeIanaCsv, parseIanaCsv, type IanaCsvCheckOptions } from './iana-csv.js';
 import type { RecordIanaRegistry } from './iana-registry.js';
-import { derivedPath, readSource, sourceIdentity } from './derived-cache.js';
-import { IANA_DERIVED_KIND, readDerivedIanaRegistry, writeDerivedIanaRegistry } from './iana-derived.js';
+import { digestPath, readIanaDigest, readSource, sourceIdentity, writeIanaDigest } from './digest.js';
 import { parseIanaXml, readIanaXmlRecords } from './iana-xml.js';
+import type { IanaRegistry } from './loaded-sources.js';
 
 export type IanaFileFormat = 'csv' | 'xml' | 'html' | 'unknown';
 
@@ -29,22 +29,20 @@ export function parseIanaRegistryText(text: string, file: string): RecordIanaReg
 
 export interface LoadIanaFileOptions {
   /**
-   * portpick's cache directory: the file's digested form is read from there
-   * when it matches the file, and stored there after a parse (iana-derived.ts).
-   * Null or absent: parse every time.
+   * portpick's cache directory: the file's digest is read from there when it
+   * matches the file, and stored there after a parse (digest.ts). Null or
+   * absent: parse every time.
    */
   derivedCacheDir?: string | null;
 }
 
 /** Reads and parses an IANA CSV or XML file; FileAccessError when it cannot be read. */
-export async function loadIanaFile(path: string, options: LoadIanaFileOptions = {}): Promise<RecordIanaRegistry> {
+export async function loadIanaFile(path: string, options: LoadIanaFileOptions = {}): Promise<IanaRegistry> {
   const cacheDir = options.derivedCacheDir ?? null;
-  const derivedFile = cacheDir === null ? null : derivedPath(cacheDir, IANA_DERIVED_KIND, path);
-  if (derivedFile !== null) {
-    const identity = sourceIdentity(path);
-    const derived = identity === null ? null : readDerivedIanaRegistry(derivedFile, path, identity);
-    if (derived !== null) return derived;
-  }
+  const digestFile = cacheDir === null ? null : digestPath(cacheDir, 'iana-registry', path);
+  const identity = digestFile === null ? null : sourceIdentity(path);
+  const digested = digestFile === null || identity === null ? null : readIanaDigest(digestFile, { file: path, identity });
+  if (digested !== null) return digested;
   let source: ReturnType<typeof readSource>;
   try {
     source = readSource(path);
@@ -53,7 +51,7 @@ export async function loadIanaFile(path: string, options: LoadIanaFileOptions = 
     throw new FileAccessError(`Expected a readable IANA registry file (CSV or XML) at ${path}, got ${code}`, path, { cause: error });
   }
   const registry = parseIanaRegistryText(source.bytes.toString('utf8'), path);
-  if (derivedFile !== null) writeDerivedIanaRegistry(derivedFile, path, source.identity, registry);
+  if (digestFile !== null) writeIanaDigest(digestFile, { file: path, identity: source.identity }, registry);
   return registry;
 }
 

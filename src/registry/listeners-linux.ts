@@ -9,7 +9,7 @@ import { readFile, readdir, readlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import path from 'node:path';
 import type { ListeningSocket } from './listeners.js';
-import { formatIPv6, readIPv6Bytes } from '../scan/addresses.js';
+import { formatIPv4, formatIPv6, readIPv6Bytes } from '../scan/addresses.js';
 
 /** One row of /proc/net/{tcp,udp}[6]. */
 export interface ProcNetSocket {
@@ -55,7 +55,7 @@ function splitEndpoint(text: string, littleEndian: boolean): { address: string; 
   const hex = text.slice(0, colon);
   const port = Number.parseInt(text.slice(colon + 1), 16);
   if (!/^[0-9A-Fa-f]+$/.test(hex) || !Number.isFinite(port)) return null;
-  if (hex.length === 8) return { address: formatIpv4(wordBytes(hex, littleEndian)), port };
+  if (hex.length === 8) return { address: formatIPv4(wordBytes(hex, littleEndian).reduce((value, byte) => value * 256 + byte, 0)), port };
   if (hex.length === 32) {
     const bytes: number[] = [];
     for (let word = 0; word < 4; word += 1) bytes.push(...wordBytes(hex.slice(word * 8, word * 8 + 8), littleEndian));
@@ -68,10 +68,6 @@ function splitEndpoint(text: string, littleEndian: boolean): { address: string; 
 function wordBytes(hex8: string, littleEndian: boolean): number[] {
   const bytes = [0, 2, 4, 6].map((at) => Number.parseInt(hex8.slice(at, at + 2), 16));
   return littleEndian ? bytes.reverse() : bytes;
-}
-
-function formatIpv4(bytes: readonly number[]): string {
-  return bytes.join('.');
 }
 
 /** RFC 5952 text (lowercase, longest zero run as `::`, IPv4-mapped as `::ffff:a.b.c.d`), shared with the scanner. */

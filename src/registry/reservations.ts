@@ -19,7 +19,9 @@
  * - `owner`, `note`: optional text.
  * Any other key in a reservation is an error (a typo must not silently drop a
  * reservation). Top-level keys other than `reservations` are ignored: the file
- * may carry other portpick settings.
+ * may carry other portpick settings (`$schema` for editors, `org` for the
+ * directories of the organisation's code). A file with `org` and no
+ * `reservations` holds no reservations.
  *
  * Found by flag, else as `.portpick.json`, `.portpick.yaml`, `.portpick.yml` or
  * `portpick.config.json` in the current directory or its parents. A found
@@ -57,7 +59,7 @@ function yaml(): typeof YamlModule {
   return yamlModule;
 }
 
-const RESERVATION_KEYS: ReadonlySet<string> = new Set(['port', 'ports', 'protocol', 'service', 'owner', 'note']);
+export const RESERVATION_KEYS: ReadonlySet<string> = new Set(['port', 'ports', 'protocol', 'service', 'owner', 'note']);
 const DEFAULT_PROTOCOLS: Protocol[] = ['tcp'];
 const RANGE = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/;
 
@@ -96,9 +98,12 @@ export function parseReservations(text: string, file: string, options: ParseRese
   const listPair = root.items.find((pair) => yaml().isScalar(pair.key) && pair.key.value === 'reservations');
   if (listPair === undefined) {
     if (options.reservationsKeyOptional === true) return null;
+    if (root.items.some((pair) => yaml().isScalar(pair.key) && pair.key.value === 'org')) return [];
     return fail('Expected a `reservations` key at the top, got none', root);
   }
   const list = listPair.value as Node | null;
+  // `reservations:` with nothing after it: a list not started yet.
+  if (list === null || (yaml().isScalar(list) && list.value === null)) return [];
   if (!yaml().isSeq(list)) return fail(`Expected \`reservations\` to be a list, got ${describeNode(list)}`, list ?? (listPair.key as Node));
 
   const reservations: Reservation[] = [];

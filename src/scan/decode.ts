@@ -92,7 +92,7 @@ export class NativeRecordBatch implements RecordBatch {
   private readonly view: DataView;
 
   /**
-   * @param records the packed records (owned by this batch; formatters may read them, reporters/jsonl-bytes.ts)
+   * @param records the packed records (owned by this batch; formatters may read them, reporters/jsonl.ts)
    * @param engine the engine that produced them
    */
   constructor(

@@ -8,7 +8,7 @@
  * Shard i of n holds global positions g = i + k·n; k is the shard-local
  * position; global position g probes index permute(g).
  */
-import { nodeCrypto } from '../node-crypto.js';
+import { createHash } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatIPv4, formatIPv6, writeIPv6Bytes } from './addresses.js';
 import { MAX_PERMUTATION_SIZE, Permutation, shardSize } from './permutation.js';
@@ -211,7 +211,7 @@ export class SweepPlan {
 
 /** sha256 of what defines a plan's probe order: targets, ports, seed, shard. */
 export function planFingerprint(ipv4: Uint32Array, ipv6: Uint8Array, portSet: Uint8Array, seed: bigint, shard: Shard): string {
-  const hash = nodeCrypto().createHash('sha256');
+  const hash = createHash('sha256');
   hash.update('portpick-plan-v1\n');
   hash.update(`ipv4 ${ipv4.length / 2}\n`);
   hash.update(new Uint8Array(ipv4.buffer, ipv4.byteOffset, ipv4.byteLength));

@@ -15,16 +15,9 @@ import { SourceUnavailableError } from '../errors/source-unavailable-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { describeValue } from '../errors/portpick-error.js';
 import type { EntryIndex } from '../registry/entry-index.js';
+import { parsePort } from '../pick/port-input.js';
 
 export const PORT_SET_BYTES = 8192;
-const DIGITS = /^[0-9]+$/;
-
-/**
- * Port lists this module made (ascending, unique, 1-65535), with their bitmap,
- * for planPorts() only. A plan copies and checks its ports, and for `-p -` those
- * two 65,535-step loops in still-cold code were ~10 ms of every start-up.
- */
-const MADE_HERE = new WeakMap<Uint16Array, Uint8Array>();
 
 /** Parses a port spec into ascending unique ports. */
 export function parsePortSpec(spec: string): Uint16Array {
@@ -48,11 +41,7 @@ export function parsePortSpec(spec: string): Uint16Array {
     }
     ranges.push(parseItem(item));
   }
-  const ports = portsOfRanges(ranges);
-  const bits = new Uint8Array(PORT_SET_BYTES);
-  for (const [low, high] of ranges) setBitRange(bits, low, high);
-  MADE_HERE.set(ports, bits);
-  return ports;
+  return portsOfRanges(ranges);
 }
 
 /**
@@ -84,29 +73,28 @@ function portsOfRanges(ranges: Array<[number, number]>): Uint16Array {
   return ports;
 }
 
-function parsePort(text: string, item: string): number {
-  if (!DIGITS.test(text)) {
-    throw new PortSpecError(`Expected a port from 1 to 65535, got \`${text}\`${text === item ? '' : ` in \`${item}\``}`);
+/** A port of a spec item; the message names the item when the port is only part of it. */
+function portOf(text: string, item: string): number {
+  try {
+    return parsePort(text);
+  } catch (error) {
+    if (text === item) throw error;
+    throw new PortSpecError(`${(error as Error).message} in \`${item}\``);
   }
-  const port = Number(text);
-  if (port < 1 || port > 65535) {
-    throw new PortSpecError(`Expected a port from 1 to 65535, got \`${text}\`${text === item ? '' : ` in \`${item}\``}`);
-  }
-  return port;
 }
 
 function parseItem(item: string): [number, number] {
   if (item === '-') return [1, 65535];
   const dash = item.indexOf('-');
   if (dash === -1) {
-    const port = parsePort(item, item);
+    const port = portOf(item, item);
     return [port, port];
   }
   if (item.indexOf('-', dash + 1) !== -1) throw new PortSpecError(`Expected a port range like \`8000-8100\`, got \`${item}\``);
   const lowText = item.slice(0, dash).trim();
   const highText = item.slice(dash + 1).trim();
-  const low = lowText === '' ? 1 : parsePort(lowText, item);
-  const high = highText === '' ? 65535 : parsePort(highText, item);
+  const low = lowText === '' ? 1 : portOf(lowText, item);
+  const high = highText === '' ? 65535 : portOf(highText, item);
   if (high < low) throw new PortSpecError(`Expected a range whose first port is not above its last, got \`${item}\``);
   return [low, high];
 }
@@ -175,15 +163,8 @@ export function ascendingPortList(ports: ArrayLike<number>): Uint16Array | null 
   return ports.length === 0 ? null : Uint16Array.from(ports);
 }
 
-/**
- * A plan's own copy of its ports (ascending, unique) and their bitmap; null when
- * `ports` is not such a list. For a list parsePortSpec or normalisePortList just
- * made (how scan() builds plans: fresh, never handed to anyone in between) the
- * copy and bitmap come from what they recorded, without walking the ports again.
- */
+/** A plan's own copy of its ports (ascending, unique) and their bitmap; null when `ports` is not such a list. */
 export function planPorts(ports: ArrayLike<number>): { ports: Uint16Array; bits: Uint8Array } | null {
-  const known = ports instanceof Uint16Array ? MADE_HERE.get(ports) : undefined;
-  if (known && ports instanceof Uint16Array) return { ports: ports.slice(), bits: known.slice() };
   const list = ascendingPortList(ports);
   return list ? { ports: list, bits: portBits(list) } : null;
 }
@@ -196,10 +177,7 @@ export function normalisePortList(ports: readonly number[]): Uint16Array {
       throw new PortSpecError(`Expected a port from 1 to 65535, got ${describeValue(port)}`);
     }
   }
-  const bits = portBits(ports);
-  const list = portsFromBits(bits);
-  MADE_HERE.set(list, bits);
-  return list;
+  return portsFromBits(portBits(ports));
 }
 
 /**

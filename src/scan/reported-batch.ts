@@ -3,7 +3,7 @@
  * indexes of those reported (all of them, or only the open ones of an open-only
  * sweep). Results stay packed records until someone asks for an object, so a
  * consumer that writes bytes straight from the records (JSON lines,
- * reporters/jsonl-bytes.ts) never makes one.
+ * reporters/jsonl.ts) never makes one.
  */
 import { DecodedBatch, type RecordBatch } from './decode.js';
 import type { ScanResult } from './types.js';

@@ -22,14 +22,59 @@ describe('portpick ranges', () => {
 });
 
 describe('portpick free', () => {
-  it('lists exactly the IANA-unassigned ports of the range', async () => {
+  it('lists the IANA-unassigned ports of the range that no other source claims', async () => {
     const run = await runCli(['free', '7398', '7422', '--json', ...smallSources]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
+    // 7410 assigned, 7411 reserved; 7401 seen open by nmap, 7403 in the services file,
+    // 7404 reserved by the organisation, 7415 a well-known default (fixture).
+    const claimed = [7410, 7411, 7401, 7403, 7404, 7415];
     const expected = [];
-    for (let port = 7400; port <= 7420; port += 1) if (port !== 7410 && port !== 7411) expected.push(port);
+    for (let port = 7400; port <= 7420; port += 1) if (!claimed.includes(port)) expected.push(port);
     expect(report.ports).toEqual(expected);
     expect(report.counted).toEqual({ unassigned: 19, assigned: 1, reserved: 1, unknown: 4 });
+    expect(report.excluded.bySource).toMatchObject({ nmap: 1, services: 1, reservations: 1, defaults: 1 });
+  });
+
+  it.each([
+    ['--reservations', 'reservations.json', 7404],
+    ['--services', 'services-small', 7403],
+    ['--nmap-services', 'nmap-services-small', 7401],
+    ['--defaults', '../defaults/well-known-defaults-small.json', 7415],
+  ])('honours %s: the port it names is listed without it and dropped with it', async (flag, file, port) => {
+    const base = ['free', '7400', '7420', '--json', '--iana', 'iana-small.csv'];
+    // Each run names only the source under test; the others point at files that claim nothing here.
+    const neutral: Record<string, string[]> = {
+      '--reservations': ['--reservations', 'reservations-none.json'],
+      '--services': ['--services', 'services-none'],
+      '--nmap-services': ['--nmap-services', 'nmap-services-none'],
+      '--defaults': ['--defaults', '../defaults/well-known-defaults-none.json'],
+    };
+    const others = Object.entries(neutral).filter(([name]) => name !== flag).flatMap(([, args]) => args);
+    const without = JSON.parse((await runCli([...base, ...others, ...(neutral[flag] ?? [])])).stdout);
+    expect(without.ports).toContain(port);
+    const run = await runCli([...base, ...others, flag, file]);
+    expect(run.code).toBe(0);
+    const withFlag = JSON.parse(run.stdout);
+    expect(withFlag.ports).not.toContain(port);
+    expect(withFlag.ports).toHaveLength(without.ports.length - 1);
+  });
+
+  it('--proto tcp,udp lists ports free in both', async () => {
+    const tcp = JSON.parse((await runCli(['free', '7400', '7420', '--json', ...smallSources])).stdout);
+    const both = JSON.parse((await runCli(['free', '7400', '7420', '--proto', 'tcp,udp', '--json', ...smallSources])).stdout);
+    expect(tcp.ports).toContain(7417);
+    // 7417 is a UDP-only well-known default in the fixture: free for TCP, not for both.
+    expect(both.ports).not.toContain(7417);
+    expect(both.protocols).toEqual(['tcp', 'udp']);
+    const text = await runCli(['free', '7400', '7420', '--proto', 'tcp,udp', ...smallSources]);
+    expect(text.stdout).toMatch(/^\d+ free tcp and udp ports in 7400-7420/);
+  });
+
+  it('does not accept --no-listeners, which it would ignore', async () => {
+    const run = await runCli(['free', '7400', '7409', '--no-listeners']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown option/);
   });
 
   it.each([
@@ -78,6 +123,29 @@ describe('portpick check', () => {
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report.conflicts).toContain(source);
+  });
+
+  it('exits 1 for a port a well-known product defaults to, naming it, with the citation', async () => {
+    const run = await runCli(['check', '7415', '--json', ...smallSources]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.conflicts).toEqual(['defaults']);
+    const defaults = report.verdicts.find((v: { source: string }) => v.source === 'defaults');
+    expect(defaults.summary).toBe("Fixture Tool's agent defaults to 7415/tcp.");
+    expect(defaults.evidence.defaults[0].citation).toEqual({ url: 'https://example.org/fixture-tool', kind: 'documentation', checked: '2026-07-15' });
+    const text = await runCli(['check', '7415', ...smallSources]);
+    expect(text.stdout).toContain("[FAIL] defaults       Fixture Tool's agent defaults to 7415/tcp.");
+    expect(text.stdout).toContain('https://example.org/fixture-tool (documentation, checked 2026-07-15)');
+  });
+
+  it('--k8s makes the Kubernetes NodePort range a conflict', async () => {
+    const iana = ['--iana', 'iana-small.csv'];
+    const plain = JSON.parse((await runCli(['check', '31000', '--json', '--no-bind-probe', ...iana])).stdout);
+    expect(plain.verdicts.find((v: { source: string }) => v.source === 'kubernetes').status).toBe('warning');
+    const run = await runCli(['check', '31000', '--k8s', '--json', '--no-bind-probe', ...iana]);
+    const report = JSON.parse(run.stdout);
+    expect(report.verdicts.find((v: { source: string }) => v.source === 'kubernetes').status).toBe('conflict');
+    expect(run.code).toBe(1);
   });
 
   it('finds a dual-stack listener through the listener table and the bind probe', async () => {
@@ -131,6 +199,15 @@ describe('portpick suggest', () => {
     }
   });
 
+  it('--proto tcp,udp suggests ports free in both', async () => {
+    const run = await runCli(['suggest', '--range', '7413-7419', '--count', '7', '--proto', 'tcp,udp', '--json', ...smallSources]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    // 7415 (TCP and UDP) and 7417 (UDP) are well-known defaults in the fixture.
+    expect(report.candidates.map((c: { port: number }) => c.port).sort()).toEqual([7413, 7414, 7416, 7418, 7419]);
+    expect(report.protocols).toEqual(['tcp', 'udp']);
+  });
+
   it('gives the same port for the same --name', async () => {
     const args = ['suggest', '--range', '7398-7422', '--count', '1', '--name', 'my-service', '--json', ...smallSources];
     const first = JSON.parse((await runCli(args)).stdout);
@@ -172,7 +249,7 @@ describe('portpick request', () => {
 });
 
 describe('help', () => {
-  it.each(['ranges', 'free', 'check', 'suggest', 'request', 'scan', 'merge', 'update', 'sources'])('%s --help shows examples', async (command) => {
+  it.each(['ranges', 'free', 'check', 'suggest', 'request', 'inventory', 'reserve', 'scan', 'merge', 'update', 'sources'])('%s --help shows examples', async (command) => {
     const run = await runCli([command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Usage: portpick/);

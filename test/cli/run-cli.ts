@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/registry-files.js';
 
-/** The installed command (package.json "bin"): the bundle with its compile cache. */
+/** The installed command (package.json "bin"): it runs the bundle. */
 export const cliPath = join(repoRoot, 'dist', 'cli', 'portpick.cjs');
 /** tsc's ES module entry: the same program, unbundled. */
 export const moduleCliPath = join(repoRoot, 'dist', 'cli', 'main.js');
@@ -52,4 +52,6 @@ export const smallSources = [
   join(cliFixtures, 'services-small'),
   '--reservations',
   join(cliFixtures, 'reservations.json'),
+  '--defaults',
+  join(repoRoot, 'test', 'fixtures', 'defaults', 'well-known-defaults-small.json'),
 ];

@@ -78,7 +78,7 @@ async function parseWithCli(argv: string[]): Promise<Parsed> {
     signal: new AbortController().signal,
   };
   const program = new Command('portpick').exitOverride();
-  registerCommands(program, ctx, argv[0]);
+  registerCommands(program, ctx);
   let parsed: Parsed | undefined;
   for (const command of program.commands) {
     command.exitOverride();

@@ -1,4 +1,3 @@
-import { importModule } from '../import-module.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
@@ -54,7 +53,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
       }
       // Loaded on use: the bench is plain JavaScript next to dist/ (package "files": bench).
       const url = pathToFileURL(join(packageRoot(), 'bench', 'command.mjs'));
-      const bench = (await importModule(url.href)) as BenchCommandModule;
+      const bench = (await import(url.href)) as BenchCommandModule;
       ctx.exitCode = await bench.benchCommand(
         {
           loopbackOnly: flags.loopbackOnly ?? false,

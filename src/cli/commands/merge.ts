@@ -1,6 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { writeLine, type CliContext } from '../context.js';
+import { mergeJsonLinesFiles } from '../../scan/merge.js';
+import { createReporter } from '../../scan/reporters/index.js';
 
 export function registerMerge(program: Command, ctx: CliContext): void {
   program
@@ -13,8 +15,6 @@ export function registerMerge(program: Command, ctx: CliContext): void {
     .option('-o, --output <file>', 'write to FILE instead of stdout')
     .addHelpText('after', '\nExamples:\n  portpick merge part-*.jsonl\n  portpick merge part-0.jsonl part-1.jsonl --format xml -o sweep.xml')
     .action(async (files: string[], flags: { format: string; json?: boolean; openOnly?: boolean; output?: string }) => {
-      const { mergeJsonLinesFiles } = await import('../../scan/merge.js');
-      const { createReporter } = await import('../../scan/reporters/index.js');
       const merged = await mergeJsonLinesFiles(files);
       const reporter = createReporter(flags.json ? 'jsonl' : flags.format, { openOnly: flags.openOnly ?? false });
       const out = flags.output === undefined ? ctx.stdout : createWriteStream(flags.output);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { RangesReport } from '../../api/ranges.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
+import { ranges } from '../../api/ranges.js';
 
 export function registerRanges(program: Command, ctx: CliContext): void {
   program
@@ -10,7 +11,6 @@ export function registerRanges(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  portpick ranges\n  portpick ranges 8080\n  portpick ranges 55000 --json')
     .action(async (port: string | undefined, flags: { json?: boolean }) => {
-      const { ranges } = await import('../../api/ranges.js');
       const report = await ranges(port === undefined ? {} : { port });
       if (flags.json) printJson(ctx, report);
       else writeLine(ctx.stdout, formatRanges(report));

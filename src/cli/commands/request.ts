@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { request } from '../../api/request.js';
 
 interface RequestFlags extends SourceFlags {
   name: string;
@@ -14,6 +15,7 @@ interface RequestFlags extends SourceFlags {
   serviceCode?: string;
   notes?: string;
   http?: boolean;
+  k8s?: boolean;
   alreadyUsed?: boolean;
   bindProbe?: boolean;
   json?: boolean;
@@ -34,6 +36,7 @@ export function registerRequest(program: Command, ctx: CliContext): void {
     .option('--service-code <code>', 'DCCP service code')
     .option('--notes <text>', 'assignment notes')
     .option('--http', 'the service speaks plain HTTP')
+    .option('--k8s', 'the service may run on Kubernetes (the NodePort range 30000-32767 then conflicts)')
     .option('--already-used', 'the software already ships with this port as its default')
     .option('--no-bind-probe', 'do not try binding the port on this machine')
     .option('--json', 'print JSON');
@@ -41,7 +44,6 @@ export function registerRequest(program: Command, ctx: CliContext): void {
   command
     .addHelpText('after', '\nExamples:\n  portpick request --name myservice --port 7437 --proto tcp --description "Job queue"\n  portpick request --name my-svc --json')
     .action(async (flags: RequestFlags) => {
-      const { request } = await import('../../api/request.js');
       const draft = await request({
         ...sourceOptionsFrom(flags),
         name: flags.name,
@@ -55,6 +57,7 @@ export function registerRequest(program: Command, ctx: CliContext): void {
         ...(flags.serviceCode === undefined ? {} : { serviceCode: flags.serviceCode }),
         ...(flags.notes === undefined ? {} : { assignmentNotes: flags.notes }),
         http: flags.http ?? false,
+        k8s: flags.k8s ?? false,
         usedBeforeAssignment: flags.alreadyUsed ?? false,
         bindProbe: flags.bindProbe !== false,
       });

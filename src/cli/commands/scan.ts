@@ -9,6 +9,11 @@ import { writeLine, type CliContext } from '../context.js';
 import { formatDuration, ProgressBar } from '../print/progress.js';
 import { collect, type SourceFlags } from './source-options.js';
 import { addSweepOptions, numberFlag, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
+import { loadIanaSnapshot } from '../../registry/iana-snapshot.js';
+import { createReporter, formatPortList } from '../../scan/reporters/index.js';
+import { readResumeFile, writeResumeFile } from '../../scan/resume.js';
+import { scan } from '../../scan/scan.js';
+import { loadNmapServices } from '../../registry/nmap-services.js';
 import { warnWhenAddonMissing } from '../print/addon-notice.js';
 
 interface ScanFlags extends SweepFlags, Pick<SourceFlags, 'nmapServices'> {
@@ -64,13 +69,6 @@ export function registerScan(program: Command, ctx: CliContext): void {
 }
 
 async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Promise<void> {
-  // Loaded on use, so the port-choice commands start without the scanner's modules.
-  const [{ ByteBuilder, createReporter, formatPortList }, { readResumeFile, writeResumeFile }, { scan }] =
-    await Promise.all([
-      import('../../scan/reporters/index.js'),
-      import('../../scan/resume.js'),
-      import('../../scan/scan.js'),
-    ]);
   const format = flags.json ? 'jsonl' : flags.format;
   if (flags.ports === undefined && flags.topPorts === undefined) {
     throw new InvalidArgumentError('Expected ports to scan (-p SPEC or --top-ports N), got neither');
@@ -84,7 +82,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
   // nmap-services only for --top-ports and the formats that name services (not loaded otherwise).
   const nmap =
     flags.topPorts !== undefined || format !== 'jsonl'
-      ? await (await import('../../registry/nmap-services.js')).loadNmapServices(
+      ? await loadNmapServices(
           flags.nmapServices === undefined ? {} : { file: flags.nmapServices },
         )
       : null;
@@ -143,14 +141,12 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
   // A batch at a time: one write per engine batch, not one per result. Formats
   // that can write straight from the engine's records (JSON lines) make no
   // result objects at all.
-  const bytes = reporter.resultBytes ? new ByteBuilder() : null;
   for await (const batch of handle.recordBatches()) {
-    if (bytes && reporter.resultBytes) {
-      bytes.reset();
-      reporter.resultBytes(batch, bytes);
+    if (reporter.resultBytes) {
+      const bytes = reporter.resultBytes(batch);
       if (bytes.length > 0) {
         bar?.clear();
-        out.writeBytes(bytes.view());
+        out.writeBytes(bytes);
       }
       continue;
     }
@@ -186,7 +182,6 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
 
 /** Service names for reports: IANA first (the shipped snapshot), then nmap-services. */
 async function serviceNames(nmap: EntryIndex | null): Promise<ServiceNameLookup> {
-  const { loadIanaSnapshot } = await import('../../registry/iana-snapshot.js');
   const iana = loadIanaSnapshot();
   return (port, protocol) => {
     const assigned = iana.lookup(protocol, port).find((entry) => entry.state === 'assigned' && entry.names.length > 0);

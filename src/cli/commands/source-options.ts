@@ -1,14 +1,21 @@
 import type { Command } from 'commander';
 import type { LoadSourcesOptions } from '../../api/load-sources.js';
 
-/** Flags shared by every command that consults the registry sources. */
-export function addSourceOptions(command: Command): Command {
-  return command
+/**
+ * Flags shared by every command that consults the registry sources. A command
+ * that does not read this machine's listeners (`free`) leaves out
+ * `--no-listeners` rather than accept a flag it would ignore.
+ */
+export function addSourceOptions(command: Command, options: { listeners?: boolean } = {}): Command {
+  command
     .option('--iana <file>', 'IANA registry file (official CSV or XML) instead of the cache/snapshot')
     .option('--nmap-services <file>', 'nmap-services file (default: cache after `portpick update`, then the nmap install)')
     .option('--services <file>', 'services file instead of the system one (/etc/services)')
     .option('--reservations <file>', 'organisation reservations (JSON/YAML); default: .portpick.{json,yaml,yml} here or above')
-    .option('--no-listeners', 'do not read the sockets listening on this machine');
+    .option('--defaults <file>', 'well-known product defaults file (the shipped dataset\'s format) instead of the shipped one')
+    .option('--org <dir>', "the organisation's code: ports its compose files, manifests, Dockerfiles … declare conflict (repeatable; also `org:` in .portpick.yaml)", collect);
+  if (options.listeners !== false) command.option('--no-listeners', 'do not read the sockets listening on this machine');
+  return command;
 }
 
 export interface SourceFlags {
@@ -16,6 +23,8 @@ export interface SourceFlags {
   nmapServices?: string;
   services?: string;
   reservations?: string;
+  defaults?: string;
+  org?: string[];
   listeners?: boolean;
 }
 
@@ -25,6 +34,8 @@ export function sourceOptionsFrom(flags: SourceFlags): LoadSourcesOptions {
     ...(flags.nmapServices === undefined ? {} : { nmapServicesFile: flags.nmapServices }),
     ...(flags.services === undefined ? {} : { servicesFile: flags.services }),
     ...(flags.reservations === undefined ? {} : { reservationsFile: flags.reservations }),
+    ...(flags.defaults === undefined ? {} : { defaultsFile: flags.defaults }),
+    ...(flags.org === undefined ? {} : { orgDirs: flags.org }),
     ...(flags.listeners === false ? { listeners: false } : {}),
   };
 }

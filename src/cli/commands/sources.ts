@@ -3,6 +3,8 @@ import type { SourceStatus } from '../../registry/types.js';
 import type { NativeStatus } from '../../api/native-status.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { sources } from '../../api/sources.js';
+import { nativeStatus } from '../../api/native-status.js';
 
 export function registerSources(program: Command, ctx: CliContext): void {
   const command = program
@@ -11,8 +13,6 @@ export function registerSources(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON');
   addSourceOptions(command);
   command.action(async (flags: SourceFlags & { json?: boolean }) => {
-      const { sources } = await import('../../api/sources.js');
-      const { nativeStatus } = await import('../../api/native-status.js');
     const [statuses, native] = await Promise.all([sources(sourceOptionsFrom(flags)), nativeStatus()]);
     if (flags.json) printJson(ctx, { sources: statuses, native });
     else writeLine(ctx.stdout, formatSources(statuses, native));

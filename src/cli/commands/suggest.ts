@@ -4,12 +4,14 @@ import { InvalidArgumentError } from '../../errors/index.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { suggest } from '../../api/suggest.js';
 
 interface SuggestFlags extends SourceFlags, SweepFlags {
   range?: string;
   count: string;
   proto: string;
   http?: boolean;
+  k8s?: boolean;
   name?: string;
   network?: string[];
   bindProbe?: boolean;
@@ -22,8 +24,9 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
     .description('Ranked default-port candidates that pass every available source, with the evidence')
     .option('-r, --range <A-B>', 'where to look (default 1024-49151, the User range)')
     .option('-c, --count <n>', 'how many candidates', '5')
-    .option('-P, --proto <protocol>', 'tcp, udp, sctp or dccp', 'tcp')
+    .option('-P, --proto <protocols>', 'tcp, udp, sctp or dccp; several (tcp,udp) for ports free in each', 'tcp')
     .option('--http', 'the service speaks HTTP (leave out ports browsers refuse)')
+    .option('--k8s', 'the service may run on Kubernetes (leave out the NodePort range 30000-32767)')
     .option('--name <service>', 'stable pick: the same name gives the same port while it stays free')
     .option('-n, --network <cidr>', 'sweep this network for the candidates and drop any found open (repeatable)', collect)
     .option('--no-bind-probe', 'do not try binding the candidates on this machine')
@@ -33,11 +36,10 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
   command
     .addHelpText(
       'after',
-      '\nExamples:\n  portpick suggest\n  portpick suggest --name myservice --http\n' +
+      '\nExamples:\n  portpick suggest\n  portpick suggest --name myservice --http\n  portpick suggest --proto tcp,udp --k8s --org ../services\n' +
         '  portpick suggest --range 7000-7999 --count 10 --json\n  portpick suggest --network 198.51.100.0/24',
     )
     .action(async (flags: SuggestFlags) => {
-      const { suggest } = await import('../../api/suggest.js');
       const count = Number(flags.count);
       if (!/^\d+$/.test(flags.count)) {
         throw new InvalidArgumentError(`Expected --count to be a whole number from 1 to 1000, got \`${flags.count}\``);
@@ -48,6 +50,7 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
         count,
         protocol: flags.proto,
         http: flags.http ?? false,
+        k8s: flags.k8s ?? false,
         ...(flags.name === undefined ? {} : { name: flags.name }),
         bindProbe: flags.bindProbe !== false,
         ...(flags.network ? { networks: flags.network, sweep: { ...sweepOptionsFrom(flags), signal: ctx.signal } } : {}),

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { UpdateReport } from '../../registry/update.js';
 import { printJson, writeLine, type CliContext } from '../context.js';
+import { update } from '../../api/update.js';
 
 export function registerUpdate(program: Command, ctx: CliContext): void {
   program
@@ -11,7 +12,6 @@ export function registerUpdate(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .addHelpText('after', '\nExamples:\n  portpick update\n  portpick update --from ./service-names-port-numbers.csv\n  portpick update --only iana --json')
     .action(async (flags: { from?: string; only?: string; json?: boolean }) => {
-      const { update } = await import('../../api/update.js');
       const report = await update({
         ...(flags.from === undefined ? {} : { from: flags.from }),
         ...(flags.only === undefined ? {} : { only: [flags.only as 'iana' | 'nmap'] }),

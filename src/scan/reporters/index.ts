@@ -5,7 +5,6 @@
  */
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { ReportedBatch } from '../reported-batch.js';
-import type { ByteBuilder } from './byte-builder.js';
 import { createCsvReporter } from './csv.js';
 import { createGrepReporter } from './grep.js';
 import { createJsonLinesReporter } from './jsonl.js';
@@ -17,7 +16,6 @@ export type { Reporter, ReporterOptions, ReportFormat, ScanMeta, ServiceNameLook
 export { REPORT_FORMATS } from './reporter.js';
 export { JSONL_SCHEMA } from './jsonl.js';
 export { formatPortList } from './port-list.js';
-export { ByteBuilder } from './byte-builder.js';
 export { compareAddresses } from './address-order.js';
 
 export function isReportFormat(value: unknown): value is ReportFormat {
@@ -64,9 +62,9 @@ export function createReporter(format: string, options: ReporterOptions = {}): R
     },
     ...(inner.resultBytes
       ? {
-          resultBytes(batch: ReportedBatch, out: ByteBuilder) {
+          resultBytes(batch: ReportedBatch) {
             expectPhase('begun', 'resultBytes()');
-            (inner.resultBytes as NonNullable<Reporter['resultBytes']>)(options.openOnly ? onlyOpen(batch) : batch, out);
+            return (inner.resultBytes as NonNullable<Reporter['resultBytes']>)(options.openOnly ? onlyOpen(batch) : batch);
           },
         }
       : {}),

@@ -12,7 +12,6 @@
  */
 import type { ReportedBatch } from '../reported-batch.js';
 import type { ScanEngineName, ScanResult, ScanSummary } from '../types.js';
-import type { ByteBuilder } from './byte-builder.js';
 
 /** What begin() learns about the sweep. Every field is plain data, JSON-safe. */
 export interface ScanMeta {
@@ -48,10 +47,10 @@ export interface Reporter {
   result(result: ScanResult): string;
   /**
    * Optional fast path: the text result() would give for each result of the
-   * batch, appended as UTF-8 bytes (formats whose lines can be written straight
-   * from the engine's records).
+   * batch, as UTF-8 bytes (formats whose lines can be written straight from the
+   * engine's records). A view valid until the next call: write or copy it first.
    */
-  resultBytes?(batch: ReportedBatch, out: ByteBuilder): void;
+  resultBytes?(batch: ReportedBatch): Uint8Array;
   /** Everything still owed: buffered groups, then the summary. */
   end(summary: ScanSummary): string;
 }

@@ -19,8 +19,8 @@ describe('checkPort', () => {
     expect(report.overall).toBe('free');
     expect(report.exitCode).toBe(0);
     expect(report.conflicts).toEqual([]);
-    // No bind probe and no network sweep were given: reported, not passed.
-    expect(report.notChecked).toEqual(['bind', 'network']);
+    // No bind probe, no --org directory, no OS reserved list and no network sweep were given: reported, not passed.
+    expect(report.notChecked).toEqual(['bind', 'org', 'os-reserved', 'network']);
     expect(report.classification.range.name).toBe('User');
   });
 
@@ -143,6 +143,8 @@ describe('checkPort', () => {
 
     it('denied is a warning, all free is ok', () => {
       expect(check([{ address: '0.0.0.0', outcome: 'denied' }]).status).toBe('warning');
+      // An unexpected bind error cannot prove the port free.
+      expect(check([{ address: '0.0.0.0', outcome: 'error', code: 'EINVAL' }]).status).toBe('warning');
       expect(check([{ address: '0.0.0.0', outcome: 'free' }, { address: '::', outcome: 'unsupported' }]).status).toBe('ok');
     });
 

@@ -4,7 +4,10 @@
  * unassigned; no row = unknown) and EntryIndex-backed optional sources.
  */
 import { EntryIndex } from '../../../src/registry/entry-index.js';
+import { orgSourceFromReport, type OrgSource } from '../../../src/registry/inventory/org-source.js';
+import type { InventoryProblem, PortFinding } from '../../../src/registry/inventory/types.js';
 import type { IanaRegistry, LoadedSources } from '../../../src/registry/loaded-sources.js';
+import type { OsReservedPorts } from '../../../src/registry/os-reserved-ports.js';
 import {
   PROTOCOLS,
   type EntryExtra,
@@ -137,6 +140,12 @@ export interface FakeSourcesInput {
   listeners?: readonly RegistryEntry[] | null;
   reservations?: readonly RegistryEntry[] | null;
   ephemeral?: EphemeralRange[];
+  /** null = dataset not loaded; absent = empty dataset. */
+  defaults?: readonly RegistryEntry[] | null;
+  /** Absent or null = no --org directory. */
+  org?: OrgSource | null;
+  /** Absent or null = not read. */
+  osReserved?: OsReservedPorts | null;
 }
 
 /**
@@ -154,6 +163,9 @@ export function fakeSources(input: FakeSourcesInput = {}): LoadedSources {
     listeners: index('listeners', input.listeners),
     reservations: index('reservations', input.reservations),
     ephemeral: input.ephemeral ?? [LINUX_EPHEMERAL, WINDOWS_EPHEMERAL],
+    defaults: index('defaults', input.defaults),
+    org: input.org ?? null,
+    osReserved: input.osReserved ?? null,
     status: [],
   };
 }
@@ -169,4 +181,43 @@ export function baseIana(extra: readonly IanaRow[] = []): IanaRow[] {
     { port: 49151, state: 'reserved', extra: { ianaStatusText: 'Reserved [RFC6335]' } },
     ...extra,
   ];
+}
+
+/** A well-known defaults entry (as the dataset reader makes them) for one port. */
+export function defaultsEntry(port: number, protocol: Protocol, product: string, service: string, url = 'https://example.org/doc'): RegistryEntry {
+  return entry('defaults', port, protocol, [`${product} ${service}`], {
+    wellKnown: {
+      id: `${product}-${service}`.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+      product,
+      service,
+      ports: [{ first: port, last: port }],
+      protocols: [protocol],
+      category: 'dev-server',
+      summary: `${product} ${service} listens on ${port}.`,
+      citation: { url, kind: 'documentation', checked: '2026-08-01' },
+    },
+  });
+}
+
+/** The organisation's code as an inventory of these findings. */
+export function fakeOrg(findings: (Partial<PortFinding> & { first: number })[], problems: InventoryProblem[] = []): OrgSource {
+  return orgSourceFromReport({
+    roots: ['org'],
+    findings: findings.map((finding) => ({
+      last: finding.first,
+      protocol: 'tcp',
+      file: 'org/docker-compose.yml',
+      line: 7,
+      kind: 'compose',
+      owner: 'service web',
+      field: 'ports',
+      confidence: 'high',
+      ...finding,
+    })),
+    problems,
+    skipped: { gitignored: 0, vendored: 0, symlinks: 0, binaryOrLarge: 0, helmTemplates: 0 },
+    filesSeen: 1,
+    filesRead: 1,
+    byKind: { compose: findings.length, kubernetes: 0, 'helm-values': 0, dockerfile: 0, env: 0, 'systemd-socket': 0, 'package-json': 0, spring: 0 },
+  });
 }

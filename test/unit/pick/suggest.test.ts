@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, PortSpecError } from '../../../src/errors/index.js';
 import { stableSequence } from '../../../src/pick/stable-sequence.js';
 import { DEFAULT_SUGGEST_RANGE, EXCLUSION_ORDER, suggestPorts } from '../../../src/pick/suggest.js';
-import { LINUX_EPHEMERAL, baseIana, entry, fakeSources, nmapEntry } from './fake-sources.js';
+import { LINUX_EPHEMERAL, baseIana, defaultsEntry, entry, fakeOrg, fakeSources, nmapEntry } from './fake-sources.js';
 
 const ports = (result: ReturnType<typeof suggestPorts>) => result.candidates.map((candidate) => candidate.port);
 
@@ -26,6 +26,8 @@ describe('suggestPorts: the pool', () => {
       services: [entry('services', 2002, 'tcp', ['svc']), entry('services', 2001, 'tcp', ['dup'])],
       listeners: [entry('listeners', 2003, 'tcp', [], { address: '127.0.0.1' })],
       reservations: [entry('reservations', 2004, 'tcp', ['team'])],
+      defaults: [defaultsEntry(2007, 'tcp', 'Vite', 'dev server'), defaultsEntry(2000, 'tcp', 'Counted', 'under nmap')],
+      org: fakeOrg([{ first: 2008 }]),
     });
     const result = suggestPorts(sources, {
       protocol: 'tcp',
@@ -35,19 +37,23 @@ describe('suggestPorts: the pool', () => {
       browserUnsafe: new Set([2005]),
       exclude: new Set([2006, 2002]),
     });
-    expect(ports(result)).toEqual([2007, 2008, 2009, 2010]);
+    expect(ports(result)).toEqual([2009, 2010]);
     expect(result.excluded.bySource).toEqual({
       range: 0,
       iana: 1,
       nmap: 1,
+      defaults: 1,
       services: 1,
       listeners: 1,
       reservations: 1,
+      org: 1,
+      kubernetes: 0,
+      'os-reserved': 0,
       'browser-unsafe': 1,
       exclude: 1,
     });
     expect(Object.keys(result.excluded.bySource)).toEqual([...EXCLUSION_ORDER]);
-    expect(result.excluded.total).toBe(7);
+    expect(result.excluded.total).toBe(9);
     expect(result.poolSize + result.excluded.total).toBe(result.considered);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/errors/index.js';
 import { ReportedBatch } from '../../../src/scan/reported-batch.js';
-import { ByteBuilder, createReporter, REPORT_FORMATS } from '../../../src/scan/reporters/index.js';
+import { createReporter, REPORT_FORMATS } from '../../../src/scan/reporters/index.js';
 import { sampleMeta, sampleResults, sampleSummary } from '../../fixtures/reporters/sample-scan.js';
 
 describe('createReporter', () => {
@@ -33,11 +33,10 @@ describe('createReporter', () => {
     const decoder = new TextDecoder();
     for (const openOnly of [false, true]) {
       const reporter = createReporter('jsonl', { openOnly });
-      const out = new ByteBuilder();
-      expect(() => reporter.resultBytes?.(ReportedBatch.ofResults(sampleResults), out)).toThrow(/resultBytes\(\) before begin\(\)/);
+      expect(() => reporter.resultBytes?.(ReportedBatch.ofResults(sampleResults))).toThrow(/resultBytes\(\) before begin\(\)/);
       reporter.begin(sampleMeta);
-      reporter.resultBytes?.(ReportedBatch.ofResults(sampleResults), out);
-      expect(decoder.decode(out.view())).toBe(sampleResults.map((r) => reporter.result(r)).join(''));
+      const bytes = reporter.resultBytes?.(ReportedBatch.ofResults(sampleResults));
+      expect(decoder.decode(bytes)).toBe(sampleResults.map((r) => reporter.result(r)).join(''));
       expect(sampleResults.some((r) => r.state !== 'open')).toBe(true);
     }
     // Formats without a byte path do not pretend to have one.

@@ -38,7 +38,7 @@ async function freshPort(): Promise<number> {
   return port;
 }
 
-const statusOf = (results: BindProbeResult[], address: string) => results.find((r) => r.address === address)?.status;
+const statusOf = (results: BindProbeResult[], address: string) => results.find((r) => r.address === address)?.outcome;
 
 async function hasIpv6(): Promise<boolean> {
   try {
@@ -56,7 +56,7 @@ describe('probeBind', () => {
     expect(results.map((r) => r.address)).toEqual(['0.0.0.0', '::', '127.0.0.1', '::1']);
     const ipv6 = await hasIpv6();
     for (const result of results) {
-      expect(result.status).toBe(result.address.includes(':') && !ipv6 ? 'unsupported' : 'free');
+      expect(result.outcome).toBe(result.address.includes(':') && !ipv6 ? 'unsupported' : 'free');
     }
   });
 

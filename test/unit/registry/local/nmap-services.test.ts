@@ -95,6 +95,21 @@ describe('parseNmapServices errors', () => {
     expect(parsed.index.lookup('tcp', 80)[0]?.names).toEqual(['a']);
     expect(parsed.index.lookup('udp', 81)[0]?.extra.nmapFrequency).toBe(0.25);
   });
+
+  it('reads tricky fields: exponents, fractions, comments without a ratio, CRLF, trailing blanks', () => {
+    const text = ['a\t1/tcp\t0.5e3\t# exponent', 'b\t2/tcp\t0.5e999', 'c\t3/TCP\t1/3\t#\t\ttabbed # hash ', 'd 4/udp   # no ratio  ', 'g\t0007/udp\t0.000001\r', ''].join('\n');
+    const { index } = parseNmapServices(text, 'f');
+    expect(index.frequency('tcp', 1)).toBe(500);
+    expect(index.frequency('tcp', 2)).toBe(0);
+    expect(index.frequency('tcp', 3)).toBe(1 / 3);
+    expect(index.lookup('tcp', 3)[0]?.description).toBe('tabbed # hash');
+    expect(index.lookup('udp', 4)[0]?.description).toBe('no ratio');
+    expect(index.lookup('udp', 7)[0]?.extra).toEqual({ nmapFrequency: 0.000001, file: 'f', line: 5 });
+  });
+
+  it('drops a duplicate key before reading its ratio, as nmap does', () => {
+    expect(parseNmapServices('a\t1/tcp\t0.1\nb\t1/tcp\t1/0\n', 'f').duplicates).toBe(1);
+  });
 });
 
 describe('topPorts', () => {
