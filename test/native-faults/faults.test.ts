@@ -16,12 +16,14 @@ import { lab } from '../helpers/lab.js';
 import { addon } from '../helpers/native-addon.js';
 import { required } from '../helpers/required.js';
 
-const compiler = spawnSync('cc', ['--version'], { stdio: 'ignore' }).status === 0;
+// A C compiler: cc, or g++ driving the C compiler (what `npm install` needs anyway).
+const compilers: string[][] = [['cc'], ['gcc'], ['g++', '-x', 'c']];
+const compiler = compilers.find(([command]) => spawnSync(command as string, ['--version'], { stdio: 'ignore' }).status === 0) ?? null;
 const raw = addon?.canUseRawSockets() ?? false;
 const runnable =
   addon !== null &&
   lab.available &&
-  required(compiler, 'a C compiler (cc) for the fault-injection library', 'apt-get install gcc') &&
+  required(compiler !== null, 'a C compiler (cc, gcc or g++) for the fault-injection library', 'apt-get install gcc') &&
   required(raw, 'CAP_NET_RAW in the lab namespace', 'run npm test as root or where `unshare -rn` works');
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -40,7 +42,8 @@ describe.skipIf(!runnable)('native failures become typed errors', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'portpick-faults-'));
     shim = join(dir, 'fault-shim.so');
-    const build = spawnSync('cc', ['-shared', '-fPIC', '-O1', '-Wall', '-Werror', '-o', shim, join(fixtures, 'fault-shim.c'), '-ldl'], {
+    const [command, ...language] = compiler as string[];
+    const build = spawnSync(command as string, [...language, '-shared', '-fPIC', '-O1', '-Wall', '-Werror', '-o', shim, join(fixtures, 'fault-shim.c'), '-ldl'], {
       encoding: 'utf8',
     });
     if (build.status !== 0) throw new Error(`cc failed: ${build.stderr}`);
