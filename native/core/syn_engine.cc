@@ -53,8 +53,10 @@
 namespace portpick {
 namespace {
 
-constexpr uint32_t kInflightCapacity = 1u << 17;  // (pages touched only as used)  // probes in flight at most
-constexpr uint32_t kPositionRingSize = 1u << 19;  // pulled-but-unfinished span at most
+// Probes in flight at most: silent probes stay --timeout after their last try,
+// so a fast sweep of silent space needs many (pages are touched only as used).
+constexpr uint32_t kInflightCapacity = 1u << 18;
+constexpr uint32_t kPositionRingSize = 1u << 20;  // pulled-but-unfinished span at most
 constexpr uint32_t kReplyQueueSize = 1u << 14;
 constexpr unsigned kSendBatch = 64;               // messages per sendmmsg
 constexpr size_t kResultBatch = 512;

@@ -12,9 +12,11 @@
 //   sweep's timeout (--timeout). Retrying early costs a packet, never a result:
 //   a late answer to an earlier try still decides the probe while it is open.
 // - final_wait(): how long the last try waits before the probe is called
-//   filtered: the destination's own estimate once it rests on kTrustedSamples
-//   answers, else the sweep's timeout. The sweep-wide estimate never shortens it.
-// Every wait lies in [min(kMinWaitMs, timeout), timeout].
+//   filtered: always the sweep's timeout. Estimates never shorten it: under
+//   load (a target's or our own receive backlog) answers come later than any
+//   recent round trip predicts, and a probe decided too early loses its open
+//   port (its SYN-ACK then arrives for a probe already called filtered).
+// Retry waits lie in [min(kMinWaitMs, timeout), timeout].
 //
 // Estimates live in a fixed direct-mapped table (constant memory): two prefixes
 // that collide evict each other, which can only lengthen a wait.
@@ -31,7 +33,6 @@ namespace portpick {
 class DestinationTiming {
  public:
   static constexpr uint32_t kMinWaitMs = 50;
-  static constexpr uint32_t kTrustedSamples = 3;
   static constexpr size_t kPrefixes = 4096;
 
   explicit DestinationTiming(uint32_t timeout_ms);
