@@ -2,7 +2,8 @@
  * portpick's library API. Library code never prints and never exits: every
  * function returns data or throws a typed error (see ./errors).
  *
- * Port choice:   ranges(), freePorts(), check(), suggest(), request(), loadSources(), sources(), update()
+ * Port choice:   ranges(), freePorts(), check(), checkPorts(), suggest(), pickPort(), request(), loadSources(), sources(), update()
+ * Picture:       mapPorts(), buildPortMap(), portMapJson(), renderSvg(), renderHtml(), renderTerminal()
  * Sweeping:      scan(), scanMany(), mergeJsonLines(), createReporter()
  */
 export * from './errors/index.js';
@@ -34,8 +35,12 @@ export { KUBERNETES_NODE_PORT_RANGE, isKubernetesNodePort } from './registry/kub
 // Port choice (RFC 6335).
 export { ranges, type RangesReport } from './api/ranges.js';
 export { freePorts, type FreeRequest, type FreeReport } from './api/free.js';
-export { check, type CheckRequest } from './api/check.js';
+export { check, checkPorts, type CheckRequest, type CheckPortsRequest, type CheckPortsReport } from './api/check.js';
 export { suggest, type SuggestRequest, type SuggestReport } from './api/suggest.js';
+export { pickPort, type PickRequest, type PickReport } from './api/pick.js';
+export type { ReservationInput } from './api/reservation-data.js';
+export type { CustomSource, CustomSourceFinding } from './registry/custom-source.js';
+export { SELECTABLE_SOURCES, type SelectableSource } from './pick/source-selection.js';
 export { request, type RequestDraftRequest } from './api/request.js';
 export { inventory, type InventoryRequest } from './api/inventory.js';
 export { reserve, type ReserveRequest, type ReserveReport } from './api/reserve.js';
@@ -44,9 +49,18 @@ export { addReservationToText } from './registry/reservation-writer.js';
 export { sweepNetworks, type NetworkSweepOptions } from './api/network-sweep.js';
 export { nativeStatus, type NativeStatus } from './api/native-status.js';
 export type { CheckReport } from './pick/check.js';
-export type { SuggestResult, Candidate } from './pick/suggest.js';
+export type { SuggestResult, Candidate, ExclusionCounts } from './pick/suggest.js';
 export type { RegistrationDraft } from './pick/request.js';
-export type { SourceVerdict, VerdictStatus } from './pick/verdict.js';
+export type { SourceVerdict, CustomVerdict, AnyVerdict, VerdictStatus, OverallVerdict } from './pick/verdict.js';
+export { isBuiltInVerdict } from './pick/verdict.js';
+
+// A picture of the port space (docs/map.md).
+export { mapPorts, type MapRequest } from './map/map-ports.js';
+export { buildPortMap, type PortMap, type PortMapOptions } from './map/port-map.js';
+export { portMapJson, type PortMapJson } from './map/map-json.js';
+export { renderSvg } from './map/render-svg.js';
+export { renderHtml } from './map/render-html.js';
+export { renderTerminal } from './map/render-terminal.js';
 export { rangesTable, classifyPort } from './pick/ranges.js';
 export { serviceNameProblems, isValidServiceName } from './pick/service-name.js';
 

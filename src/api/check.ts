@@ -1,7 +1,11 @@
 import { checkPort, type CheckReport } from '../pick/check.js';
 import { MINIMUM_PORT, parsePort, parseProtocol } from '../pick/port-input.js';
 import type { NetworkFinding } from '../pick/types.js';
-import { bindProbeFor, browserUnsafeSet, resolveSources, type SourcesInput } from './common.js';
+import { CHECK_EXIT_CODE, type OverallVerdict } from '../pick/verdict.js';
+import type { Protocol } from '../registry/types.js';
+import { InvalidArgumentError, describeValue } from '../errors/index.js';
+import { abortable, throwIfAborted } from './abort.js';
+import { bindProbeFor, browserUnsafeSet, planProbes, resolveSources, type ProbePlan, type SourcesInput } from './common.js';
 import { sweepNetworks, type NetworkSweepOptions } from './network-sweep.js';
 
 export interface CheckRequest extends SourcesInput {
@@ -18,32 +22,82 @@ export interface CheckRequest extends SourcesInput {
   networks?: string[];
   /** Tuning of that sweep (engine, rate, timeout, retries, exclusions, signal). */
   sweep?: NetworkSweepOptions;
+  /**
+   * A source the run consults that could not be checked (nmap-services absent,
+   * no reservations, no network swept …) makes the port `unchecked` (exit 1).
+   */
+  strict?: boolean;
+}
+
+export interface CheckPortsRequest extends Omit<CheckRequest, 'port'> {
+  /** The ports to check, each once. */
+  ports: readonly (number | string)[];
+}
+
+/** `portpick check PORT PORT…`: one report per port, and their combination. */
+export interface CheckPortsReport {
+  /** `conflict` when any port conflicts; else `unchecked` when any is (strict); else `free`. */
+  overall: OverallVerdict;
+  exitCode: 0 | 1;
+  /** One report per port, in the order given. */
+  reports: CheckReport[];
 }
 
 /**
  * `portpick check PORT`: one verdict per source. The report's `overall` is
- * `free` or `conflict` (the CLI exits 0 or 1 on it).
+ * `free` or `conflict` (the CLI exits 0 or 1 on it), or with `strict`
+ * `unchecked` (exit 1) when a source could not be checked.
  */
 export async function check(request: CheckRequest): Promise<CheckReport> {
-  const port = parsePort(request.port, 'port', { min: MINIMUM_PORT.check });
-  const protocol = parseProtocol(request.protocol ?? 'tcp');
-  const sources = await resolveSources(request);
-  const [bindProbe, network] = await Promise.all([
-    request.bindProbe === false ? Promise.resolve(null) : bindProbeFor(port, protocol),
-    sweepFor(request, [port], protocol),
-  ]);
-  return checkPort(sources, {
-    port,
-    protocol,
-    http: request.http ?? false,
-    k8s: request.k8s ?? false,
-    browserUnsafe: browserUnsafeSet,
-    bindProbe,
-    network,
-  });
+  const { port, ...rest } = request;
+  const { reports } = await checkPorts({ ...rest, ports: [port] });
+  return reports[0] as CheckReport;
 }
 
-async function sweepFor(request: CheckRequest, ports: number[], protocol: string): Promise<NetworkFinding | null> {
-  if (!request.networks || request.networks.length === 0) return null;
-  return sweepNetworks(request.networks, ports, protocol, request.sweep ?? {});
+/**
+ * Several ports against sources loaded once, with one network sweep for all
+ * of them. `signal` (or `sweep.signal`) stops the call: it rejects with the
+ * signal's reason.
+ */
+export async function checkPorts(request: CheckPortsRequest): Promise<CheckPortsReport> {
+  throwIfAborted(request.signal);
+  if (!Array.isArray(request.ports) || request.ports.length === 0) {
+    throw new InvalidArgumentError(`Expected at least one port to check, got ${describeValue(request.ports)}`);
+  }
+  const ports = request.ports.map((port) => parsePort(port, 'port', { min: MINIMUM_PORT.check }));
+  const repeated = ports.find((port, index) => ports.indexOf(port) !== index);
+  if (repeated !== undefined) throw new InvalidArgumentError(`Expected each port once, got ${repeated} twice`);
+  const protocol = parseProtocol(request.protocol ?? 'tcp');
+  const plan = planProbes(request, await resolveSources(request), [protocol]);
+  const { signal } = request;
+  const [bindProbes, network] = await Promise.all([
+    abortable(signal, Promise.all(ports.map((port) => (plan.bindProbe ? bindProbeFor(port, protocol) : Promise.resolve(null))))),
+    abortable(signal, sweepFor(plan, request, ports, protocol)),
+  ]);
+  throwIfAborted(signal);
+  const reports = ports.map((port, index) =>
+    checkPort(plan.sources, {
+      port,
+      protocol,
+      http: request.http ?? false,
+      k8s: request.k8s ?? false,
+      strict: request.strict ?? false,
+      browserUnsafe: browserUnsafeSet,
+      bindProbe: bindProbes[index] ?? null,
+      network,
+    }),
+  );
+  const overall: OverallVerdict = reports.some((report) => report.overall === 'conflict')
+    ? 'conflict'
+    : reports.some((report) => report.overall === 'unchecked')
+      ? 'unchecked'
+      : 'free';
+  return { overall, exitCode: CHECK_EXIT_CODE[overall], reports };
+}
+
+async function sweepFor(plan: ProbePlan, request: CheckPortsRequest, ports: number[], protocol: Protocol): Promise<NetworkFinding | null> {
+  if (plan.networks === null) return null;
+  const sweep = request.sweep ?? {};
+  const signal = sweep.signal ?? request.signal;
+  return sweepNetworks(plan.networks, ports, protocol, { ...sweep, ...(signal === undefined ? {} : { signal }) });
 }

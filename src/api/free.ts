@@ -2,7 +2,15 @@ import { freePorts as freePortsIn, type FreePortsResult } from '../pick/free.js'
 import { parsePortRange, parseProtocolList, MINIMUM_PORT } from '../pick/port-input.js';
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import type { Protocol } from '../registry/types.js';
+import { isConsulted, parseSourceList } from '../pick/source-selection.js';
+import { notConsultedSources } from '../pick/suggest.js';
+import { InvalidArgumentError } from '../errors/index.js';
 import { resolveSources, type SourcesInput } from './common.js';
+
+/** The sources `free` can consult: it reads no listeners and probes nothing (ports free in the data, not on this machine now). */
+export const FREE_SOURCES = ['iana', 'nmap', 'defaults', 'services', 'reservations', 'org', 'os-reserved'] as const;
+/** Sources that are about this machine now or about ranking, never part of free's answer. */
+const PROBED: readonly string[] = ['listeners', 'bind', 'network', 'ephemeral'];
 
 export interface FreeRequest extends SourcesInput {
   start: number | string;
@@ -25,6 +33,8 @@ export interface FreeReport extends FreePortsResult {
   ianaUpdated: string | undefined;
   /** Sources that were not available: what was NOT dropped. */
   notes: string[];
+  /** Sources the run left out on request (`consult`). */
+  notConsulted: string[];
 }
 
 /**
@@ -37,7 +47,17 @@ export interface FreeReport extends FreePortsResult {
 export async function freePorts(request: FreeRequest): Promise<FreeReport> {
   const { start, end } = parsePortRange(request.start, request.end, { min: MINIMUM_PORT.free });
   const protocols = parseProtocolList(request.protocols ?? request.protocol ?? 'tcp');
-  const sources = await resolveSources({ ...request, listeners: false });
+  if (request.consult !== undefined) {
+    const named = parseSourceList(request.consult, { customNames: (request.customSources ?? []).map((source) => source.name) });
+    const unread = named.filter((id) => !(FREE_SOURCES as readonly string[]).includes(id) && !(request.customSources ?? []).some((source) => source.name === id));
+    if (unread.length > 0) {
+      throw new InvalidArgumentError(`Expected sources that free reads (${FREE_SOURCES.join(', ')}), got ${unread.join(', ')}`);
+    }
+  }
+  const loaded = await resolveSources({ ...request, listeners: false });
+  // free probes nothing and reads no listeners: those are not part of its answer, consulted or not.
+  const sources = loaded.consulted === undefined ? loaded : { ...loaded, consulted: loaded.consulted.filter((id) => !PROBED.includes(id)) };
+  const notConsulted = loaded.consulted === undefined ? [] : notConsultedSources(loaded).filter((id) => !PROBED.includes(id));
   return {
     ...freePortsIn(sources, { start, end, protocols, k8s: request.k8s ?? false }),
     start,
@@ -46,19 +66,24 @@ export async function freePorts(request: FreeRequest): Promise<FreeReport> {
     protocols,
     ianaOrigin: sources.iana.origin,
     ianaUpdated: sources.iana.updated,
-    notes: freeNotes(sources),
+    notes: [...(notConsulted.length > 0 ? [`Not consulted (left out on request): ${notConsulted.join(', ')}.`] : []), ...freeNotes(sources)],
+    notConsulted,
   };
 }
 
 function freeNotes(sources: LoadedSources): string[] {
   const notes: string[] = [];
-  if (sources.nmap === null) notes.push('nmap-services was not found: ports seen open in the wild were NOT dropped.');
-  if (!sources.defaults) notes.push('The well-known defaults dataset was not loaded: ports that products use by default were NOT dropped.');
-  if (sources.services === null) notes.push('No services file was read: local service names were NOT dropped.');
-  if (sources.reservations === null) notes.push('No reservations file: organisation reservations were NOT dropped.');
-  if (!sources.org) notes.push("No --org directory: ports in the organisation's own code were NOT dropped.");
-  else if (sources.org.problems.length > 0) {
+  const missing = (id: string, value: unknown): boolean => isConsulted(sources, id) && (value === null || value === undefined);
+  if (missing('nmap', sources.nmap)) notes.push('nmap-services was not found: ports seen open in the wild were NOT dropped.');
+  if (missing('defaults', sources.defaults)) notes.push('The well-known defaults dataset was not loaded: ports that products use by default were NOT dropped.');
+  if (missing('services', sources.services)) notes.push('No services file was read: local service names were NOT dropped.');
+  if (missing('reservations', sources.reservations)) notes.push('No reservations file: organisation reservations were NOT dropped.');
+  if (missing('org', sources.org)) notes.push("No --org directory: ports in the organisation's own code were NOT dropped.");
+  else if (sources.org && isConsulted(sources, 'org') && sources.org.problems.length > 0) {
     notes.push(`${sources.org.problems.length} file(s) of the organisation's code could not be read: see \`portpick inventory\`.`);
+  }
+  for (const source of sources.custom ?? []) {
+    if (source.available === false && isConsulted(sources, source.name)) notes.push(`${source.name} was NOT checked: ${source.note ?? 'the source says it is unavailable'}.`);
   }
   return notes;
 }

@@ -1,6 +1,6 @@
 import { cachedFile, resolveCacheDir } from '../registry/cache.js';
 import { BROWSER_UNSAFE_PORTS } from '../registry/browser-unsafe.js';
-import { ephemeralRanges } from '../registry/ephemeral.js';
+import { DEFAULT_EPHEMERAL_RANGES, ephemeralRanges } from '../registry/ephemeral.js';
 import { loadIanaFile } from '../registry/iana-load.js';
 import { loadIanaSnapshot } from '../registry/iana-snapshot.js';
 import { loadListeners } from '../registry/listeners.js';
@@ -15,6 +15,13 @@ import type { SourceStatus } from '../registry/types.js';
 import type { OrgSource } from '../registry/inventory/org-source.js';
 import { findReservationFile } from '../registry/locate.js';
 import { noOrgStatus } from '../registry/inventory/org-status.js';
+import type { CustomSource } from '../registry/custom-source.js';
+import { InvalidArgumentError, SourceUnavailableError, describeValue } from '../errors/index.js';
+import { BUILT_IN_RULES, notConsultedNote, parseSourceList, SELECTABLE_SOURCES } from '../pick/source-selection.js';
+import { VERDICT_SOURCES } from '../pick/verdict.js';
+import { DEFAULT_CUSTOM_ORIGIN } from '../pick/custom-verdict.js';
+import { abortable, throwIfAborted } from './abort.js';
+import { reservationsFromData, RESERVATIONS_DATA_ORIGIN, type ReservationInput } from './reservation-data.js';
 
 export interface LoadSourcesOptions {
   /** An IANA registry file (official CSV or XML) to use instead of the cache / shipped snapshot. */
@@ -25,6 +32,11 @@ export interface LoadSourcesOptions {
   servicesFile?: string;
   /** `--reservations FILE`; otherwise `.portpick.{json,yaml,yml}` is searched from `cwd` upwards. */
   reservationsFile?: string;
+  /**
+   * Reservations as data (a reservation file's `reservations` list), used
+   * instead of a file: no file is searched for. Not with `reservationsFile`.
+   */
+  reservations?: readonly ReservationInput[];
   /** Where the reservation search starts (default: the current directory). */
   cwd?: string;
   /** Read this machine's listening sockets (default true). */
@@ -39,31 +51,80 @@ export interface LoadSourcesOptions {
    * list (the reservation file, given or found) is added to them.
    */
   orgDirs?: string[];
+  /**
+   * `--sources`: the sources to consult (`iana,nmap,defaults` or a list; see
+   * src/pick/source-selection.ts), `iana` among them, plus the names of
+   * `customSources` to consult. The others are not read and every report says
+   * so; a source named that is unavailable throws SourceUnavailableError.
+   * Default: every source.
+   */
+  consult?: string | readonly string[];
+  /** Sources of the caller's own (a name and a lookup; src/registry/custom-source.ts), judged like the built-in ones. */
+  customSources?: readonly CustomSource[];
+  /** Stops the loading: the call rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /**
- * Loads every source the port picker uses, concurrently. Sources that are absent
- * come back as null with a status that says the check was not made and how to
- * make it; a source file that exists but is malformed throws RegistryParseError.
+ * Loads every source the port picker uses (or those `consult` names),
+ * concurrently. Sources that are absent come back as null with a status that
+ * says the check was not made and how to make it; a source file that exists
+ * but is malformed throws RegistryParseError.
  */
 export async function loadSources(options: LoadSourcesOptions = {}): Promise<LoadedSources> {
+  const { signal } = options;
+  throwIfAborted(signal);
+  const custom = checkCustomSources(options.customSources);
+  if (options.reservations !== undefined && options.reservationsFile !== undefined) {
+    throw new InvalidArgumentError('Expected reservations as a file or as data, got both `reservationsFile` and `reservations`');
+  }
+  const reservationData = options.reservations === undefined ? undefined : reservationsFromData(options.reservations);
+  const named = options.consult === undefined ? undefined : parseSourceList(options.consult, { customNames: custom.map((source) => source.name) });
+  if (named?.includes('listeners') && options.listeners === false) {
+    throw new InvalidArgumentError('Expected either listeners among the sources to consult or listeners skipped, got both');
+  }
+  const everything = [...SELECTABLE_SOURCES, ...custom.map((source) => source.name)];
+  const consulted = (named ?? everything).filter((id) => !(id === 'listeners' && options.listeners === false));
+  const consults = (id: string): boolean => consulted.includes(id);
+  const skip = <T>(id: string, load: () => Promise<T>, left: T): Promise<T> => abortable(signal, consults(id) ? load() : Promise.resolve(left));
+
   const cacheOptions = options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir };
   const [iana, nmap, services, listeners, reservations, ephemeral, defaults, osReserved, org] = await Promise.all([
-    loadIana(options),
-    loadNmapServices({
-      ...cacheOptions,
-      ...(options.nmapServicesFile === undefined ? {} : { file: options.nmapServicesFile }),
-    }),
-    loadServicesFile(options.servicesFile === undefined ? {} : { file: options.servicesFile }),
-    options.listeners === false ? Promise.resolve(skippedListeners()) : loadListeners(),
-    loadReservations({
-      ...(options.reservationsFile === undefined ? {} : { file: options.reservationsFile }),
-      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    }),
-    ephemeralRanges(),
-    loadWellKnownDefaults(options.defaultsFile === undefined ? {} : { file: options.defaultsFile }),
-    loadOsReservedPorts(),
-    loadOrg(options),
+    abortable(signal, loadIana(options)),
+    skip(
+      'nmap',
+      () =>
+        loadNmapServices({
+          ...cacheOptions,
+          ...(options.nmapServicesFile === undefined ? {} : { file: options.nmapServicesFile }),
+        }),
+      leftOut('nmap'),
+    ),
+    skip('services', () => loadServicesFile(options.servicesFile === undefined ? {} : { file: options.servicesFile }), leftOut('services')),
+    options.listeners === false ? Promise.resolve(skippedListeners()) : skip('listeners', () => loadListeners(), leftOut('listeners')),
+    skip(
+      'reservations',
+      async () =>
+        reservationData === undefined
+          ? loadReservations({
+              ...(options.reservationsFile === undefined ? {} : { file: options.reservationsFile }),
+              ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+            })
+          : {
+              index: reservationData.index,
+              status: { id: 'reservations' as const, available: true, origin: `${RESERVATIONS_DATA_ORIGIN} (${reservationData.count})`, entries: reservationData.index.size },
+            },
+      leftOut('reservations'),
+    ),
+    // Each OS's default range is built in and always applies; this machine's own range only when consulted.
+    skip('ephemeral', () => ephemeralRanges(), [...DEFAULT_EPHEMERAL_RANGES]),
+    skip(
+      'defaults',
+      () => loadWellKnownDefaults(options.defaultsFile === undefined ? {} : { file: options.defaultsFile }),
+      { ...leftOut('defaults'), defaults: [] },
+    ),
+    skip('os-reserved', () => loadOsReservedPorts(), { reserved: null, status: leftOut('os-reserved').status }),
+    skip('org', () => loadOrg(options), { org: null, status: leftOut('org').status }),
   ]);
   const own = ephemeral.find((range) => range.os === 'this machine');
   const status: SourceStatus[] = [
@@ -84,9 +145,11 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
     {
       id: 'ephemeral',
       available: true,
-      origin: own ? own.source : 'OS defaults (this machine\'s range unreadable)',
+      origin: own ? own.source : consults('ephemeral') ? 'OS defaults (this machine\'s range unreadable)' : 'OS defaults',
       entries: ephemeral.length,
-      note: ephemeral.map((range) => `${range.os} ${range.start}-${range.end}`).join(', '),
+      note:
+        ephemeral.map((range) => `${range.os} ${range.start}-${range.end}`).join(', ') +
+        (consults('ephemeral') ? '' : "; this machine's own range is not among the sources to consult (--sources): NOT consulted"),
     },
     {
       id: 'browser-unsafe',
@@ -94,8 +157,9 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
       origin: 'Fetch standard "bad ports" list (built in)',
       entries: BROWSER_UNSAFE_PORTS.length,
     },
+    ...custom.map((source) => customStatus(source, consults(source.name))),
   ];
-  return {
+  const loaded: LoadedSources = {
     iana,
     nmap: nmap.index,
     services: services.index,
@@ -105,7 +169,79 @@ export async function loadSources(options: LoadSourcesOptions = {}): Promise<Loa
     defaults: defaults.index,
     osReserved: osReserved.reserved,
     org: org.org,
+    ...(custom.length === 0 ? {} : { custom }),
+    consulted,
     status,
+  };
+  if (named !== undefined) requireNamedSources(named, loaded, own !== undefined);
+  return loaded;
+}
+
+/** A source the run does not consult: not read, and its status says so. */
+function leftOut(id: 'nmap' | 'services' | 'listeners' | 'reservations' | 'defaults' | 'org' | 'os-reserved'): SourceLoadResult {
+  return { index: null, status: { id, available: false, origin: 'not consulted', entries: 0, note: notConsultedNote(id) } };
+}
+
+/** Every source named in `consult` must have been had: a pick that is to be the same everywhere cannot pass on less. */
+function requireNamedSources(named: readonly string[], loaded: LoadedSources, ownEphemeral: boolean): void {
+  const missing: string[] = [];
+  for (const id of named) {
+    const status = loaded.status.find((entry) => entry.id === id);
+    const unavailable = id === 'ephemeral' ? !ownEphemeral : status !== undefined && !status.available;
+    if (unavailable) {
+      const why = id === 'ephemeral' ? "this machine's ephemeral range could not be read" : (status?.note ?? status?.origin ?? 'unavailable');
+      missing.push(`${id} (${why})`);
+    }
+  }
+  if (missing.length > 0) {
+    throw new SourceUnavailableError(
+      `Expected every source named in the sources to consult to be available, got ${missing.length} that ${missing.length === 1 ? 'is' : 'are'} not: ${missing.join('; ')}`,
+    );
+  }
+}
+
+const CUSTOM_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const RESERVED_NAMES: ReadonlySet<string> = new Set<string>([...SELECTABLE_SOURCES, ...VERDICT_SOURCES, ...BUILT_IN_RULES, 'exclude']);
+/** Reports keep one byte per port for the source that excludes it: room for this many of the caller's. */
+const MAX_CUSTOM_SOURCES = 64;
+
+function checkCustomSources(sources: readonly CustomSource[] | undefined): CustomSource[] {
+  if (sources === undefined) return [];
+  if (!Array.isArray(sources)) throw new InvalidArgumentError(`Expected \`customSources\` to be a list of sources, got ${describeValue(sources)}`);
+  if (sources.length > MAX_CUSTOM_SOURCES) {
+    throw new InvalidArgumentError(`Expected at most ${MAX_CUSTOM_SOURCES} custom sources, got ${sources.length}`);
+  }
+  const names = new Set<string>();
+  return sources.map((source: unknown, position) => {
+    const candidate = source as Partial<CustomSource> | null;
+    const name = candidate?.name;
+    if (typeof name !== 'string' || !CUSTOM_NAME.test(name)) {
+      throw new InvalidArgumentError(
+        `Expected custom source ${position + 1} to have a \`name\` of lower-case letters, digits and hyphens (a letter first, at most 32), got ${describeValue(name)}`,
+      );
+    }
+    if (RESERVED_NAMES.has(name)) throw new InvalidArgumentError(`Expected custom source ${describeValue(name)} to have a name no built-in source uses, got a built-in one`);
+    if (names.has(name)) throw new InvalidArgumentError(`Expected each custom source name once, got ${describeValue(name)} twice`);
+    names.add(name);
+    if (typeof candidate?.lookup !== 'function') {
+      throw new InvalidArgumentError(`Expected custom source ${describeValue(name)} to have a \`lookup(protocol, port)\` function, got ${describeValue(candidate?.lookup)}`);
+    }
+    if (candidate.available !== undefined && typeof candidate.available !== 'boolean') {
+      throw new InvalidArgumentError(`Expected custom source ${describeValue(name)} \`available\` to be a boolean, got ${describeValue(candidate.available)}`);
+    }
+    return source as CustomSource;
+  });
+}
+
+function customStatus(source: CustomSource, consulted: boolean): SourceStatus {
+  if (!consulted) return { id: source.name, available: false, origin: 'not consulted', entries: 0, note: notConsultedNote(source.name) };
+  const available = source.available !== false;
+  return {
+    id: source.name,
+    available,
+    origin: source.origin ?? DEFAULT_CUSTOM_ORIGIN,
+    entries: 0,
+    ...(source.note !== undefined ? { note: source.note } : available ? {} : { note: `${source.name} says it is unavailable: NOT checked` }),
   };
 }
 

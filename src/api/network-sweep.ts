@@ -5,7 +5,18 @@ import type { ScanOptions } from '../scan/scan-options.js';
 /** Sweep tuning that check / suggest / request pass through to scan(). */
 export type NetworkSweepOptions = Pick<
   ScanOptions,
-  'mode' | 'rate' | 'timeoutMs' | 'retries' | 'window' | 'exclude' | 'excludeFiles' | 'signal' | 'onProgress' | 'seed'
+  | 'mode'
+  | 'rate'
+  | 'minRate'
+  | 'defaultExcludes'
+  | 'timeoutMs'
+  | 'retries'
+  | 'window'
+  | 'exclude'
+  | 'excludeFiles'
+  | 'signal'
+  | 'onProgress'
+  | 'seed'
 >;
 
 /**

@@ -1,7 +1,7 @@
 import { MINIMUM_PORT, parsePort, parseProtocolList } from '../pick/port-input.js';
 import { draftRegistrationRequest, type RegistrationDraft, type RegistrationRequestOptions } from '../pick/request.js';
 import { InvalidArgumentError } from '../errors/index.js';
-import { bindProbeFor, browserUnsafeSet, resolveSources, type SourcesInput } from './common.js';
+import { bindProbeFor, browserUnsafeSet, planProbes, resolveSources, type SourcesInput } from './common.js';
 import { sweepNetworks, type NetworkSweepOptions } from './network-sweep.js';
 
 export interface RequestDraftRequest
@@ -26,13 +26,13 @@ export async function request(options: RequestDraftRequest): Promise<Registratio
   if (typeof options.name !== 'string') {
     throw new InvalidArgumentError('Expected a service name (--name NAME), got nothing');
   }
-  const sources = await resolveSources(options);
   const firstProtocol = protocols[0] ?? 'tcp';
-  const bindProbe = port !== undefined && options.bindProbe !== false ? await bindProbeFor(port, firstProtocol) : null;
+  // The probes follow the sources to consult, as for check (a left-out bind or network is not probed).
+  const plan = planProbes(options, await resolveSources(options), [firstProtocol]);
+  const { sources } = plan;
+  const bindProbe = port !== undefined && plan.bindProbe ? await bindProbeFor(port, firstProtocol) : null;
   const network =
-    port !== undefined && options.networks && options.networks.length > 0
-      ? await sweepNetworks(options.networks, [port], firstProtocol, options.sweep ?? {})
-      : null;
+    port !== undefined && plan.networks !== null ? await sweepNetworks(plan.networks, [port], firstProtocol, options.sweep ?? {}) : null;
   const optional = <K extends 'description' | 'assignee' | 'contact' | 'reference' | 'serviceCode' | 'assignmentNotes' | 'http' | 'usedBeforeAssignment' | 'k8s'>(key: K) =>
     options[key] === undefined ? {} : { [key]: options[key] };
   return draftRegistrationRequest(sources, {

@@ -1,9 +1,10 @@
 import { parsePortRangeSpec, parseProtocolList } from '../pick/port-input.js';
-import { suggestPorts, type SuggestResult } from '../pick/suggest.js';
+import { notConsultedSources, suggestPorts, type SuggestResult } from '../pick/suggest.js';
 import type { NetworkFinding } from '../pick/types.js';
 import type { Protocol } from '../registry/types.js';
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
-import { bindProbeFor, browserUnsafeSet, resolveSources, type SourcesInput } from './common.js';
+import { abortable, throwIfAborted } from './abort.js';
+import { bindProbeFor, browserUnsafeSet, planProbes, refuseUnchecked, resolveSources, type SourcesInput } from './common.js';
 import { sweepNetworks, type NetworkSweepOptions } from './network-sweep.js';
 
 export interface SuggestRequest extends SourcesInput {
@@ -23,6 +24,11 @@ export interface SuggestRequest extends SourcesInput {
   sweep?: NetworkSweepOptions;
   /** Bind-probe the final candidates on this machine (default true). */
   bindProbe?: boolean;
+  /**
+   * Refuse (UncheckedSourcesError, naming each) when a source the run
+   * consults could not be checked, rather than pick from less.
+   */
+  strict?: boolean;
 }
 
 export interface SuggestReport extends SuggestResult {
@@ -31,6 +37,8 @@ export interface SuggestReport extends SuggestResult {
   protocols: Protocol[];
   /** What the network sweep found (null when no networks were named). */
   network: NetworkFinding | null;
+  /** Sources the run left out on request (`consult`, no listeners, no bind probe). */
+  notConsulted: string[];
 }
 
 /**
@@ -52,7 +60,16 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
   if (!Number.isInteger(count) || count < 1 || count > 1000) {
     throw new InvalidArgumentError(`Expected --count to be a whole number from 1 to 1000, got ${describeValue(count)}`);
   }
-  const sources = await resolveSources(request);
+  throwIfAborted(request.signal);
+  const plan = planProbes(request, await resolveSources(request), protocols);
+  if (request.strict === true) refuseUnchecked(plan, protocols);
+  else if (request.strict !== undefined && request.strict !== false) {
+    throw new InvalidArgumentError(`Expected \`strict\` to be a boolean, got ${describeValue(request.strict)}`);
+  }
+  const { sources, networks } = plan;
+  const { signal } = request;
+  const sweep = request.sweep ?? {};
+  const sweepSignal = sweep.signal ?? signal;
   const exclude = new Set<number>();
   const base = {
     protocols,
@@ -70,10 +87,11 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
     const shortlist = suggestPorts(sources, { ...base, count: count * 2 + 8, exclude });
     const ports = shortlist.candidates.map((candidate) => candidate.port);
     let removed = 0;
-    if (request.bindProbe !== false) {
+    if (plan.bindProbe) {
       // Different ports: the probes are independent, so they run together.
-      const probes = await Promise.all(
-        ports.map(async (port) => (await Promise.all(protocols.map((one) => bindProbeFor(port, one)))).flatMap((probe) => probe ?? [])),
+      const probes = await abortable(
+        signal,
+        Promise.all(ports.map(async (port) => (await Promise.all(protocols.map((one) => bindProbeFor(port, one)))).flatMap((probe) => probe ?? []))),
       );
       probes.forEach((probe, index) => {
         if (probe.some((result) => result.outcome !== 'free' && result.outcome !== 'unsupported')) {
@@ -82,9 +100,13 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
         }
       });
     }
-    if (request.networks && request.networks.length > 0) {
+    if (networks !== null) {
       const unchecked = ports.filter((port) => !exclude.has(port));
-      const finding = await sweepNetworks(request.networks, unchecked, protocol, request.sweep ?? {});
+      const finding = await abortable(
+        signal,
+        sweepNetworks(networks, unchecked, protocol, { ...sweep, ...(sweepSignal === undefined ? {} : { signal: sweepSignal }) }),
+      );
+      throwIfAborted(signal);
       network = mergeFindings(network, finding);
       for (const open of finding.openOn) {
         if (!exclude.has(open.port)) {
@@ -95,8 +117,9 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
     }
     if (removed === 0) break;
   }
+  throwIfAborted(signal);
   const result = suggestPorts(sources, { ...base, exclude });
-  return { ...result, protocol, protocols, network };
+  return { ...result, protocol, protocols, network, notConsulted: notConsultedSources(sources) };
 }
 
 function mergeFindings(previous: NetworkFinding | null, next: NetworkFinding): NetworkFinding {

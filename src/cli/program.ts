@@ -8,7 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { PortpickError } from '../errors/portpick-error.js';
 import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
-import { packageVersion } from '../version.js';
+import { normaliseNmapFlags } from './commands/nmap-flags.js';
 
 export async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
@@ -26,24 +26,28 @@ export async function main(argv: string[]): Promise<number> {
     .description(
       'Pick a default port for a new network service the RFC 6335 way, and sweep networks for ports in use.',
     )
-    .version(packageVersion(), '-V, --version')
+    // --version also names the addon, its engines and Node (version-report.ts), loaded only when asked.
+    .option('-V, --version', 'output the version, the native addon and its engines, and the Node version')
     .showHelpAfterError('(add --help for usage and examples)')
     .exitOverride();
+  program.on('option:version', () => {
+    throw new CommanderError(0, 'portpick.version', 'version requested');
+  });
   registerCommands(program, ctx);
   try {
-    await program.parseAsync(normaliseArgv(argv));
+    await program.parseAsync(normaliseNmapFlags(argv));
     return ctx.exitCode;
   } catch (error) {
+    if (error instanceof CommanderError && error.code === 'portpick.version') {
+      const { versionReport } = await import('./version-report.js');
+      ctx.stdout.write(`${await versionReport()}\n`);
+      return 0;
+    }
     return reportError(ctx, error);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-/** nmap's `-iL FILE` is two letters after one dash, which commander cannot declare: map it to --input-list. */
-function normaliseArgv(argv: string[]): string[] {
-  return argv.map((arg, index) => (index >= 2 && arg === '-iL' ? '--input-list' : arg));
 }
 
 function reportError(ctx: CliContext, error: unknown): number {

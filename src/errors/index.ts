@@ -10,3 +10,6 @@ export { SweepError, SWEEP_FAILURE_HINTS, type SweepFailureHint } from './sweep-
 export { NativeUnavailableError } from './native-unavailable-error.js';
 export { UpdateError } from './update-error.js';
 export { ScanOutputParseError } from './scan-output-parse-error.js';
+export { UncheckedSourcesError } from './unchecked-sources-error.js';
+export { NoFreePortError } from './no-free-port-error.js';
+export { SweepRefusedError } from './sweep-refused-error.js';

@@ -1,5 +1,7 @@
 import { browserUnsafeSet, resolveSources, type SourcesInput } from '../api/common.js';
+import { InvalidArgumentError } from '../errors/index.js';
 import { parsePortRangeSpec, parseProtocol } from '../pick/port-input.js';
+import { parseSourceList } from '../pick/source-selection.js';
 import type { PortRange } from '../pick/types.js';
 import { buildPortMap, type PortMap } from './port-map.js';
 
@@ -14,19 +16,31 @@ export interface MapRequest extends SourcesInput {
   name?: string;
   /** The service speaks HTTP: ports browsers refuse conflict. */
   http?: boolean;
+  /** The service may run on Kubernetes: the NodePort range (30000-32767) conflicts. */
+  k8s?: boolean;
 }
 
 /** `portpick map`: loads the sources (or takes them loaded) and judges every port of the range. */
 export async function mapPorts(request: MapRequest = {}): Promise<PortMap> {
   const protocol = parseProtocol(request.protocol ?? 'tcp');
   const range = typeof request.range === 'string' ? parsePortRangeSpec(request.range, { min: 0 }) : request.range;
-  const sources = await resolveSources(request);
+  if (request.consult !== undefined) {
+    const named = parseSourceList(request.consult, { customNames: (request.customSources ?? []).map((source) => source.name) });
+    const probed = named.filter((id) => id === 'bind' || id === 'network');
+    if (probed.length > 0) {
+      throw new InvalidArgumentError(`Expected sources the map draws (bind probes and network sweeps are not drawn), got ${probed.join(', ')}`);
+    }
+  }
+  const loaded = await resolveSources(request);
+  // The map probes nothing: bind and network are not part of it, consulted or not.
+  const sources = loaded.consulted === undefined ? loaded : { ...loaded, consulted: loaded.consulted.filter((id) => id !== 'bind' && id !== 'network') };
   return buildPortMap(sources, {
     protocol,
     ...(range === undefined ? {} : { range }),
     ...(request.count === undefined ? {} : { count: request.count }),
     ...(request.name === undefined ? {} : { name: request.name }),
     http: request.http ?? false,
+    k8s: request.k8s ?? false,
     browserUnsafe: browserUnsafeSet,
   });
 }

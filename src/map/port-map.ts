@@ -27,6 +27,8 @@ export interface PortMapOptions {
   name?: string;
   /** The service speaks HTTP: browser-blocked ports conflict. */
   http?: boolean;
+  /** The service may run on Kubernetes: the NodePort range conflicts (and holds no candidate). */
+  k8s?: boolean;
   browserUnsafe?: ReadonlySet<number>;
 }
 
@@ -53,10 +55,13 @@ export function buildPortMap(sources: LoadedSources, options: PortMapOptions): P
     throw new InvalidArgumentError(`Expected \`count\` to be a whole number from 0 to 1000, got ${describeValue(count)}`);
   }
   const http = options.http ?? false;
+  const k8s = options.k8s ?? false;
+  if (typeof k8s !== 'boolean') throw new InvalidArgumentError(`Expected \`k8s\` to be a boolean, got ${describeValue(k8s)}`);
   const layers = rangeVerdicts(sources, {
     protocol,
     range,
     http,
+    k8s,
     ...(options.browserUnsafe === undefined ? {} : { browserUnsafe: options.browserUnsafe }),
   });
 
@@ -69,6 +74,7 @@ export function buildPortMap(sources: LoadedSources, options: PortMapOptions): P
           range: candidateRange,
           count,
           http,
+          k8s,
           ...(options.browserUnsafe === undefined ? {} : { browserUnsafe: options.browserUnsafe }),
           ...(options.name === undefined ? {} : { name: options.name }),
         }).candidates;

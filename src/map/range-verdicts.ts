@@ -10,6 +10,7 @@ import {
   reservationsVerdict,
   servicesVerdict,
 } from '../pick/source-verdicts.js';
+import { isConsulted, notConsultedSummary } from '../pick/source-selection.js';
 import type { PortRange } from '../pick/types.js';
 import type { VerdictStatus } from '../pick/verdict.js';
 import { EntryIndex } from '../registry/entry-index.js';
@@ -69,6 +70,8 @@ export interface RangeVerdictOptions {
   judge?: Judge;
   /** The service speaks HTTP: a browser-unsafe layer is added. */
   http?: boolean;
+  /** The service may run on Kubernetes: the NodePort range is a conflict rather than a warning. */
+  k8s?: boolean;
   /** Ports browsers refuse for HTTP; used only with `http`. */
   browserUnsafe?: ReadonlySet<number>;
 }
@@ -78,15 +81,21 @@ const KNOWN_PROPERTIES = new Set(['iana', 'nmap', 'services', 'listeners', 'rese
 
 export function rangeVerdicts(sources: LoadedSources, options: RangeVerdictOptions): RangeLayer[] {
   const { protocol, range } = options;
+  const size = range.end - range.start + 1;
+  // A source the run does not consult is drawn as check reports it: not checked, "Not consulted: …".
+  const consulted = (source: string, layer: () => RangeLayer): RangeLayer =>
+    isConsulted(sources, source) ? layer() : notChecked(source, size, () => notConsultedSummary(source));
   const layers: RangeLayer[] = [
     ianaLayer(sources, protocol, range),
-    nmapLayer(sources, protocol, range),
-    indexLayer('services', sources.services, range, protocol, (port) => servicesVerdict(sources.services, protocol, port).summary),
-    indexLayer('listeners', sources.listeners, range, protocol, (port) =>
-      listenersVerdict(sources.listeners, protocol, port, sources.status.find((status) => status.id === 'listeners')?.note).summary,
+    consulted('nmap', () => nmapLayer(sources, protocol, range)),
+    consulted('services', () => indexLayer('services', sources.services, range, protocol, (port) => servicesVerdict(sources.services, protocol, port).summary)),
+    consulted('listeners', () =>
+      indexLayer('listeners', sources.listeners, range, protocol, (port) =>
+        listenersVerdict(sources.listeners, protocol, port, sources.status.find((status) => status.id === 'listeners')?.note).summary,
+      ),
     ),
-    indexLayer('reservations', sources.reservations, range, protocol, (port) =>
-      reservationsVerdict(sources.reservations, protocol, port).summary,
+    consulted('reservations', () =>
+      indexLayer('reservations', sources.reservations, range, protocol, (port) => reservationsVerdict(sources.reservations, protocol, port).summary),
     ),
     ephemeralLayer(sources.ephemeral, range),
     rangeLayer(range),
@@ -234,13 +243,19 @@ function otherSourceLayers(sources: LoadedSources, options: RangeVerdictOptions)
   const light: LoadedSources = { ...sources, iana: UNCONSULTED_IANA, nmap: null, services: null, listeners: null, reservations: null };
   const judge: Judge =
     options.judge ??
-    ((port) => (port === 0 ? [] : checkPort(light, { port, protocol, http: options.http ?? false, ...browserUnsafeOption(options) }).verdicts));
+    ((port) =>
+      port === 0 ? [] : checkPort(light, { port, protocol, http: options.http ?? false, k8s: options.k8s ?? false, ...browserUnsafeOption(options) }).verdicts);
   // Every port gets a verdict from every source: one port tells which sources there are.
   const ids = judge(Math.max(range.start, 1))
     .map((verdict) => verdict.source)
     .filter((id) => !FAST_SOURCES.has(id) && !NOT_DRAWN.has(id));
   if (ids.length === 0) return [];
   const { pointPorts, breakpoints } = portsNamedByData(sources, protocol);
+  // The caller's sources hold no index to read: their lookup is asked at every port of the range.
+  for (const source of sources.custom ?? []) {
+    if (source.available === false) continue;
+    for (let port = range.start; port <= range.end; port += 1) if (source.lookup(protocol, port).length > 0) pointPorts.add(port);
+  }
   return sampledLayers({ range, sources: ids, judge, pointPorts, breakpoints });
 }
 

@@ -18,8 +18,10 @@ import {
 import { defaultsVerdict } from './defaults-verdict.js';
 import { orgVerdict } from './org-verdict.js';
 import { kubernetesVerdict, osReservedVerdict } from './platform-verdicts.js';
+import { customVerdict, DEFAULT_CUSTOM_ORIGIN } from './custom-verdict.js';
+import { isConsulted, notConsultedSummary, SELECTABLE_SOURCES } from './source-selection.js';
 import type { BindProbeResult, NetworkFinding } from './types.js';
-import { combineVerdicts, type SourceVerdict, type VerdictTally } from './verdict.js';
+import { combineVerdicts, type AnyVerdict, type VerdictTally } from './verdict.js';
 
 export interface CheckOptions {
   /** 1-65535 (port 0 cannot be a service's port). */
@@ -35,21 +37,26 @@ export interface CheckOptions {
   network?: NetworkFinding | null;
   /** The service may run on Kubernetes: the NodePort range is a conflict, not a warning. */
   k8s?: boolean;
+  /** A source the run consults that could not be checked makes the port `unchecked` (exit 1), not free. */
+  strict?: boolean;
 }
 
 export interface CheckReport extends VerdictTally {
   port: number;
   protocol: Protocol;
   classification: PortClassification;
-  /** One verdict per source, in VERDICT_SOURCES order. */
-  verdicts: SourceVerdict[];
+  /** One verdict per source, in VERDICT_SOURCES order, then one per source the caller added. */
+  verdicts: AnyVerdict[];
 }
 
 /**
  * Judges one (port, protocol) against every source. Pure: the sources, the
  * bind probe and the network sweep are inputs. The report's `overall` is
  * `free` when no source conflicts (exit 0) and `conflict` otherwise (exit 1);
- * see source-verdicts.ts for each source's rule.
+ * with `strict`, `unchecked` (exit 1) when nothing conflicts but a source the
+ * run consults could not be checked. See source-verdicts.ts for each source's
+ * rule. A source the run does not consult (`sources.consulted`) gets a
+ * not-checked verdict saying so, and is listed in `notConsulted`.
  */
 export function checkPort(sources: LoadedSources, options: CheckOptions): CheckReport {
   if (options === null || typeof options !== 'object') {
@@ -65,9 +72,13 @@ export function checkPort(sources: LoadedSources, options: CheckOptions): CheckR
   if (typeof k8s !== 'boolean') {
     throw new InvalidArgumentError(`Expected \`k8s\` to be a boolean, got ${describeValue(k8s)}`);
   }
+  const strict = options.strict ?? false;
+  if (typeof strict !== 'boolean') {
+    throw new InvalidArgumentError(`Expected \`strict\` to be a boolean, got ${describeValue(strict)}`);
+  }
   const noteOf = (id: string): string | undefined => sources.status.find((status) => status.id === id)?.note;
 
-  const verdicts: SourceVerdict[] = [
+  const builtIn: AnyVerdict[] = [
     ianaVerdict(sources.iana, protocol, port),
     nmapVerdict(sources.nmap, protocol, port),
     defaultsVerdict(sources.defaults, protocol, port),
@@ -83,11 +94,25 @@ export function checkPort(sources: LoadedSources, options: CheckOptions): CheckR
     browserUnsafeVerdict(port, http, options.browserUnsafe),
     networkVerdict(options.network, port),
   ];
+  // A caller's source left out is not asked at all (its lookup may be costly, or have effects).
+  const custom = (sources.custom ?? []).map((source): AnyVerdict =>
+    isConsulted(sources, source.name)
+      ? customVerdict(source, protocol, port)
+      : { source: source.name, custom: true, status: 'not-checked', summary: '', evidence: { origin: source.origin ?? DEFAULT_CUSTOM_ORIGIN, findings: [] } },
+  );
+  // `ephemeral` left out still judges by each OS's default range (built in); only this machine's range is left out.
+  const selectable = new Set<string>([...SELECTABLE_SOURCES.filter((id) => id !== 'ephemeral'), ...(sources.custom ?? []).map((source) => source.name)]);
+  const notConsulted = new Set<string>();
+  const verdicts = [...builtIn, ...custom].map((verdict): AnyVerdict => {
+    if (!selectable.has(verdict.source) || isConsulted(sources, verdict.source)) return verdict;
+    notConsulted.add(verdict.source);
+    return { ...verdict, status: 'not-checked', summary: notConsultedSummary(verdict.source) } as AnyVerdict;
+  });
   return {
     port,
     protocol,
     classification: classifyPort(port, sources.ephemeral, sources.iana),
     verdicts,
-    ...combineVerdicts(verdicts),
+    ...combineVerdicts(verdicts, { strict, notConsulted }),
   };
 }

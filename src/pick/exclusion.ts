@@ -1,7 +1,9 @@
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import { isKubernetesNodePort } from '../registry/kubernetes-node-ports.js';
 import type { Protocol, RegistryState } from '../registry/types.js';
+import { customFindings } from './custom-verdict.js';
 import { MARK_SEEN_OPEN, portMarks } from './port-marks.js';
+import { isConsulted } from './source-selection.js';
 import { DYNAMIC_START } from './ranges.js';
 
 /**
@@ -19,13 +21,14 @@ import { DYNAMIC_START } from './ranges.js';
  *   listeners      something listens on it now
  *   reservations   an organisation reservation holds it
  *   org            the organisation's code declares it (any confidence)
+ *   (each source the caller added, by its name: it names the port)
  *   kubernetes     in the NodePort range, when the service may run on Kubernetes (`k8s`)
  *   os-reserved    in one of this machine's Windows excluded port ranges
  *   browser-unsafe browsers block it (only for an HTTP service)
  *   exclude        the caller excluded it (e.g. found open on a network)
  *
- * Sources that are not loaded (null or absent) exclude nothing; the callers
- * say so in their notes. Everything `check` calls a conflict is excluded here,
+ * Sources that are not loaded (null or absent), not consulted, or that say
+ * they are unavailable exclude nothing; the callers say so in their notes. Everything `check` calls a conflict is excluded here,
  * so every port of the pool passes `check` (bind probes and sweeps aside).
  */
 export const EXCLUSION_ORDER = [
@@ -44,6 +47,9 @@ export const EXCLUSION_ORDER = [
 ] as const;
 export type ExclusionSource = (typeof EXCLUSION_ORDER)[number];
 
+/** Ports excluded per source: every EXCLUSION_ORDER source, and each source the caller added, by its name. */
+export type ExclusionCounts = Record<ExclusionSource, number> & Record<string, number>;
+
 /** `reasonOf` value of a port in the pool. */
 export const IN_POOL = 0;
 
@@ -61,11 +67,13 @@ export interface ExclusionSettings {
 export interface ExclusionTable {
   start: number;
   end: number;
-  /** Per port of the range (index port - start): IN_POOL, or 1 + the EXCLUSION_ORDER index of the first source that rejects it. */
+  /** Per port of the range (index port - start): IN_POOL, or 1 + the `order` index of the first source that rejects it. */
   reasonOf: Uint8Array;
+  /** EXCLUSION_ORDER with the names of the caller's sources after `org`. */
+  order: readonly string[];
   /** Per port of [start - 1, end + 1] (index port - start + 1): 1 when IANA lists it Unassigned for every protocol. */
   unassigned: Uint8Array;
-  bySource: Record<ExclusionSource, number>;
+  bySource: ExclusionCounts;
   total: number;
   poolSize: number;
   /**
@@ -113,20 +121,25 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
   const set = (source: ExclusionSource, marks: Uint8Array | undefined): void => {
     if (marks !== undefined) bySourceMarks[source] = marks;
   };
-  set('nmap', union(sources.nmap, true));
-  set('defaults', union(sources.defaults));
-  set('services', union(sources.services));
-  set('listeners', union(sources.listeners));
-  set('reservations', union(sources.reservations));
-  set('org', union(sources.org?.index));
-  set('os-reserved', windowsExcludedMarks(sources, protocols));
+  const consulted = <T>(source: ExclusionSource, value: T): T | undefined => (isConsulted(sources, source) ? value : undefined);
+  set('nmap', union(consulted('nmap', sources.nmap), true));
+  set('defaults', union(consulted('defaults', sources.defaults)));
+  set('services', union(consulted('services', sources.services)));
+  set('listeners', union(consulted('listeners', sources.listeners)));
+  set('reservations', union(consulted('reservations', sources.reservations)));
+  set('org', union(consulted('org', sources.org?.index)));
+  set('os-reserved', consulted('os-reserved', windowsExcludedMarks(sources, protocols)));
 
-  const bySource = Object.fromEntries(EXCLUSION_ORDER.map((source) => [source, 0])) as Record<ExclusionSource, number>;
+  // The caller's sources are asked only about ports no earlier source rejects.
+  const custom = (sources.custom ?? []).filter((source) => source.available !== false && isConsulted(sources, source.name));
+  const afterOrg = EXCLUSION_ORDER.indexOf('org') + 1;
+  const order = [...EXCLUSION_ORDER.slice(0, afterOrg), ...custom.map((source) => source.name), ...EXCLUSION_ORDER.slice(afterOrg)];
+  const bySource = Object.fromEntries(order.map((source) => [source, 0])) as ExclusionCounts;
   const reasonOf = new Uint8Array(size);
   let poolSize = 0;
   for (let i = 0; i < size; i += 1) {
     const port = start + i;
-    let reason: ExclusionSource | undefined;
+    let reason: string | undefined;
     if (port >= DYNAMIC_START) reason = 'range';
     else if (unassigned[i + 1] === 0) reason = 'iana';
     else {
@@ -134,6 +147,14 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
         if (bySourceMarks[source]?.[port] === 1) {
           reason = source;
           break;
+        }
+      }
+      if (reason === undefined) {
+        for (const source of custom) {
+          if (protocols.some((protocol) => customFindings(source, protocol, port).length > 0)) {
+            reason = source.name;
+            break;
+          }
         }
       }
       if (reason === undefined) {
@@ -147,11 +168,11 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
       poolSize += 1;
       continue;
     }
-    bySource[reason] += 1;
-    reasonOf[i] = 1 + EXCLUSION_ORDER.indexOf(reason);
+    bySource[reason] = (bySource[reason] ?? 0) + 1;
+    reasonOf[i] = 1 + order.indexOf(reason);
   }
-  const total = EXCLUSION_ORDER.reduce((sum, source) => sum + bySource[source], 0);
-  return { start, end, reasonOf, unassigned, bySource, total, poolSize, ianaStates };
+  const total = order.reduce((sum, source) => sum + (bySource[source] ?? 0), 0);
+  return { start, end, reasonOf, order, unassigned, bySource, total, poolSize, ianaStates };
 }
 
 const MARKED_SOURCES_BEFORE_PLATFORM = ['nmap', 'defaults', 'services', 'listeners', 'reservations', 'org'] as const satisfies readonly ExclusionSource[];

@@ -1,6 +1,6 @@
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import type { Protocol, RegistryState } from '../registry/types.js';
-import { exclusionTable, IN_POOL, type ExclusionSource } from './exclusion.js';
+import { exclusionTable, IN_POOL, type ExclusionCounts } from './exclusion.js';
 import { assertPortRange, MINIMUM_PORT, parseProtocolList } from './port-input.js';
 import type { PortRange } from './types.js';
 
@@ -23,7 +23,7 @@ export interface FreePortsResult {
    */
   counted: Record<RegistryState, number>;
   /** Ports dropped, under the first source that claims each (see exclusion.ts). */
-  excluded: { bySource: Record<ExclusionSource, number>; total: number };
+  excluded: { bySource: ExclusionCounts; total: number };
 }
 
 /**

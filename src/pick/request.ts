@@ -5,6 +5,7 @@ import { checkPort, type CheckReport } from './check.js';
 import { MINIMUM_PORT, parsePort, parseProtocol } from './port-input.js';
 import { serviceNameProblems } from './service-name.js';
 import type { BindProbeResult, NetworkFinding } from './types.js';
+import { isBuiltInVerdict } from './verdict.js';
 
 /**
  * A draft IANA service name / port number registration request: the RFC 6335
@@ -213,7 +214,7 @@ function judgePort(report: CheckReport, problem: (text: string) => void, warn: (
 function knownUnauthorizedUses(checks: readonly CheckReport[]): string[] {
   const found: string[] = [];
   for (const report of checks) {
-    for (const verdict of report.verdicts) {
+    for (const verdict of report.verdicts.filter(isBuiltInVerdict)) {
       if (verdict.source === 'iana') {
         for (const text of verdict.evidence.unauthorizedUse) found.push(`${report.port}/${report.protocol}: ${text} (IANA)`);
       } else if (verdict.source === 'nmap' && verdict.status === 'conflict') {

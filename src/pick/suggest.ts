@@ -2,10 +2,11 @@ import { InvalidArgumentError, describeValue } from '../errors/index.js';
 import { isKubernetesNodePort } from '../registry/kubernetes-node-ports.js';
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import type { EphemeralRange, Protocol } from '../registry/types.js';
-import { exclusionTable, IN_POOL, type ExclusionSource } from './exclusion.js';
+import { exclusionTable, IN_POOL, type ExclusionCounts } from './exclusion.js';
 import { assertPortRange, MINIMUM_PORT, parseProtocolList } from './port-input.js';
 import { DYNAMIC_START, USER_START, ephemeralRangesContaining, rangeOf, type PortRangeName } from './ranges.js';
 import { MARK_LISTED, portMarks } from './port-marks.js';
+import { isConsulted, SELECTABLE_SOURCES } from './source-selection.js';
 import { stableSequence } from './stable-sequence.js';
 import type { PortRange } from './types.js';
 
@@ -34,7 +35,7 @@ import type { PortRange } from './types.js';
  * the name's sequence (which happens only when a port is de-registered).
  */
 
-export { EXCLUSION_ORDER, type ExclusionSource } from './exclusion.js';
+export { EXCLUSION_ORDER, type ExclusionSource, type ExclusionCounts } from './exclusion.js';
 
 export const DEFAULT_SUGGEST_RANGE: Readonly<PortRange> = Object.freeze({ start: 1024, end: 49151 });
 export const DEFAULT_SUGGEST_COUNT = 5;
@@ -84,7 +85,7 @@ export interface Candidate {
 
 export interface SuggestResult {
   candidates: Candidate[];
-  excluded: { bySource: Record<ExclusionSource, number>; total: number };
+  excluded: { bySource: ExclusionCounts; total: number };
   range: PortRange;
   /** Ports in the range. */
   considered: number;
@@ -107,7 +108,8 @@ export function suggestPorts(sources: LoadedSources, options: SuggestOptions): S
   const { protocols, http, name, count, k8s } = settings;
   const { start, end } = settings.range;
   const size = end - start + 1;
-  const { iana, nmap, ephemeral } = sources;
+  const { iana, ephemeral } = sources;
+  const nmap = isConsulted(sources, 'nmap') ? sources.nmap : null;
   const table = exclusionTable(sources, {
     protocols,
     start,
@@ -119,7 +121,7 @@ export function suggestPorts(sources: LoadedSources, options: SuggestOptions): S
   const { unassigned } = table;
 
   const nmapMarks = nmap === null ? [] : protocols.map((protocol) => portMarks(nmap, protocol));
-  const linuxReserved = sources.osReserved?.linux?.ranges ?? [];
+  const linuxReserved = (isConsulted(sources, 'os-reserved') ? sources.osReserved?.linux?.ranges : undefined) ?? [];
   const tier = new Uint8Array(size);
   for (let i = 0; i < size; i += 1) {
     if (table.reasonOf[i] !== IN_POOL) {
@@ -202,7 +204,8 @@ function pickByName(
 }
 
 function describeCandidate(sources: LoadedSources, settings: Settings, port: number, rank: number, position: number | undefined): Candidate {
-  const { iana, nmap } = sources;
+  const { iana } = sources;
+  const nmap = isConsulted(sources, 'nmap') ? sources.nmap : null;
   const { protocols, name, k8s } = settings;
   const nmapEntries = nmap === null ? [] : protocols.flatMap((protocol) => [...nmap.lookup(protocol, port)]);
   const nmapNames = [...new Set(nmapEntries.flatMap((entry) => entry.names))];
@@ -213,14 +216,15 @@ function describeCandidate(sources: LoadedSources, settings: Settings, port: num
     (neighbour) => neighbour >= 0 && neighbour <= 65535 && protocols.some((protocol) => iana.stateOf(protocol, neighbour) !== 'unassigned'),
   );
   const kubernetesNodePort = isKubernetesNodePort(port);
-  const osReserved = inAnyRange(port, sources.osReserved?.linux?.ranges ?? []);
+  const osReserved = isConsulted(sources, 'os-reserved') && inAnyRange(port, sources.osReserved?.linux?.ranges ?? []);
 
   const reasons = [`IANA lists ${protocols.map((protocol) => `${port}/${protocol}`).join(' and ')} as Unassigned.`];
   if (nmap === null) reasons.push('nmap-services not loaded: use in the wild unknown.');
   else if (nmapEntries.length === 0) reasons.push('nmap-services does not list it.');
   else reasons.push(`nmap-services lists it (${nmapNames.join(', ')}) but never saw it open (frequency 0).`);
-  if (sources.defaults) reasons.push('No well-known product defaults to it.');
-  if (sources.org) reasons.push(`The organisation's code (${sources.org.roots.join(', ')}) does not declare it.`);
+  if (sources.defaults && isConsulted(sources, 'defaults')) reasons.push('No well-known product defaults to it.');
+  if (sources.org && isConsulted(sources, 'org')) reasons.push(`The organisation's code (${sources.org.roots.join(', ')}) does not declare it.`);
+  for (const source of consultedCustom(sources)) reasons.push(`${source.name} names nothing on it.`);
   if (ephemeral.length === 0) reasons.push('Outside every known OS ephemeral range.');
   else reasons.push(`Inside the ephemeral range of ${ephemeral.map((range) => `${range.os} ${range.start}-${range.end}`).join(', ')}.`);
   if (kubernetesNodePort && !k8s) reasons.push('Inside the Kubernetes NodePort range 30000-32767 (--k8s excludes it).');
@@ -259,14 +263,24 @@ function describeCandidate(sources: LoadedSources, settings: Settings, port: num
 
 function notesFor(sources: LoadedSources, settings: Settings, poolSize: number, found: number): string[] {
   const notes: string[] = [];
-  if (sources.nmap === null) notes.push('nmap-services was not found: ports used in the wild were NOT excluded.');
-  if (!sources.defaults) notes.push('The well-known defaults dataset was not loaded: ports that products use by default were NOT excluded.');
-  if (sources.services === null) notes.push('No services file was read: local service names were NOT excluded.');
-  if (sources.listeners === null) notes.push('The OS did not tell which sockets listen: local listeners were NOT excluded.');
-  if (sources.reservations === null) notes.push('No reservations file: organisation reservations were NOT checked.');
-  if (!sources.org) notes.push("No --org directory: ports in the organisation's own code were NOT checked.");
-  else if (sources.org.problems.length > 0) {
+  const left = notConsultedSources(sources);
+  if (left.length > 0) notes.push(`Not consulted (left out on request): ${left.join(', ')}.`);
+  const missing = (id: string, value: unknown): boolean => isConsulted(sources, id) && (value === null || value === undefined);
+  if (missing('nmap', sources.nmap)) notes.push('nmap-services was not found: ports used in the wild were NOT excluded.');
+  if (missing('defaults', sources.defaults)) {
+    notes.push('The well-known defaults dataset was not loaded: ports that products use by default were NOT excluded.');
+  }
+  if (missing('services', sources.services)) notes.push('No services file was read: local service names were NOT excluded.');
+  if (missing('listeners', sources.listeners)) notes.push('The OS did not tell which sockets listen: local listeners were NOT excluded.');
+  if (missing('reservations', sources.reservations)) notes.push('No reservations file: organisation reservations were NOT checked.');
+  if (missing('org', sources.org)) notes.push("No --org directory: ports in the organisation's own code were NOT checked.");
+  else if (sources.org && isConsulted(sources, 'org') && sources.org.problems.length > 0) {
     notes.push(`${sources.org.problems.length} file(s) of the organisation's code could not be read: see \`portpick inventory\`.`);
+  }
+  for (const source of sources.custom ?? []) {
+    if (source.available === false && isConsulted(sources, source.name)) {
+      notes.push(`${source.name} was NOT checked: ${source.note ?? 'the source says it is unavailable'}.`);
+    }
   }
   if (sources.ephemeral.length === 0) notes.push('No OS ephemeral range known: overlap with outgoing connections was NOT ranked.');
   if (settings.http && settings.browserUnsafe === undefined) {
@@ -281,6 +295,17 @@ function notesFor(sources: LoadedSources, settings: Settings, poolSize: number, 
     notes.push(`Only ${found} candidate(s) in ${settings.range.start}-${settings.range.end} (pool of ${poolSize}).`);
   }
   return notes;
+}
+
+/** The sources (built-in and the caller's) this run leaves out; `ephemeral` left out still ranks by each OS's default range. */
+export function notConsultedSources(sources: LoadedSources): string[] {
+  if (sources.consulted === undefined) return [];
+  const all = [...SELECTABLE_SOURCES, ...(sources.custom ?? []).map((source) => source.name)];
+  return all.filter((id) => !isConsulted(sources, id));
+}
+
+function consultedCustom(sources: LoadedSources): NonNullable<LoadedSources['custom']> {
+  return (sources.custom ?? []).filter((source) => source.available !== false && isConsulted(sources, source.name));
 }
 
 interface Settings {

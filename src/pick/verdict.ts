@@ -1,3 +1,4 @@
+import type { CustomSourceFinding } from '../registry/custom-source.js';
 import type { EphemeralRange, InventoryFindingInfo, OwningProcess, Protocol, RegistryState } from '../registry/types.js';
 import type { PortRangeClass } from './ranges.js';
 import type { BindProbeResult } from './types.js';
@@ -10,7 +11,8 @@ import type { BindProbeResult } from './types.js';
  * - conflict:    the port must not become this service's default
  * - warning:     usable, with a caveat the summary explains
  * - not-checked: the source was not available (or does not apply to the
- *                inputs given); never counted as a pass — reports show it
+ *                inputs given), or the run did not consult it (`--sources`);
+ *                never counted as a pass — reports show it
  */
 export type VerdictStatus = 'ok' | 'conflict' | 'warning' | 'not-checked';
 
@@ -33,7 +35,7 @@ export const VERDICT_SOURCES = [
 ] as const;
 export type VerdictSource = (typeof VERDICT_SOURCES)[number];
 
-export interface Verdict<S extends VerdictSource, E> {
+export interface Verdict<S extends string, E> {
   source: S;
   status: VerdictStatus;
   /** One sentence for people: what the source says and why it matters. */
@@ -158,7 +160,18 @@ export type RangeVerdict = Verdict<'range', RangeEvidence>;
 export type BrowserUnsafeVerdict = Verdict<'browser-unsafe', BrowserUnsafeEvidence>;
 export type NetworkVerdict = Verdict<'network', NetworkEvidence>;
 
-/** A verdict of any source; narrow on `source`. */
+/** The verdict of a source the caller added (src/registry/custom-source.ts); `source` is its name. */
+export interface CustomVerdict extends Verdict<string, CustomEvidence> {
+  custom: true;
+}
+
+export interface CustomEvidence {
+  origin: string;
+  /** What the source said holds the port. */
+  findings: CustomSourceFinding[];
+}
+
+/** A verdict of a built-in source; narrow on `source`. */
 export type SourceVerdict =
   | IanaVerdict
   | NmapVerdict
@@ -175,37 +188,66 @@ export type SourceVerdict =
   | BrowserUnsafeVerdict
   | NetworkVerdict;
 
-/**
- * `free` when no verdict is a conflict (warnings and not-checked sources do not
- * block, but are listed), `conflict` otherwise.
- */
-export type OverallVerdict = 'free' | 'conflict';
+/** A verdict of a built-in source or of one the caller added. */
+export type AnyVerdict = SourceVerdict | CustomVerdict;
+
+/** A built-in source's verdict (narrows `AnyVerdict` so that `source` tells the evidence). */
+export function isBuiltInVerdict(verdict: AnyVerdict): verdict is SourceVerdict {
+  return !('custom' in verdict);
+}
 
 /**
- * Exit codes the CLI uses for `check`: 0 free, 1 conflict. (2 — an error such
- * as bad input or an unreadable file — is set by the CLI, never computed here.)
+ * - free:      no verdict is a conflict (warnings and sources not checked do
+ *              not block, but are listed);
+ * - conflict:  some source objects;
+ * - unchecked: no source objects, but `strict` was asked and some source
+ *              the run consults could not be checked.
  */
-export const CHECK_EXIT_CODE = { free: 0, conflict: 1 } as const satisfies Record<OverallVerdict, number>;
+export type OverallVerdict = 'free' | 'conflict' | 'unchecked';
+
+/**
+ * Exit codes the CLI uses for `check`: 0 free, 1 conflict or (--strict)
+ * unchecked. (2 — an error such as bad input or an unreadable file — is set
+ * by the CLI, never computed here.)
+ */
+export const CHECK_EXIT_CODE = { free: 0, conflict: 1, unchecked: 1 } as const satisfies Record<OverallVerdict, number>;
 
 export interface VerdictTally {
   overall: OverallVerdict;
   exitCode: 0 | 1;
-  conflicts: VerdictSource[];
-  warnings: VerdictSource[];
-  notChecked: VerdictSource[];
+  /** Sources (built-in ids or the names of the caller's) by status. */
+  conflicts: string[];
+  warnings: string[];
+  /** Sources the run consults that could not be checked. */
+  notChecked: string[];
+  /** Sources the run left out (`--sources`, `--no-listeners`, `--no-bind-probe`): not consulted, on request. */
+  notConsulted: string[];
+  /** True when the tally was made under `strict`. */
+  strict: boolean;
 }
 
-/** Combines verdicts: any conflict makes the port a conflict. */
-export function combineVerdicts(verdicts: readonly SourceVerdict[]): VerdictTally {
-  const of = (status: VerdictStatus): VerdictSource[] =>
-    verdicts.filter((verdict) => verdict.status === status).map((verdict) => verdict.source);
+/**
+ * Combines verdicts: any conflict makes the port a conflict; under `strict`,
+ * any source not checked (and not left out on request) makes it unchecked.
+ */
+export function combineVerdicts(
+  verdicts: readonly AnyVerdict[],
+  options: { strict?: boolean; notConsulted?: ReadonlySet<string> } = {},
+): VerdictTally {
+  const left = options.notConsulted ?? new Set<string>();
+  const of = (status: VerdictStatus): string[] =>
+    verdicts.filter((verdict) => verdict.status === status && !left.has(verdict.source)).map((verdict) => verdict.source);
   const conflicts = of('conflict');
-  const overall: OverallVerdict = conflicts.length > 0 ? 'conflict' : 'free';
+  const notChecked = of('not-checked');
+  const strict = options.strict ?? false;
+  const overall: OverallVerdict = conflicts.length > 0 ? 'conflict' : strict && notChecked.length > 0 ? 'unchecked' : 'free';
   return {
     overall,
     exitCode: CHECK_EXIT_CODE[overall],
     conflicts,
     warnings: of('warning'),
-    notChecked: of('not-checked'),
+    notChecked,
+    notConsulted: verdicts.filter((verdict) => left.has(verdict.source)).map((verdict) => verdict.source),
+    strict,
   };
 }

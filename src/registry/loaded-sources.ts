@@ -1,3 +1,4 @@
+import type { CustomSource } from './custom-source.js';
 import type { EntryIndex } from './entry-index.js';
 import type { OrgSource } from './inventory/org-source.js';
 import type { OsReservedPorts } from './os-reserved-ports.js';
@@ -51,5 +52,14 @@ export interface LoadedSources {
   org?: OrgSource | null;
   /** Ports this machine's OS sets aside (Linux ip_local_reserved_ports, Windows excluded port ranges); null when unreadable. */
   osReserved?: OsReservedPorts | null;
+  /** Sources the caller added (`customSources`); absent or empty = none. */
+  custom?: readonly CustomSource[];
+  /**
+   * The sources this run consults (`--sources`; src/pick/source-selection.ts),
+   * including `bind` and `network` when probes and sweeps are to be made.
+   * Absent = every source. A source left out is null here and every report
+   * says it was not consulted.
+   */
+  consulted?: readonly string[];
   status: SourceStatus[];
 }

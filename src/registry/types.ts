@@ -95,7 +95,8 @@ export interface RegistryEntry {
 
 /** What `portpick sources` shows for one source. */
 export interface SourceStatus {
-  id: SourceId | 'ephemeral' | 'browser-unsafe' | 'os-reserved';
+  /** A built-in source, or the name of a source the caller added. */
+  id: SourceId | 'ephemeral' | 'browser-unsafe' | 'os-reserved' | (string & {});
   /** False when the source could not be loaded: every report then says the check was not made. */
   available: boolean;
   /** Where it came from: a path, `snapshot (IANA registry of 2026-04-09)`, `/proc/net`, … */

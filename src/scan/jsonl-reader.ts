@@ -5,7 +5,10 @@
  * ScanOutputParseError naming `file:line` and saying what was expected.
  *
  * Blank lines are ignored. A file without a summary line is accepted (the run
- * was cut short) and reported as such: `summary` is undefined.
+ * was cut short) and reported as such: `summary` is undefined. A last line
+ * that is not JSON at all is taken for a line the writer did not finish (a
+ * killed process, a full disk): every complete line before it is kept, and
+ * `truncatedLine` names it. The same damage anywhere else is an error.
  */
 import { ScanOutputParseError } from '../errors/scan-output-parse-error.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from './addresses.js';
@@ -29,6 +32,8 @@ export interface JsonLinesDocument {
   headerLine: number;
   results: ScanResult[];
   summary: ScanSummary | undefined;
+  /** The number of a last line cut short (not JSON), dropped; undefined when the file ends whole. */
+  truncatedLine?: number;
 }
 
 const STATES: readonly ScanPortState[] = ['open', 'closed', 'filtered', 'unreachable'];
@@ -71,7 +76,7 @@ class LineChecker {
   constructor(
     private readonly object: JsonObject,
     private readonly file: string,
-    private readonly line: number,
+    private readonly line: number | undefined,
   ) {}
 
   fail(message: string): never {
@@ -141,6 +146,18 @@ class LineChecker {
     return value;
   }
 
+  /** An object of address → list of names. */
+  hostnames(key: string): Record<string, string[]> {
+    const value = this.object[key];
+    const ok =
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.values(value).every((names) => Array.isArray(names) && names.every((name) => typeof name === 'string'));
+    if (!ok) this.fail(`Expected \`${key}\` to be an object of address → list of names, got ${this.show(value)}`);
+    return { ...(value as Record<string, string[]>) };
+  }
+
   shard(key: string): { index: number; count: number } {
     const value = this.object[key];
     const shard = value as { index?: unknown; count?: unknown } | null;
@@ -175,6 +192,7 @@ function checkHeader(c: LineChecker, object: JsonObject): { meta: ScanMeta; resu
     version: c.string('version'),
   };
   if (object.addressCount !== undefined) meta.addressCount = c.integer('addressCount', 0);
+  if (object.hostnames !== undefined) meta.hostnames = c.hostnames('hostnames');
   return { meta, resultFilter: c.oneOf('resultFilter', ['all', 'open'] as const) };
 }
 
@@ -229,23 +247,48 @@ function checkSummary(c: LineChecker, object: JsonObject): ScanSummary {
   return summary;
 }
 
+/**
+ * Validates a summary or result object found elsewhere than in a JSON lines
+ * file (a resume file carries them); errors name `origin` and the field.
+ */
+export function checkSummaryObject(value: unknown, origin: string): ScanSummary {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ScanOutputParseError(`Expected a summary object, got ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`, origin);
+  }
+  return checkSummary(new LineChecker(value as JsonObject, origin, undefined), value as JsonObject);
+}
+
+export function checkResultObject(value: unknown, origin: string): ScanResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ScanOutputParseError(`Expected a result object, got ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`, origin);
+  }
+  return checkResult(new LineChecker(value as JsonObject, origin, undefined), value as JsonObject);
+}
+
 /** Parses and validates one JSON lines input. */
 export async function readJsonLines(input: JsonLinesInput): Promise<JsonLinesDocument> {
   const file = input.name;
   let document: JsonLinesDocument | undefined;
+  // A line that is not JSON: an error if any line follows it, a cut-short end if none does.
+  let unparsed: { line: number; error: ScanOutputParseError } | null = null;
   const handleLine = (line: number, text: string): void => {
     if (text.trim() === '') return;
+    if (unparsed) throw unparsed.error;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
       const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
-      throw new ScanOutputParseError(
-        `Expected portpick JSON lines (schema ${JSONL_SCHEMA}): one JSON object per line, got \`${shown}\``,
-        file,
+      unparsed = {
         line,
-        { cause: error },
-      );
+        error: new ScanOutputParseError(
+          `Expected portpick JSON lines (schema ${JSONL_SCHEMA}): one JSON object per line, got \`${shown}\``,
+          file,
+          line,
+          { cause: error },
+        ),
+      };
+      return;
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new ScanOutputParseError(`Expected a JSON object per line, got \`${text.slice(0, 40)}\``, file, line);
@@ -284,6 +327,9 @@ export async function readJsonLines(input: JsonLinesInput): Promise<JsonLinesDoc
   } else {
     for await (const text of input.content) handleLine(++line, stripCr(text));
   }
+  const cut = unparsed as { line: number; error: ScanOutputParseError } | null;
+  if (cut && !document) throw cut.error; // not even a header: not a portpick file
   if (!document) throw new ScanOutputParseError(`Expected portpick JSON lines (schema ${JSONL_SCHEMA}), got an empty file`, file);
+  if (cut) document.truncatedLine = cut.line;
   return document;
 }

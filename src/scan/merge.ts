@@ -4,7 +4,9 @@
  *
  * Contracts:
  * - Every input is validated line by line (jsonl-reader.ts); a bad line stops
- *   the merge with a ScanOutputParseError naming `file:line`.
+ *   the merge with a ScanOutputParseError naming `file:line` — except a last
+ *   line cut short (a killed shard): the complete lines before it are kept, and
+ *   `truncated` and the notes name it.
  * - Inputs must agree on the shard count. When it is above 1 they are shards
  *   of one sweep and must also agree on targets, ports and seed (otherwise the
  *   shards do not partition one plan and "missing shard" means nothing).
@@ -65,6 +67,13 @@ export interface MergeResult {
   resultFilter: JsonLinesResultFilter;
   /** Results dropped as duplicates of an (address, port) already present. */
   duplicates: number;
+  /** Inputs whose last line was cut short (dropped; the lines before it kept). */
+  truncated: Array<{ name: string; line: number }>;
+}
+
+/** A shard as users name it: masscan's 1-based `i/n`, and zmap's 0-based index. */
+export function shardName(index: number, count: number): string {
+  return `${index + 1}/${count} (zmap --shard ${index})`;
 }
 
 function checkSameSweep(first: JsonLinesDocument, other: JsonLinesDocument): void {
@@ -144,21 +153,24 @@ function mergeSummaries(
   const summaries = documents.flatMap((d) => (d.summary ? [d.summary] : []));
   const sum = (pick: (s: ScanSummary) => number): number => summaries.reduce((total, s) => total + pick(s), 0);
   const notes: string[] = [];
-  const describe = (d: JsonLinesDocument): string => `${d.name} (shard ${d.meta.shard.index}/${d.meta.shard.count})`;
+  const describe = (d: JsonLinesDocument): string => `${d.name} (shard ${shardName(d.meta.shard.index, d.meta.shard.count)})`;
   notes.push(`merged ${documents.length} inputs: ${documents.map(describe).join(', ')}`);
   if (shards.count > 1) {
     notes.push(
       shards.missing.length === 0
         ? `all ${shards.count} shards present`
-        : `shards seen: ${shards.seen.join(', ')} of 0-${shards.count - 1}; missing: ${shards.missing.join(', ')} — the merged results do not cover the whole sweep`,
+        : `shards seen: ${shards.seen.map((i) => shardName(i, shards.count)).join(', ')}; missing: ${shards.missing.map((i) => shardName(i, shards.count)).join(', ')} — the merged results do not cover the whole sweep`,
     );
   }
   for (const index of shards.repeated) {
     const names = documents.filter((d) => d.meta.shard.index === index).map((d) => d.name);
-    notes.push(`shard ${index} appears in ${names.length} inputs (${names.join(', ')})`);
+    notes.push(`shard ${shardName(index, shards.count)} appears in ${names.length} inputs (${names.join(', ')})`);
   }
   if (duplicates > 0) notes.push(`${duplicates} duplicate results resolved by state precedence open > closed > unreachable > filtered`);
   for (const d of documents) {
+    if (d.truncatedLine !== undefined) {
+      notes.push(`${d.name}: line ${d.truncatedLine} is cut short (its writer stopped mid-line); the complete lines before it are kept`);
+    }
     if (!d.summary) notes.push(`${d.name} has no summary line (its run did not finish): its counters are missing from the totals`);
   }
 
@@ -235,11 +247,20 @@ export async function mergeJsonLines(inputs: readonly JsonLinesInput[]): Promise
     version: first.meta.version,
   };
   // One plan (all shards of one sweep, or identical unsharded plans): its address count holds for the union.
+  const hostnames: Record<string, string[]> = {};
+  for (const d of documents) {
+    for (const [address, names] of Object.entries(d.meta.hostnames ?? {})) {
+      const kept = (hostnames[address] ??= []);
+      for (const name of names) if (!kept.includes(name)) kept.push(name);
+    }
+  }
+  if (Object.keys(hostnames).length > 0) meta.hostnames = hostnames;
   const samePlan = documents.every((d) => d.meta.targets.join(' ') === first.meta.targets.join(' '));
   const addressCount = addressCounts[0];
   if (samePlan && addressCounts.length === 1 && addressCount !== undefined) meta.addressCount = addressCount;
   const resultFilter: JsonLinesResultFilter = documents.every((d) => d.resultFilter === 'all') ? 'all' : 'open';
-  return { meta, results, summary, shards, resultFilter, duplicates };
+  const truncated = documents.flatMap((d) => (d.truncatedLine === undefined ? [] : [{ name: d.name, line: d.truncatedLine }]));
+  return { meta, results, summary, shards, resultFilter, duplicates, truncated };
 }
 
 /** Lines of a file, read lazily (the stream opens when iteration starts); read errors become FileAccessError. */

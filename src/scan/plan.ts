@@ -13,6 +13,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatIPv4, formatIPv6, writeIPv6Bytes } from './addresses.js';
 import { MAX_PERMUTATION_SIZE, Permutation, shardSize } from './permutation.js';
 import { normalisePortList, planPorts } from './ports.js';
+import type { DefaultExclusion } from './special-addresses.js';
 import type { TargetSet } from './targets.js';
 
 export interface Shard {
@@ -58,6 +59,10 @@ export class SweepPlan {
   readonly skipPositions: Float64Array;
   /** Probes this run will send: shardTotal minus resumed positions. */
   readonly planned: number;
+  /** What the default exclusions took out of the targets (reported, never swept). */
+  readonly defaultExcluded: readonly DefaultExclusion[];
+  /** Names given as targets, by the canonical text of each address they resolved to. */
+  readonly hostnames: ReadonlyMap<string, readonly string[]>;
   private fingerprintText: string | null = null;
   private readonly permutation: Permutation;
   /** Cumulative address counts at the start of each range (IPv4 ranges, then IPv6 chunks), plus the total. */
@@ -78,6 +83,8 @@ export class SweepPlan {
     this.portCount = this.ports.length;
     this.seed = seed;
     this.shard = { index: shard.index, count: shard.count };
+    this.defaultExcluded = targets.defaultExcluded ?? [];
+    this.hostnames = targets.hostnames ?? new Map();
 
     this.ipv4Ranges = new Uint32Array(targets.ipv4.length * 2);
     const starts: number[] = [0];

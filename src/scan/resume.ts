@@ -27,6 +27,11 @@ export interface ResumeState {
   /** Informational: probes done and probes in the shard when the state was taken. */
   completed: number;
   shardTotal: number;
+  /**
+   * What the command line keeps for its reports (src/cli/print/resume-report.ts);
+   * the library neither needs nor checks it.
+   */
+  report?: unknown;
 }
 
 /** Checks the shape of a resume state (from a file or a caller); InvalidArgumentError naming the field. */
@@ -87,4 +92,35 @@ export async function readResumeFile(path: string): Promise<ResumeState> {
     throw new InvalidArgumentError(`Expected the resume file \`${path}\` to hold JSON, got ${(cause as Error).message}`, { cause });
   }
   return validateResumeState(parsed, `the resume file \`${path}\``);
+}
+
+/**
+ * `state` with `positions` counted as not done: for results that were decided
+ * but never reached a report (a reader that stopped reading, a full disk), so
+ * that the resumed run probes them again rather than losing them. A position
+ * below the watermark lowers it to that position; everything between the new
+ * and the old watermark that stays done joins the skip list.
+ */
+export function withoutPositions(state: ResumeState, positions: Iterable<number>): ResumeState {
+  const removed = new Set<number>();
+  for (const position of positions) if (Number.isSafeInteger(position) && position >= 0) removed.add(position);
+  if (removed.size === 0) return state;
+  const skips = new Set(state.skipPositions);
+  let start = state.startPosition;
+  let undone = 0;
+  for (const position of removed) {
+    if (position >= state.startPosition) {
+      if (skips.delete(position)) undone += 1;
+    } else {
+      undone += 1;
+      if (position < start) start = position;
+    }
+  }
+  for (let position = start; position < state.startPosition; position += 1) if (!removed.has(position)) skips.add(position);
+  return {
+    ...state,
+    startPosition: start,
+    skipPositions: [...skips].sort((a, b) => a - b),
+    completed: Math.max(0, state.completed - undone),
+  };
 }

@@ -10,6 +10,7 @@ import type { EntryIndex } from '../registry/entry-index.js';
 import { SCAN_MODES, type EngineProbe, type ScanMode } from './engine-choice.js';
 import type { Shard } from './plan.js';
 import { validateResumeState, type ResumeState } from './resume.js';
+import type { RateRequest } from './sweep-safety.js';
 import type { HostLookup } from './targets.js';
 import type { ScanProgress } from './types.js';
 
@@ -30,12 +31,28 @@ export interface ScanOptions {
   mode?: ScanMode;
   /** Permutation key, 64-bit unsigned (bigint, safe integer, or decimal string); random by default. */
   seed?: bigint | number | string;
-  /** `i/n` (0-based index, as $JOB_COMPLETION_INDEX/N) or {index, count}. */
+  /** `i/n` (1-based, as masscan's --shard 1/2) or {index, count} (0-based index, as zmap's --shard and $JOB_COMPLETION_INDEX). */
   shard?: string | Shard;
   /** Continue a sweep from its resumeState() / readResumeFile(). */
   resume?: ResumeState;
-  /** Probes per second ceiling; 0 or absent = none. */
+  /**
+   * Probes per second ceiling; 0 = none. When absent, sweeps with targets beyond
+   * this host's links get a ceiling of 10,000/s, and wide ones are refused
+   * (sweep-safety.ts).
+   */
   rate?: number;
+  /**
+   * nmap's --min-rate: raises the default ceiling to at least this and, like
+   * `rate`, lets a wide sweep start. portpick's rate control holds no floor
+   * (it slows down on measured loss to stay exact); the summary says so.
+   */
+  minRate?: number;
+  /**
+   * Skip the blocks where no host can answer (0.0.0.0/8, 224.0.0.0/4,
+   * 240.0.0.0/4, ::/128, ff00::/8; special-addresses.ts) unless a target names
+   * one explicitly. Default true.
+   */
+  defaultExcludes?: boolean;
   /** Per-try timeout, ms (default 1000). */
   timeoutMs?: number;
   /** Extra tries for silent probes (default 1). */
@@ -75,7 +92,10 @@ export interface ValidatedScanOptions {
   seedGiven: boolean;
   shard: Shard;
   resume: ResumeState | null;
+  /** The ceiling asked for, 0 when none; `rateRequest` tells given from absent. */
   rate: number;
+  rateRequest: RateRequest;
+  defaultExcludes: boolean;
   timeoutMs: number;
   retries: number;
   window: number;
@@ -138,14 +158,20 @@ export function randomSeed(): bigint {
   return randomBytes(8).readBigUInt64BE(0);
 }
 
-/** Parses `i/n` (0-based index, as Kubernetes $JOB_COMPLETION_INDEX/N) or {index, count}. */
+/**
+ * Parses a shard: `i/n` is 1-based as masscan's `--shard 1/2` (shard 1 of 2 is
+ * the first); an object {index, count} has a 0-based index, as zmap's
+ * `--shards N --shard I` and Kubernetes' $JOB_COMPLETION_INDEX.
+ */
 export function parseShard(value: unknown): Shard {
   let index: number | undefined;
   let count: number | undefined;
+  let text = false;
   if (typeof value === 'string') {
+    text = true;
     const match = /^\s*([0-9]{1,9})\s*\/\s*([0-9]{1,9})\s*$/.exec(value);
     if (match) {
-      index = Number(match[1]);
+      index = Number(match[1]) - 1;
       count = Number(match[2]);
     }
   } else if (typeof value === 'object' && value !== null) {
@@ -156,12 +182,20 @@ export function parseShard(value: unknown): Shard {
     }
   }
   if (index === undefined || count === undefined || count < 1 || index < 0 || index >= count) {
+    if (text) {
+      throw new InvalidArgumentError(
+        `Expected \`shard\` as \`i/n\` with 1 ≤ i ≤ n (1-based, as masscan's --shard 1/2; zmap's 0-based form is --shards N --shard I), got ${describeValue(value)}`,
+      );
+    }
     const got = typeof value === 'object' && value !== null ? `\`${JSON.stringify(value)}\`` : describeValue(value);
-    throw new InvalidArgumentError(
-      `Expected \`shard\` as \`i/n\` with 0 ≤ i < n (0-based, as $JOB_COMPLETION_INDEX/N), got ${got}`,
-    );
+    throw new InvalidArgumentError(`Expected \`shard\` as {index, count} with 0 ≤ index < count (0-based), got ${got}`);
   }
   return { index, count };
+}
+
+/** A shard as users write it: masscan's 1-based `i/n`. */
+export function formatShard(shard: Shard): string {
+  return `${shard.index + 1}/${shard.count}`;
 }
 
 export function validateScanOptions(options: ScanOptions): ValidatedScanOptions {
@@ -204,7 +238,7 @@ export function validateScanOptions(options: ScanOptions): ValidatedScanOptions 
     shard = parseShard(options.shard);
     if (resume && (resume.shard.index !== shard.index || resume.shard.count !== shard.count)) {
       throw new InvalidArgumentError(
-        `Expected \`shard\` to match the resume state's shard ${resume.shard.index}/${resume.shard.count}, got \`${shard.index}/${shard.count}\``,
+        `Expected \`shard\` to match the resume state's shard ${formatShard(resume.shard)}, got \`${formatShard(shard)}\``,
       );
     }
   } else shard = resume ? { ...resume.shard } : { index: 0, count: 1 };
@@ -214,6 +248,14 @@ export function validateScanOptions(options: ScanOptions): ValidatedScanOptions 
   if (options.lookup !== undefined && typeof options.lookup !== 'function') fail('lookup', 'a function', options.lookup);
   if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') fail('dryRun', 'a boolean', options.dryRun);
   if (options.openOnly !== undefined && typeof options.openOnly !== 'boolean') fail('openOnly', 'a boolean', options.openOnly);
+  if (options.defaultExcludes !== undefined && typeof options.defaultExcludes !== 'boolean') {
+    fail('defaultExcludes', 'a boolean', options.defaultExcludes);
+  }
+  const rate = finiteNumber('rate', options.rate, 0, 0, 100_000_000, false);
+  const minRate = options.minRate === undefined ? undefined : finiteNumber('minRate', options.minRate, 0, 1, 100_000_000, false);
+  if (minRate !== undefined && options.rate !== undefined && rate > 0 && minRate > rate) {
+    throw new InvalidArgumentError(`Expected \`minRate\` (${minRate}) to be at most \`rate\` (${rate}), got a floor above the ceiling`);
+  }
 
   return {
     targets,
@@ -227,7 +269,9 @@ export function validateScanOptions(options: ScanOptions): ValidatedScanOptions 
     seedGiven,
     shard,
     resume,
-    rate: finiteNumber('rate', options.rate, 0, 0, 100_000_000, false),
+    rate,
+    rateRequest: { rate: options.rate === undefined ? undefined : rate, minRate },
+    defaultExcludes: options.defaultExcludes ?? true,
     timeoutMs: finiteNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, 600_000, true),
     retries: finiteNumber('retries', options.retries, DEFAULT_RETRIES, 0, 10, true),
     window: finiteNumber('window', options.window, 0, 0, 1_000_000, true),

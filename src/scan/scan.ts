@@ -24,6 +24,8 @@ import { ReportedBatch } from './reported-batch.js';
 import { ResultQueue } from './result-queue.js';
 import { validateScanOptions, type ScanOptions, type ValidatedScanOptions } from './scan-options.js';
 import { resolveTargets } from './targets.js';
+import { SweepRefusedError } from '../errors/sweep-refused-error.js';
+import { assessSweep, type SweepSafety } from './sweep-safety.js';
 import type { ScanEngineName, ScanProgress, ScanResult, ScanSummary } from './types.js';
 
 /**
@@ -60,6 +62,10 @@ export interface ScanPlanInfo {
   seed: string;
   shard: Shard;
   fingerprint: string;
+  /** The rate ceiling in effect, local vs non-local targets, default exclusions, and a refusal (sweep-safety.ts). */
+  safety: SweepSafety;
+  /** Names given as targets, by the canonical text of each address they resolved to. */
+  hostnames: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface ScanHandle extends AsyncIterable<ScanResult> {
@@ -67,6 +73,11 @@ export interface ScanHandle extends AsyncIterable<ScanResult> {
   readonly summary: Promise<ScanSummary>;
   /** What a later run needs to finish exactly the rest; null before the plan exists. */
   resumeState(): ResumeState | null;
+  /**
+   * The summary as things stand, for a sweep that failed or is still running
+   * (then `interrupted` is true); null before the plan exists.
+   */
+  summarySoFar(): ScanSummary | null;
   /** Stops the sweep (as the signal does). */
   abort(): void;
   /**
@@ -108,8 +119,9 @@ function resolvePorts(options: ValidatedScanOptions): Uint16Array {
   }
 }
 
-function planInfo(plan: SweepPlan, choice: EngineChoice, rate: number): ScanPlanInfo {
-  const perSecond = rate > 0 ? rate : ESTIMATE_RATE[choice.engine];
+function planInfo(plan: SweepPlan, choice: EngineChoice, safety: SweepSafety): ScanPlanInfo {
+  const rate = safety.rate;
+  const perSecond = rate > 0 ? Math.min(rate, ESTIMATE_RATE[choice.engine]) : ESTIMATE_RATE[choice.engine];
   return {
     planned: plan.planned,
     addressCount: plan.addressCount,
@@ -124,6 +136,8 @@ function planInfo(plan: SweepPlan, choice: EngineChoice, rate: number): ScanPlan
     engineReason: choice.reason,
     seed: plan.seed.toString(),
     shard: { ...plan.shard },
+    safety,
+    hostnames: plan.hostnames,
     // A getter: hashing the plan loads node:crypto, which only resumes need.
     get fingerprint() {
       return plan.fingerprint;
@@ -215,24 +229,38 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     const tsEngine = choice.engine === 'connect-ts' || !choice.addon ? await import('./ts-connect-engine.js') : null;
     plan = await buildSweepPlan(options, ports);
     hostsUp = new HostTally(plan);
-    const info = planInfo(plan, choice, options.rate);
+    // The safety rules (sweep-safety.ts): a refusal stops the sweep before any probe; a dry run reports it.
+    const safety = assessSweep(plan, options.rateRequest);
+    if (safety.refusal && !options.dryRun) throw new SweepRefusedError(safety.refusal);
+    const info = planInfo(plan, choice, safety);
     resolvePlan(info);
     doneAbove = new DonePositions(plan.startPosition);
     for (const skip of plan.skipPositions) doneAbove.add(skip);
     counters = zeroCounters(plan.startPosition);
+    chosen = choice;
     const notes: string[] = [];
+    runNotes = notes;
     if (options.dryRun) notes.push('dry run: nothing was sent');
     if (!options.seedGiven) notes.push(`seed ${plan.seed} was drawn at random; pass it as seed to repeat this order`);
+    notes.push(...safety.notes);
     let failure: Error | null = null;
     if (!options.dryRun && !stopRequested && plan.planned > 0) {
-      failure = await runEngine(plan, choice, tsEngine);
+      failure = await runEngine(plan, choice, tsEngine, safety.rate);
     }
-    const durationMs = performance.now() - startedMs;
     queue.end(failure);
     if (failure) throw failure;
+    return summaryNow() as ScanSummary;
+  };
+
+  // The summary as things stand: at the end, or (summarySoFar) after a failure or mid-sweep.
+  let chosen: EngineChoice | null = null;
+  let runNotes: string[] = [];
+  const summaryNow = (): ScanSummary | null => {
+    if (!plan || !chosen) return null;
+    const durationMs = performance.now() - startedMs;
     const summary: ScanSummary = {
-      engine: choice.engine,
-      engineReason: choice.reason,
+      engine: chosen.engine,
+      engineReason: chosen.reason,
       planned: plan.planned,
       sent: counters.sent,
       answered: counters.answered,
@@ -254,18 +282,18 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       interrupted: !options.dryRun && tally.completed < plan.planned,
       seed: plan.seed.toString(),
       shard: { ...plan.shard },
-      notes,
+      notes: [...runNotes],
     };
-    if (choice.engine === 'syn') summary.finalRate = counters.currentRate;
+    if (chosen.engine === 'syn') summary.finalRate = counters.currentRate;
     if (queue.discarded > 0) {
       summary.discarded = queue.discarded;
-      notes.push(`${queue.discarded} result(s) were not kept: nobody iterated the scan while more than ${options.highWaterMark} waited (the counts above include them)`);
+      summary.notes.push(`${queue.discarded} result(s) were not kept: nobody iterated the scan while more than ${options.highWaterMark} waited (the counts above include them)`);
     }
     if (sources) {
       summary.sourceAddresses = sources.addresses;
       summary.selfSourcedProbes = sources.selfSourced;
       if (sources.selfSourced > 0) {
-        notes.push(`${sources.selfSourced} probe(s) went to targets on a local route (loopback, AnyIP or this host's own addresses) and left from the target address itself, as the kernel chooses`);
+        summary.notes.push(`${sources.selfSourced} probe(s) went to targets on a local route (loopback, AnyIP or this host's own addresses) and left from the target address itself, as the kernel chooses`);
       }
     }
     return summary;
@@ -275,6 +303,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     sweep: SweepPlan,
     choice: EngineChoice,
     tsEngine: typeof import('./ts-connect-engine.js') | null,
+    rate: number,
   ): Promise<Error | null> =>
     new Promise<Error | null>((resolve) => {
       let ticker: NodeJS.Timeout | null = null;
@@ -315,7 +344,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
         },
       };
       const tuning = {
-        rate: options.rate,
+        rate,
         timeoutMs: options.timeoutMs,
         retries: options.retries,
         window: options.window,
@@ -351,6 +380,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
     plan: planPromise,
     summary,
     abort,
+    summarySoFar: summaryNow,
     resumeState(): ResumeState | null {
       if (!plan) return null;
       const watermark = counters.watermark;

@@ -10,15 +10,23 @@
  * - a last-octet range (IPv4 only, nmap style): `198.18.0.1-20` = `198.18.0.1-198.18.0.20`.
  *   Octet ranges elsewhere (`198.18.0-3.1`) are not supported and say so;
  * - a hostname: resolved once with dns.lookup({ all: true }); every address it has is a target.
- * Target files hold any of these, several per line (whitespace or commas), `#` comments and blank lines.
+ *   A name that looks like a file name (`scan.xml`, `hosts.txt`; see FILE_NAME_HINTS) is refused
+ *   before any DNS query, naming the flag that was probably meant (`-oX scan.xml`, `-iL hosts.txt`):
+ *   asked of a resolver with search domains or wildcard records it could name a host nobody meant.
+ *   A host really named so is written with a trailing dot (`scan.xml.`).
+ * Target files hold any of these, several per line (whitespace or commas), `#` comments and blank
+ * lines; the file `-` is standard input.
  * Overlapping and duplicate targets merge, so every address is probed once.
+ * Unless `defaultExcludes` is false, the blocks of special-addresses.ts are taken out of every
+ * target that does not lie wholly inside one, and what they took is reported.
  */
 // Synchronous read: target files are read once before the sweep, and node:fs/promises
 // would cost every sweep ~5 ms to load.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { TargetParseError } from '../errors/target-parse-error.js';
-import { parseAddress, where } from './addresses.js';
+import { formatIPv4, formatIPv6, parseAddress, where } from './addresses.js';
+import { DEFAULT_EXCLUDED_IPV4, DEFAULT_EXCLUDED_IPV6, type DefaultExclusion, type SpecialBlock } from './special-addresses.js';
 
 export interface IPv4Range {
   first: number;
@@ -33,6 +41,10 @@ export interface IPv6Range {
 export interface TargetSet {
   ipv4: IPv4Range[];
   ipv6: IPv6Range[];
+  /** What the default exclusions took out (resolveTargets), per block. */
+  defaultExcluded?: DefaultExclusion[];
+  /** The names given as targets, by the canonical text of each address they resolved to. */
+  hostnames?: Map<string, string[]>;
 }
 
 export type TargetSpec =
@@ -72,7 +84,18 @@ export function parseTargetSpec(text: string, location?: string): TargetSpec {
       ? { kind: 'ipv4', range: { first: address.value, last: address.value }, text: spec }
       : { kind: 'ipv6', range: { first: address.value, last: address.value }, text: spec };
   }
-  if (isHostname(spec)) return { kind: 'hostname', name: spec, text: spec };
+  if (isHostname(spec)) {
+    const hint = fileNameHint(spec);
+    if (hint !== null) {
+      throw new TargetParseError(
+        `Expected a target (address, CIDR block, range or hostname), got \`${spec}\`${where(location)}, which looks like a file name: ` +
+          `did you mean ${hint}? Nothing was looked up in DNS. (To sweep a host really named so, write it with a trailing dot: \`${spec}.\`)`,
+        spec,
+        location,
+      );
+    }
+    return { kind: 'hostname', name: spec, text: spec };
+  }
   if (/^[0-9.]+$/.test(spec)) fail('not a valid dotted quad (four decimal octets 0-255, no leading zeros)');
   if (/^[0-9.,-]+$/.test(spec) && /-/.test(spec)) fail('octet ranges are supported in the last octet only (198.18.0.1-20)');
   if (spec.includes(':')) fail('not a valid IPv6 address');
@@ -146,6 +169,43 @@ function isHostname(text: string): boolean {
   return !/^[0-9-]+$/.test(labels[labels.length - 1] as string);
 }
 
+/**
+ * File name endings that never end a host name a user means: none of them is a
+ * top-level domain of the DNS root zone. Each names the flag probably meant
+ * (`FILE` stands for the name itself).
+ */
+export const FILE_NAME_HINTS: Readonly<Record<string, string>> = {
+  xml: '-oX FILE (write nmap XML)',
+  gnmap: '-oG FILE (write nmap grepable output)',
+  nmap: '-oN FILE (write the normal report)',
+  json: '-oJ FILE (write JSON lines)',
+  jsonl: '-oJ FILE (write JSON lines)',
+  ndjson: '-oJ FILE (write JSON lines)',
+  csv: '--format csv -o FILE (write CSV)',
+  txt: '-iL FILE (read targets from it) or -oN FILE (write the report)',
+  lst: '-iL FILE (read targets from it)',
+  log: '-oN FILE (write the report)',
+  out: '-oN FILE (write the report)',
+  conf: '-iL FILE or --excludefile FILE',
+  cfg: '-iL FILE or --excludefile FILE',
+  yaml: '-iL FILE or --excludefile FILE',
+  yml: '-iL FILE or --excludefile FILE',
+  html: '-oX FILE (then xsltproc for HTML)',
+  tmp: '-o FILE',
+};
+
+/** The flag a file-like name probably belonged to, or null when `name` does not look like a file name. */
+export function fileNameHint(name: string): string | null {
+  if (name.endsWith('.')) return null;
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return null;
+  const hint = FILE_NAME_HINTS[name.slice(dot + 1).toLowerCase()];
+  if (hint === undefined) return null;
+  const flags = hint.replace(/FILE/g, name);
+  // An existing file is more likely a list of targets than a report to write.
+  return existsSync(name) && !flags.startsWith('-iL') ? `-iL ${name} (read targets from it; the file exists) or ${flags}` : flags;
+}
+
 /** Splits a target file's text into specs with their `file:line` locations. */
 export function splitTargetFile(text: string, file: string): Array<{ spec: string; location: string }> {
   const out: Array<{ spec: string; location: string }> = [];
@@ -159,16 +219,20 @@ export function splitTargetFile(text: string, file: string): Array<{ spec: strin
   return out;
 }
 
-/** Reads and parses a target (or exclusion) file; FileAccessError when unreadable, TargetParseError naming file:line. */
+/**
+ * Reads and parses a target (or exclusion) file; `-` is standard input (read
+ * to its end). FileAccessError when unreadable, TargetParseError naming file:line.
+ */
 export async function readTargetFile(path: string): Promise<TargetSpec[]> {
   let text: string;
+  const stdin = path === '-';
   try {
-    text = readFileSync(path, 'utf8');
+    text = readFileSync(stdin ? 0 : path, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new FileAccessError(`Expected a readable target file at \`${path}\`, got ${code}`, path, { cause });
+    throw new FileAccessError(`Expected a readable target file at \`${stdin ? 'standard input (-)' : path}\`, got ${code}`, path, { cause });
   }
-  return splitTargetFile(text, path).map(({ spec, location }) => parseTargetSpec(spec, location));
+  return splitTargetFile(text, stdin ? 'stdin' : path).map(({ spec, location }) => parseTargetSpec(spec, location));
 }
 
 // node:dns is imported when a hostname is first resolved (most sweeps name addresses).
@@ -177,14 +241,37 @@ const defaultLookup: HostLookup = async (hostname) => {
   return lookup(hostname, { all: true, verbatim: true });
 };
 
+/** What specsToTargetSet does besides merging. */
+export interface TargetSetOptions {
+  /** Take the special-addresses.ts blocks out of every spec that does not lie wholly inside one (default false here; resolveTargets defaults to true). */
+  defaultExcludes?: boolean;
+}
+
 /** Resolves hostnames (once each) and turns specs into a merged TargetSet. */
-export async function specsToTargetSet(specs: readonly TargetSpec[], lookup: HostLookup = defaultLookup): Promise<TargetSet> {
+export async function specsToTargetSet(
+  specs: readonly TargetSpec[],
+  lookup: HostLookup = defaultLookup,
+  options: TargetSetOptions = {},
+): Promise<TargetSet> {
   const ipv4: IPv4Range[] = [];
   const ipv6: IPv6Range[] = [];
+  // Before the default exclusions, to count what they took.
+  const rawIpv4: IPv4Range[] = [];
+  const rawIpv6: IPv6Range[] = [];
+  const exclude = options.defaultExcludes === true;
+  const hostnames = new Map<string, string[]>();
+  const addV4 = (range: IPv4Range, named: boolean): void => {
+    rawIpv4.push(range);
+    ipv4.push(...(exclude ? subtractRanges([range], holesFor(DEFAULT_EXCLUDED_IPV4, range, named)) : [range]));
+  };
+  const addV6 = (range: IPv6Range, named: boolean): void => {
+    rawIpv6.push(range);
+    ipv6.push(...(exclude ? subtractRanges([range], holesFor(DEFAULT_EXCLUDED_IPV6, range, named)) : [range]));
+  };
   const resolved = new Map<string, Promise<Array<{ address: string; family: number }>>>();
   for (const spec of specs) {
-    if (spec.kind === 'ipv4') ipv4.push(spec.range);
-    else if (spec.kind === 'ipv6') ipv6.push(spec.range);
+    if (spec.kind === 'ipv4') addV4(spec.range, true);
+    else if (spec.kind === 'ipv6') addV6(spec.range, true);
     else {
       const key = spec.name.toLowerCase();
       let pending = resolved.get(key);
@@ -212,12 +299,56 @@ export async function specsToTargetSet(specs: readonly TargetSpec[], lookup: Hos
         if (parsed === null) {
           throw new TargetParseError(`Expected the resolver to return addresses for \`${spec.name}\`, got \`${address}\``, spec.text);
         }
-        if (parsed.family === 4) ipv4.push({ first: parsed.value, last: parsed.value });
-        else ipv6.push({ first: parsed.value, last: parsed.value });
+        // A resolver's answer never names a special block explicitly (a sinkhole's 0.0.0.0 is this host).
+        if (parsed.family === 4) addV4({ first: parsed.value, last: parsed.value }, false);
+        else addV6({ first: parsed.value, last: parsed.value }, false);
+        const text = parsed.family === 4 ? formatIPv4(parsed.value) : formatIPv6(parsed.value);
+        const names = hostnames.get(text);
+        const name = spec.name.endsWith('.') ? spec.name.slice(0, -1) : spec.name;
+        if (!names) hostnames.set(text, [name]);
+        else if (!names.includes(name)) names.push(name);
       }
     }
   }
-  return { ipv4: mergeRanges(ipv4), ipv6: mergeRanges(ipv6) };
+  const set: TargetSet = { ipv4: mergeRanges(ipv4), ipv6: mergeRanges(ipv6) };
+  if (exclude) {
+    set.defaultExcluded = [
+      ...excludedPerBlock(DEFAULT_EXCLUDED_IPV4, mergeRanges(rawIpv4), set.ipv4),
+      ...excludedPerBlock(DEFAULT_EXCLUDED_IPV6, mergeRanges(rawIpv6), set.ipv6),
+    ];
+  }
+  if (hostnames.size > 0) set.hostnames = hostnames;
+  return set;
+}
+
+/** The default blocks to take out of `range`: all of them, except one that holds the whole range when the user named it. */
+function holesFor<T extends number | bigint>(blocks: readonly SpecialBlock<T>[], range: { first: T; last: T }, named: boolean): Array<{ first: T; last: T }> {
+  return blocks.filter((block) => !(named && block.first <= range.first && range.last <= block.last));
+}
+
+/** Per block: addresses in `before` minus addresses in `after`, inside the block. */
+function excludedPerBlock<T extends number | bigint>(
+  blocks: readonly SpecialBlock<T>[],
+  before: ReadonlyArray<{ first: T; last: T }>,
+  after: ReadonlyArray<{ first: T; last: T }>,
+): DefaultExclusion[] {
+  const out: DefaultExclusion[] = [];
+  for (const block of blocks) {
+    const removed = countInside(before, block) - countInside(after, block);
+    if (removed > 0) out.push({ block: block.block, name: block.name, reference: block.reference, addresses: removed });
+  }
+  return out;
+}
+
+/** Addresses of `ranges` inside `block`, as a number (a sweep holds far fewer than 2^53). */
+function countInside<T extends number | bigint>(ranges: ReadonlyArray<{ first: T; last: T }>, block: { first: T; last: T }): number {
+  let count = 0;
+  for (const range of ranges) {
+    const first = range.first > block.first ? range.first : block.first;
+    const last = range.last < block.last ? range.last : block.last;
+    if (first <= last) count += Number((last as number) - (first as number)) + 1;
+  }
+  return count;
 }
 
 /** Sorts and merges overlapping or adjacent ranges. */
@@ -277,6 +408,8 @@ export interface TargetInput {
   targetFiles?: readonly string[];
   exclude?: readonly string[];
   excludeFiles?: readonly string[];
+  /** Skip special-addresses.ts's blocks unless named explicitly (default true). */
+  defaultExcludes?: boolean;
 }
 
 /**
@@ -289,8 +422,11 @@ export async function resolveTargets(input: TargetInput, lookup: HostLookup = de
   const targetSpecs: TargetSpec[] = (input.targets ?? []).map((text) => parseTargetSpec(text));
   for (const file of input.targetFiles ?? []) targetSpecs.push(...(await readTargetFile(file)));
   const excluded = await specsToTargetSet(excludeSpecs, lookup);
-  const wanted = await specsToTargetSet(targetSpecs, lookup);
-  return { ipv4: subtractRanges(wanted.ipv4, excluded.ipv4), ipv6: subtractRanges(wanted.ipv6, excluded.ipv6) };
+  const wanted = await specsToTargetSet(targetSpecs, lookup, { defaultExcludes: input.defaultExcludes ?? true });
+  const set: TargetSet = { ipv4: subtractRanges(wanted.ipv4, excluded.ipv4), ipv6: subtractRanges(wanted.ipv6, excluded.ipv6) };
+  if (wanted.defaultExcluded) set.defaultExcluded = wanted.defaultExcluded;
+  if (wanted.hostnames) set.hostnames = wanted.hostnames;
+  return set;
 }
 
 /** Number of addresses in a target set (IPv6 counted as a number: plans cap it far below 2^53). */

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { FreeReport } from '../../api/free.js';
 import { toRanges } from '../../pick/free.js';
-import { printJson, writeLine, type CliContext } from '../context.js';
+import { writeLine, type CliContext } from '../context.js';
+import { printReport } from './json-output.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
 import { freePorts } from '../../api/free.js';
 
@@ -24,9 +25,9 @@ export function registerFree(program: Command, ctx: CliContext): void {
     .option('-P, --proto <protocols>', 'tcp, udp, sctp or dccp; several (tcp,udp) for ports free in each', 'tcp')
     .option('--k8s', 'the service may run on Kubernetes (the NodePort range 30000-32767 is not free)')
     .option('--list', 'one port per line instead of ranges')
-    .option('--json', 'print JSON');
+    .option('--json', 'print JSON (portpick.free/1)');
   // free does not read this machine's listeners (they come and go), so it takes no --no-listeners.
-  addSourceOptions(command, { listeners: false });
+  addSourceOptions(command, { listeners: false, sources: 'iana,nmap,defaults,services,reservations,org,os-reserved' });
   command
     .addHelpText(
       'after',
@@ -35,7 +36,7 @@ export function registerFree(program: Command, ctx: CliContext): void {
     )
     .action(async (start: string, end: string, flags: FreeFlags) => {
       const report = await freePorts({ ...sourceOptionsFrom(flags), start, end, protocol: flags.proto, k8s: flags.k8s ?? false });
-      if (flags.json) printJson(ctx, report);
+      if (flags.json) printReport(ctx, 'free', report);
       else writeLine(ctx.stdout, formatFree(report, flags.list ?? false));
     });
 }

@@ -6,6 +6,7 @@ import { registerFree } from './free.js';
 import { registerInventory } from './inventory.js';
 import { registerMap } from './map.js';
 import { registerMerge } from './merge.js';
+import { registerPick } from './pick.js';
 import { registerRanges } from './ranges.js';
 import { registerRequest } from './request.js';
 import { registerReserve } from './reserve.js';
@@ -22,6 +23,7 @@ const COMMANDS: readonly Register[] = [
   registerFree,
   registerCheck,
   registerSuggest,
+  registerPick,
   registerMap,
   registerRequest,
   registerInventory,

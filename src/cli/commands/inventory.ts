@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { InventoryReport, PortFinding } from '../../registry/inventory/types.js';
-import { printJson, writeLine, type CliContext } from '../context.js';
+import { writeLine, type CliContext } from '../context.js';
+import { printReport } from './json-output.js';
 import { renderTable } from '../print/table.js';
 import { inventory } from '../../api/inventory.js';
 
@@ -16,7 +17,7 @@ export function registerInventory(program: Command, ctx: CliContext): void {
       'Every port the code declares: compose files, Kubernetes manifests, Helm values, Dockerfiles, .env files, ' +
         'systemd sockets, package.json scripts, Spring configuration; with file:line, owner and how sure the reading is',
     )
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (portpick.inventory/1)')
     .addHelpText(
       'after',
       '\nExamples:\n  portpick inventory .\n  portpick inventory ../services ../platform --json\n' +
@@ -24,7 +25,7 @@ export function registerInventory(program: Command, ctx: CliContext): void {
     )
     .action(async (dirs: string[], flags: InventoryFlags) => {
       const report = await inventory({ dirs });
-      if (flags.json) printJson(ctx, report);
+      if (flags.json) printReport(ctx, 'inventory', report);
       else writeLine(ctx.stdout, formatInventory(report));
     });
 }

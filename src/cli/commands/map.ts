@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { FileAccessError, InvalidArgumentError } from '../../errors/index.js';
 import { writeLine, type CliContext } from '../context.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
+import { withSchema } from './json-output.js';
 import { mapPorts } from '../../map/map-ports.js';
 import { portMapJson } from '../../map/map-json.js';
 import { renderTerminal } from '../../map/render-terminal.js';
@@ -18,6 +19,7 @@ interface MapFlags extends SourceFlags {
   count: string;
   name?: string;
   http?: boolean;
+  k8s?: boolean;
   columns?: string;
   titles?: boolean;
 }
@@ -36,10 +38,11 @@ export function registerMap(program: Command, ctx: CliContext): void {
     .option('-c, --count <n>', 'how many `suggest` candidates to mark (0: none)', '5')
     .option('--name <service>', 'mark the stable, name-keyed candidates of this service name')
     .option('--http', 'the service speaks HTTP (ports browsers refuse conflict)')
+    .option('--k8s', 'the service may run on Kubernetes (the NodePort range 30000-32767 conflicts)')
     .option('--columns <n>', 'terminal width to fit (default: the terminal\'s, else $COLUMNS, else 80)')
     .option('--no-titles', 'svg: no hover title per cell (a smaller file, for pictures nobody hovers)')
-    .option('--json', 'print the classes, runs and candidates as JSON');
-  addSourceOptions(command);
+    .option('--json', 'print the classes, runs and candidates as JSON (portpick.map/1)');
+  addSourceOptions(command, { sources: 'iana,nmap,defaults,services,listeners,reservations,org,ephemeral,os-reserved' });
   command
     .addHelpText(
       'after',
@@ -62,11 +65,12 @@ export function registerMap(program: Command, ctx: CliContext): void {
         count: Number(flags.count),
         ...(flags.name === undefined ? {} : { name: flags.name }),
         http: flags.http ?? false,
+        k8s: flags.k8s ?? false,
       });
 
       let text: string;
       if (flags.json) {
-        text = JSON.stringify(portMapJson(map), null, 2);
+        text = JSON.stringify(withSchema('map', portMapJson(map)), null, 2);
       } else if (format === 'svg') {
         text = renderSvg(map, { titles: flags.titles !== false });
       } else if (format === 'html') {

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { SuggestReport } from '../../api/suggest.js';
 import { InvalidArgumentError } from '../../errors/index.js';
-import { printJson, writeLine, type CliContext } from '../context.js';
+import { writeLine, type CliContext } from '../context.js';
+import { printReport } from './json-output.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
 import { suggest } from '../../api/suggest.js';
@@ -15,6 +16,8 @@ interface SuggestFlags extends SourceFlags, SweepFlags {
   name?: string;
   network?: string[];
   bindProbe?: boolean;
+  strict?: boolean;
+  plain?: boolean;
   json?: boolean;
 }
 
@@ -30,16 +33,20 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
     .option('--name <service>', 'stable pick: the same name gives the same port while it stays free')
     .option('-n, --network <cidr>', 'sweep this network for the candidates and drop any found open (repeatable)', collect)
     .option('--no-bind-probe', 'do not try binding the candidates on this machine')
-    .option('--json', 'print JSON');
+    .option('--strict', 'refuse (exit 2, naming each) when a source could not be checked (no nmap-services, no reservations, no network swept …)')
+    .option('--plain', 'print only the ports, one per line (exit 1 when there is none)')
+    .option('--json', 'print JSON (portpick.suggest/1)');
   addSourceOptions(command);
   addSweepOptions(command);
   command
     .addHelpText(
       'after',
       '\nExamples:\n  portpick suggest\n  portpick suggest --name myservice --http\n  portpick suggest --proto tcp,udp --k8s --org ../services\n' +
-        '  portpick suggest --range 7000-7999 --count 10 --json\n  portpick suggest --network 198.51.100.0/24',
+        '  portpick suggest --range 7000-7999 --count 10 --json\n  portpick suggest --network 198.51.100.0/24\n' +
+        '  portpick suggest --plain --count 1 --sources iana,nmap,defaults   # one number, the same on every machine with those sources',
     )
     .action(async (flags: SuggestFlags) => {
+      if (flags.plain && flags.json) throw new InvalidArgumentError('Expected --plain or --json, got both');
       const count = Number(flags.count);
       if (!/^\d+$/.test(flags.count)) {
         throw new InvalidArgumentError(`Expected --count to be a whole number from 1 to 1000, got \`${flags.count}\``);
@@ -53,10 +60,15 @@ export function registerSuggest(program: Command, ctx: CliContext): void {
         k8s: flags.k8s ?? false,
         ...(flags.name === undefined ? {} : { name: flags.name }),
         bindProbe: flags.bindProbe !== false,
+        strict: flags.strict ?? false,
         ...(flags.network ? { networks: flags.network, sweep: { ...sweepOptionsFrom(flags), signal: ctx.signal } } : {}),
       });
-      if (flags.json) printJson(ctx, report);
-      else writeLine(ctx.stdout, formatSuggest(report));
+      if (flags.json) printReport(ctx, 'suggest', report);
+      else if (flags.plain) {
+        if (report.candidates.length > 0) writeLine(ctx.stdout, report.candidates.map((candidate) => String(candidate.port)).join('\n'));
+      } else writeLine(ctx.stdout, formatSuggest(report));
+      // No candidate at all: a script must not go on with an empty port.
+      if (report.candidates.length === 0) ctx.exitCode = 1;
     });
 }
 

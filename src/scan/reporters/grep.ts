@@ -2,7 +2,7 @@
  * Grepable output in the style of nmap -oG:
  *
  *   # portpick 0.1.0 scan initiated Mon Jun 28 17:40:30 2022 as: portpick scan …
- *   Host: 198.18.0.1 ()	Ports: 80/open/tcp//http///
+ *   Host: 198.18.0.1 (lab-host)	Ports: 80/open/tcp//http///
  *   # portpick done at Mon Jun 28 17:40:31 2022 -- 256 IP addresses (3 hosts up) scanned in 1.20 seconds
  *
  * Deviations from nmap (documented in docs/jsonl-schema.md, "Other formats"):
@@ -12,6 +12,8 @@
  * - `unreachable` is written as nmap's `filtered` (nmap's own classification
  *   of ICMP unreachable answers);
  * - a result flagged as a tarpit gets an extra field `Tarpit: yes`;
+ * - the parentheses after the address hold the name given as a target for it
+ *   (the first, when several), as nmap writes the host's name there;
  * - times are UTC; the comment lines name portpick, not Nmap.
  */
 import type { ScanPortState } from '../types.js';
@@ -45,7 +47,8 @@ export function createGrepReporter(options: { serviceName?: ServiceNameLookup } 
     result(r) {
       const service = grepSafe(options.serviceName?.(r.port, r.protocol) ?? '');
       const tarpit = r.tarpit ? '\tTarpit: yes' : '';
-      return `Host: ${r.address} ()\tPorts: ${r.port}/${nmapStateName(r.state)}/${r.protocol}//${service}///${tarpit}\n`;
+      const name = grepSafe(meta?.hostnames?.[r.address]?.[0] ?? '').replace(/[()]/g, '|');
+      return `Host: ${r.address} (${name})\tPorts: ${r.port}/${nmapStateName(r.state)}/${r.protocol}//${service}///${tarpit}\n`;
     },
     end(summary) {
       const finished = parseIsoTime(summary.startedAt, 'the summary start time') + summary.durationMs;

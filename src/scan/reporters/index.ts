@@ -8,11 +8,12 @@ import { ReportedBatch } from '../reported-batch.js';
 import { createCsvReporter } from './csv.js';
 import { createGrepReporter } from './grep.js';
 import { createJsonLinesReporter } from './jsonl.js';
-import { REPORT_FORMATS, type ReportFormat, type Reporter, type ReporterOptions } from './reporter.js';
+import { createPortsReporter } from './ports.js';
+import { REPORT_FORMATS, type ReportCarry, type ReportFormat, type Reporter, type ReporterOptions } from './reporter.js';
 import { createTableReporter } from './table.js';
 import { createXmlReporter } from './xml.js';
 
-export type { Reporter, ReporterOptions, ReportFormat, ScanMeta, ServiceNameLookup } from './reporter.js';
+export type { ReportCarry, Reporter, ReporterOptions, ReportFormat, ScanMeta, ServiceNameLookup } from './reporter.js';
 export { REPORT_FORMATS } from './reporter.js';
 export { JSONL_SCHEMA } from './jsonl.js';
 export { formatPortList } from './port-list.js';
@@ -34,6 +35,8 @@ function createFormat(format: ReportFormat, options: ReporterOptions): Reporter 
       return createXmlReporter(options);
     case 'grep':
       return createGrepReporter(options);
+    case 'ports':
+      return createPortsReporter();
   }
 }
 
@@ -73,6 +76,15 @@ export function createReporter(format: string, options: ReporterOptions = {}): R
       phase = 'ended';
       return inner.end(summary);
     },
+    ...(inner.carry && inner.restore
+      ? {
+          carry: () => (inner.carry as NonNullable<Reporter['carry']>)(),
+          restore(carried: ReportCarry) {
+            expectPhase('begun', 'restore()');
+            (inner.restore as NonNullable<Reporter['restore']>)(carried);
+          },
+        }
+      : {}),
   };
 }
 

@@ -36,6 +36,7 @@ export function jsonLinesHeader(meta: ScanMeta, resultFilter: JsonLinesResultFil
     version: meta.version,
   };
   if (meta.addressCount !== undefined) line.addressCount = meta.addressCount;
+  if (meta.hostnames !== undefined) line.hostnames = meta.hostnames;
   return line;
 }
 

@@ -11,7 +11,7 @@
  * An empty string means "nothing to write now".
  */
 import type { ReportedBatch } from '../reported-batch.js';
-import type { ScanEngineName, ScanResult, ScanSummary } from '../types.js';
+import type { ScanEngineName, ScanReason, ScanResult, ScanSummary } from '../types.js';
 
 /** What begin() learns about the sweep. Every field is plain data, JSON-safe. */
 export interface ScanMeta {
@@ -31,12 +31,28 @@ export interface ScanMeta {
   version: string;
   /** Addresses in the plan, when known (nmap XML `<hosts total=…>`; otherwise total = hosts up). */
   addressCount?: number;
+  /** Names given as targets, by the canonical text of each address they resolved to (every format shows them). */
+  hostnames?: Record<string, string[]>;
+}
+
+/**
+ * What a grouped report (table, XML, ports) has gathered, carried from an
+ * interrupted run to the run that resumes it, so that the resumed run's report
+ * covers the whole sweep. JSON-safe.
+ */
+export interface ReportCarry {
+  /** Every open result so far. */
+  open: ScanResult[];
+  /** Closed ports per answering host, by reason (hosts with no open port included). */
+  closed: Array<{ address: string; family: 4 | 6; reason: ScanReason; count: number }>;
+  /** Whether `closed` is complete (the XML report keeps it; the table and ports reports do not). */
+  closedKept: boolean;
 }
 
 /** Names the service usually on a port (IANA or nmap-services), or undefined when none is known. */
 export type ServiceNameLookup = (port: number, protocol: 'tcp') => string | undefined;
 
-export const REPORT_FORMATS = ['table', 'jsonl', 'csv', 'xml', 'grep'] as const;
+export const REPORT_FORMATS = ['table', 'jsonl', 'csv', 'xml', 'grep', 'ports'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface Reporter {
@@ -53,6 +69,10 @@ export interface Reporter {
   resultBytes?(batch: ReportedBatch): Uint8Array;
   /** Everything still owed: buffered groups, then the summary. */
   end(summary: ScanSummary): string;
+  /** Grouped formats: what they have gathered so far (for a resume), any time before end(). */
+  carry?(): ReportCarry;
+  /** Grouped formats: takes in what an earlier run gathered; after begin(), before end(). */
+  restore?(carry: ReportCarry): void;
 }
 
 export interface ReporterOptions {
@@ -61,9 +81,10 @@ export interface ReporterOptions {
   /** Pass only open results to the format (the JSON lines header records the filter). */
   openOnly?: boolean;
   /**
-   * The nmap XML `scanner` attribute. nmap's DTD allows only "nmap" there, so
-   * the default "nmap" keeps the file DTD-valid (portpick still names itself in
-   * `profile_name`, a comment and `args`); "portpick" is honest but not DTD-valid.
+   * The nmap XML `scanner` attribute: "portpick" by default (what wrote the
+   * file; nmap's own tools, ndiff and nmap.xsl, read it). nmap's DTD enumerates
+   * only "nmap" there, so "nmap" is for consumers that validate strictly
+   * against that DTD; portpick still names itself in `profile_name`, a comment and `args`.
    */
   xmlScanner?: 'nmap' | 'portpick';
 }

@@ -5,7 +5,7 @@
  * their column and long notes are wrapped or allowed to push the RTT right,
  * never cut).
  *
- *   198.18.0.1  2 open
+ *   198.18.0.1 (lab-host)  2 open
  *          22/tcp   ssh                         0.123 ms
  *          80/tcp   http                        0.201 ms
  *
@@ -15,7 +15,7 @@
  */
 import type { ScanResult, ScanSummary } from '../types.js';
 import { compareAddresses } from './address-order.js';
-import type { Reporter, ServiceNameLookup } from './reporter.js';
+import type { ReportCarry, Reporter, ScanMeta, ServiceNameLookup } from './reporter.js';
 
 export const TABLE_WIDTH = 80;
 
@@ -101,25 +101,61 @@ export function summaryLines(summary: ScanSummary): string[] {
   return lines;
 }
 
+/** `address (name, name)` with the names given as targets for it, or the address alone. */
+export function addressWithNames(address: string, meta: ScanMeta | undefined): string {
+  const names = meta?.hostnames?.[address];
+  return names && names.length > 0 ? `${address} (${names.join(', ')})` : address;
+}
+
+/** Open results grouped by host, for the grouped reports (table, ports) and their carry. */
+export class OpenByHost {
+  private readonly byHost = new Map<string, ScanResult[]>();
+
+  add(r: ScanResult): void {
+    if (r.state !== 'open') return;
+    const list = this.byHost.get(r.address);
+    if (list) list.push(r);
+    else this.byHost.set(r.address, [r]);
+  }
+
+  /** Hosts in address order, each with its open results by port. */
+  sorted(): Array<[string, ScanResult[]]> {
+    return [...this.byHost.keys()].sort(compareAddresses).map((address) => {
+      const results = (this.byHost.get(address) ?? []).sort((a, b) => a.port - b.port);
+      return [address, results];
+    });
+  }
+
+  carry(): ReportCarry {
+    return { open: [...this.byHost.values()].flat(), closed: [], closedKept: false };
+  }
+
+  restore(carried: ReportCarry): void {
+    for (const r of carried.open) this.add(r);
+  }
+}
+
 export function createTableReporter(options: { serviceName?: ServiceNameLookup } = {}): Reporter {
-  const openByHost = new Map<string, ScanResult[]>();
+  const open = new OpenByHost();
+  let meta: ScanMeta | undefined;
   return {
     format: 'table',
-    begin: () => '',
-    result(r) {
-      if (r.state !== 'open') return '';
-      const list = openByHost.get(r.address);
-      if (list) list.push(r);
-      else openByHost.set(r.address, [r]);
+    begin: (m) => {
+      meta = m;
       return '';
     },
+    result(r) {
+      open.add(r);
+      return '';
+    },
+    carry: () => open.carry(),
+    restore: (carried) => open.restore(carried),
     end(summary) {
       const lines: string[] = [];
-      const addresses = [...openByHost.keys()].sort(compareAddresses);
-      if (addresses.length === 0) lines.push('No open ports found.');
-      for (const address of addresses) {
-        const results = (openByHost.get(address) ?? []).sort((a, b) => a.port - b.port);
-        lines.push(`${address}  ${results.length} open`);
+      const hosts = open.sorted();
+      if (hosts.length === 0) lines.push('No open ports found.');
+      for (const [address, results] of hosts) {
+        lines.push(`${addressWithNames(address, meta)}  ${results.length} open`);
         if (results.some((r) => r.tarpit)) lines.push('  ! tarpit? this host answers open on an implausible share of ports');
         for (const r of results) lines.push(portLine(r, options.serviceName?.(r.port, r.protocol)));
       }

@@ -21,17 +21,21 @@
  *   when ScanMeta.addressCount is known, else 0;
  * - a tarpit host carries `comment="tarpit: …"`; `reason_ttl` is always 0
  *   (portpick does not record TTLs); times are UTC;
- * - `scanner` is "nmap" by default because the DTD allows no other value
- *   (see ReporterOptions.xmlScanner); portpick names itself in `profile_name`,
- *   the leading comment and `args`.
+ * - names given as targets are `<hostname type="user">` of their addresses;
+ * - `scanner` is "portpick" by default. nmap's DTD enumerates only "nmap"
+ *   there: with that one exception the file is valid against the DTD, and
+ *   ReporterOptions.xmlScanner "nmap" makes it valid outright. ndiff and
+ *   nmap.xsl read either;
+ * - carry()/restore() hand the gathered hosts to a resumed run, whose report
+ *   then covers the whole sweep.
  */
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
-import type { ScanReason, ScanSummary } from '../types.js';
+import type { ScanReason, ScanResult, ScanSummary } from '../types.js';
 import { compareAddresses } from './address-order.js';
 import { formatCommandLine } from './command-line.js';
 import { ctimeUtc, elapsedSeconds, epochSeconds, parseIsoTime } from './nmap-time.js';
 import { countPorts } from './port-list.js';
-import type { Reporter, ScanMeta, ServiceNameLookup } from './reporter.js';
+import type { ReportCarry, Reporter, ScanMeta, ServiceNameLookup } from './reporter.js';
 import { escapeXmlAttribute, escapeXmlComment } from './xml-escape.js';
 
 export const NMAP_XML_OUTPUT_VERSION = '1.05';
@@ -59,8 +63,8 @@ export function nmapReason(reason: ScanReason): string {
 interface HostRecord {
   address: string;
   family: 4 | 6;
-  open: Array<{ port: number; reason: ScanReason }>;
-  closedByReason: Map<string, number>;
+  open: ScanResult[];
+  closedByReason: Map<ScanReason, number>;
   tarpit: boolean;
 }
 
@@ -79,16 +83,32 @@ export function createXmlReporter(options: { serviceName?: ServiceNameLookup; xm
   const hosts = new Map<string, HostRecord>();
   let meta: ScanMeta | undefined;
 
+  function hostOf(address: string, family: 4 | 6): HostRecord {
+    let host = hosts.get(address);
+    if (!host) {
+      host = { address, family, open: [], closedByReason: new Map(), tarpit: false };
+      hosts.set(address, host);
+    }
+    return host;
+  }
+
   function hostXml(host: HostRecord): string {
     host.open.sort((a, b) => a.port - b.port);
     const firstOpen = host.open[0];
+    // Closed ports by nmap's reason names (two of portpick's reasons may share one).
+    const closedByReason = new Map<string, number>();
+    for (const [reason, count] of host.closedByReason) {
+      const name = nmapReason(reason);
+      closedByReason.set(name, (closedByReason.get(name) ?? 0) + count);
+    }
     let statusReason = firstOpen ? nmapReason(firstOpen.reason) : 'reset';
     if (!firstOpen) {
       let best = -1;
-      for (const [reason, count] of host.closedByReason) {
+      for (const [reason, count] of closedByReason) {
         if (count > best) [statusReason, best] = [reason, count];
       }
     }
+    const names = meta?.hostnames?.[host.address] ?? [];
     const hostAttributes: Attributes = host.tarpit
       ? [['comment', 'tarpit: answered open on an implausible share of ports; open ports may be false']]
       : [];
@@ -96,14 +116,15 @@ export function createXmlReporter(options: { serviceName?: ServiceNameLookup; xm
       element('host', hostAttributes, false) + element('status', [['state', 'up'], ['reason', statusReason], ['reason_ttl', 0]], true),
       element('address', [['addr', host.address], ['addrtype', host.family === 4 ? 'ipv4' : 'ipv6']], true),
       '<hostnames>',
+      ...names.map((name) => element('hostname', [['name', name], ['type', 'user']], true)),
       '</hostnames>',
       '<ports>',
     ];
     let closed = 0;
-    for (const count of host.closedByReason.values()) closed += count;
+    for (const count of closedByReason.values()) closed += count;
     if (closed > 0) {
       lines.push(element('extraports', [['state', 'closed'], ['count', closed]], false));
-      const reasons = [...host.closedByReason].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const reasons = [...closedByReason].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       for (const [reason, count] of reasons) lines.push(element('extrareasons', [['reason', reason], ['count', count]], true));
       lines.push('</extraports>');
     }
@@ -163,7 +184,7 @@ export function createXmlReporter(options: { serviceName?: ServiceNameLookup; xm
         element(
           'nmaprun',
           [
-            ['scanner', options.xmlScanner ?? 'nmap'],
+            ['scanner', options.xmlScanner ?? 'portpick'],
             ['args', commandLine],
             ['start', epochSeconds(startMs)],
             ['startstr', ctimeUtc(startMs)],
@@ -191,19 +212,30 @@ export function createXmlReporter(options: { serviceName?: ServiceNameLookup; xm
     result(r) {
       // Filtered and unreachable results are not itemised (see the file comment); the summary counts them.
       if (r.state === 'filtered' || r.state === 'unreachable') return '';
-      let host = hosts.get(r.address);
-      if (!host) {
-        host = { address: r.address, family: r.family, open: [], closedByReason: new Map(), tarpit: false };
-        hosts.set(r.address, host);
-      }
+      const host = hostOf(r.address, r.family);
       if (r.tarpit) host.tarpit = true;
-      if (r.state === 'open') {
-        host.open.push({ port: r.port, reason: r.reason });
-      } else {
-        const reason = nmapReason(r.reason);
-        host.closedByReason.set(reason, (host.closedByReason.get(reason) ?? 0) + 1);
-      }
+      if (r.state === 'open') host.open.push(r);
+      else host.closedByReason.set(r.reason, (host.closedByReason.get(r.reason) ?? 0) + 1);
       return '';
+    },
+    carry(): ReportCarry {
+      const carried: ReportCarry = { open: [], closed: [], closedKept: true };
+      for (const host of hosts.values()) {
+        carried.open.push(...host.open);
+        for (const [reason, count] of host.closedByReason) carried.closed.push({ address: host.address, family: host.family, reason, count });
+      }
+      return carried;
+    },
+    restore(carried) {
+      for (const r of carried.open) {
+        const host = hostOf(r.address, r.family);
+        if (r.tarpit) host.tarpit = true;
+        host.open.push(r);
+      }
+      for (const { address, family, reason, count } of carried.closed) {
+        const host = hostOf(address, family);
+        host.closedByReason.set(reason, (host.closedByReason.get(reason) ?? 0) + count);
+      }
     },
     end(summary) {
       const sorted = [...hosts.values()].sort((a, b) => compareAddresses(a.address, b.address));

@@ -25,7 +25,7 @@ describe('checkPort', () => {
   });
 
   it('maps overall to the documented exit codes', () => {
-    expect(CHECK_EXIT_CODE).toEqual({ free: 0, conflict: 1 });
+    expect(CHECK_EXIT_CODE).toEqual({ free: 0, conflict: 1, unchecked: 1 });
     const report = checkPort(fakeSources(), { port: 1023, protocol: 'tcp' });
     expect(report.overall).toBe('conflict');
     expect(report.exitCode).toBe(1);

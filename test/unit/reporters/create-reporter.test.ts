@@ -8,7 +8,7 @@ describe('createReporter', () => {
   it('creates every format and rejects an unknown one with the list of valid ones', () => {
     for (const format of REPORT_FORMATS) expect(createReporter(format).format).toBe(format);
     expect(() => createReporter('yaml')).toThrow(InvalidArgumentError);
-    expect(() => createReporter('yaml')).toThrow('Expected a report format (table, jsonl, csv, xml, grep), got `yaml`');
+    expect(() => createReporter('yaml')).toThrow('Expected a report format (table, jsonl, csv, xml, grep, ports), got `yaml`');
   });
 
   it('enforces begin → result* → end', () => {

@@ -58,10 +58,18 @@ describe('CSV reporter', () => {
         String(r.tries),
         r.engine,
         r.tarpit ? 'true' : 'false',
+        '',
       ]);
     });
     expect(out.end).toBe('');
     expect(parseCsv(out.text).length).toBe(sampleResults.length + 1);
+  });
+
+  it('names the hosts given by name in the last column', () => {
+    const out = render('csv', { ...sampleMeta, hostnames: { '198.18.0.2': ['a.lab.test', 'b.lab.test'] } }, sampleResults, sampleSummary);
+    const rows = parseCsv(out.text).slice(1);
+    expect(rows.filter((row) => row[0] === '198.18.0.2').every((row) => row.at(-1) === 'a.lab.test;b.lab.test')).toBe(true);
+    expect(rows.filter((row) => row[0] !== '198.18.0.2').every((row) => row.at(-1) === '')).toBe(true);
   });
 
   it('quotes fields per RFC 4180 and leaves plain ones bare', () => {

@@ -34,4 +34,11 @@ describe('grepable reporter (nmap -oG style)', () => {
     expect(odd.begin).toContain(`portpick 'a b' "new\\nline"`);
     expect(odd.results[0]).toContain('//x|y|z|w///');
   });
+
+  it('puts the name given as a target in the parentheses after the address, as nmap does', () => {
+    const named = render('grep', { ...sampleMeta, hostnames: { '198.18.0.2': ['web.lab.test', 'www.lab.test'] } }, sampleResults, sampleSummary);
+    const lines = named.results.filter((line) => line !== '');
+    expect(lines.filter((line) => line.startsWith('Host: 198.18.0.2 ')).every((line) => line.startsWith('Host: 198.18.0.2 (web.lab.test)\t'))).toBe(true);
+    expect(lines.filter((line) => !line.startsWith('Host: 198.18.0.2 ')).every((line) => / \(\)\t/.test(line))).toBe(true);
+  });
 });

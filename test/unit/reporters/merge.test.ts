@@ -65,7 +65,8 @@ describe('merge of three shard files (0, 1, 3 of 4) with overlap', () => {
   it('names the missing shard', async () => {
     const merged = await mergeJsonLinesFiles(SHARD_FILES);
     expect(merged.shards).toEqual({ count: 4, seen: [0, 1, 3], missing: [2], repeated: [] });
-    expect(merged.summary.notes.some((n) => n.includes('missing: 2'))).toBe(true);
+    // Named in both conventions: masscan's 1-based 3/4 and zmap's index 2.
+    expect(merged.summary.notes.some((n) => n.includes('missing: 3/4 (zmap --shard 2)'))).toBe(true);
   });
 
   it('keeps one result per (address, port), the most decided state winning, sorted', async () => {
@@ -135,6 +136,25 @@ describe('merge of three shard files (0, 1, 3 of 4) with overlap', () => {
 });
 
 describe('merge edge cases', () => {
+  it('keeps every complete line of a file whose last line was cut short (a killed writer), and names the cut', async () => {
+    const cut = `${header()}\n${result({ address: '198.18.0.1' })}\n${result({ address: '198.18.0.2' })}\n${result({ address: '198.18.0.3' }).slice(0, 40)}`;
+    const merged = await mergeJsonLines([{ name: 'killed.jsonl', content: cut }, { name: 'whole.jsonl', content: `${header()}\n${result({ address: '198.18.0.0' })}\n` }]);
+    expect(merged.results.map((r) => r.address)).toEqual(['198.18.0.0', '198.18.0.1', '198.18.0.2']);
+    expect(merged.truncated).toEqual([{ name: 'killed.jsonl', line: 4 }]);
+    expect(merged.summary.notes).toContain('killed.jsonl: line 4 is cut short (its writer stopped mid-line); the complete lines before it are kept');
+    // The same damage before the last line is an error, naming it.
+    const damaged = await mergeError({ 'damaged.jsonl': `${header()}\n${result().slice(0, 40)}\n${result()}\n` });
+    expect(damaged.message).toMatch(/^damaged\.jsonl:2: Expected portpick JSON lines/);
+  });
+
+  it('unites the names given as targets', async () => {
+    const merged = await mergeJsonLines([
+      { name: 'a', content: `${header({ hostnames: { '198.18.0.1': ['a.lab.test'] } })}\n` },
+      { name: 'b', content: `${header({ hostnames: { '198.18.0.1': ['b.lab.test', 'a.lab.test'], '198.18.0.2': ['c.lab.test'] } })}\n` },
+    ]);
+    expect(merged.meta.hostnames).toEqual({ '198.18.0.1': ['a.lab.test', 'b.lab.test'], '198.18.0.2': ['c.lab.test'] });
+  });
+
   it('accepts a file without summary line, and says the run was cut short', async () => {
     const merged = await mergeJsonLines([{ name: 'cut.jsonl', content: `${header()}\n${result()}\n` }]);
     expect(merged.results.length).toBe(1);

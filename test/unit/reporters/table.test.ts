@@ -24,6 +24,12 @@ describe('table reporter', () => {
     expect(out.text).not.toContain('203.0.113.7');
   });
 
+  it('names a host given by name beside its address', () => {
+    const out = render('table', { ...sampleMeta, hostnames: { '198.18.0.2': ['web.lab.test'] } }, sampleResults, sampleSummary);
+    expect(out.text.startsWith('198.18.0.2 (web.lab.test)  2 open\n')).toBe(true);
+    expect(out.text).toContain('\n198.18.0.10  1 open\n');
+  });
+
   it('flags a tarpit host', () => {
     const at = lines.indexOf('2001:db8::1  2 open');
     expect(lines[at + 1]).toMatch(/tarpit/);

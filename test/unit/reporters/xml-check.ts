@@ -160,7 +160,8 @@ const RULES: Record<string, ElementRule> = {
     content: /^(scaninfo )*verbose debugging ((target|taskbegin|taskprogress|taskend|hosthint|prescript|postscript|host|output) )*runstats $/,
     required: ['scanner', 'version', 'xmloutputversion'],
     optional: ['args', 'start', 'startstr', 'profile_name'],
-    enums: { scanner: ['nmap'] },
+    // nmap.dtd enumerates only "nmap"; "portpick" (the default) is portpick's one deviation from the DTD.
+    enums: { scanner: ['nmap', 'portpick'] },
     numeric: ['start'],
   },
   scaninfo: {

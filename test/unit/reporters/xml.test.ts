@@ -1,17 +1,12 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createReporter } from '../../../src/scan/reporters/index.js';
 import { sampleMeta, sampleResults, sampleServiceName, sampleSummary } from '../../fixtures/reporters/sample-scan.js';
 import { render } from './render.js';
-import { required } from '../../helpers/required.js';
+import { canValidateWithNmapDtd, NMAP_DTD, portpickNmapDtd, xmllintErrors } from '../../helpers/nmap-dtd.js';
 import { checkNmapDtd, parseXml, type XmlElement } from './xml-check.js';
-
-const NMAP_DTD = '/usr/share/nmap/nmap.dtd';
-const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
-const canValidateWithNmapDtd = required(hasXmllint && existsSync(NMAP_DTD), `xmllint or ${NMAP_DTD}`, 'apt-get install libxml2-utils nmap');
 
 function sampleXml(options: Parameters<typeof createReporter>[1] = {}): string {
   return render('xml', sampleMeta, sampleResults, sampleSummary, { serviceName: sampleServiceName, ...options }).text;
@@ -30,7 +25,7 @@ describe('nmap XML reporter', () => {
     const text = sampleXml();
     expect(text.split('\n').slice(0, 2)).toEqual(['<?xml version="1.0"?>', '<!DOCTYPE nmaprun>']);
     const { root } = parseXml(text);
-    expect(attr(root, 'scanner')).toBe('nmap');
+    expect(attr(root, 'scanner')).toBe('portpick');
     expect(attr(root, 'profile_name')).toBe('portpick');
     expect(attr(root, 'xmloutputversion')).toBe('1.05');
     expect(attr(root, 'start')).toBe(String(Date.parse(sampleMeta.startedAt) / 1000));
@@ -120,13 +115,38 @@ describe('nmap XML reporter', () => {
     expect(names.every((n) => n === hostileName)).toBe(true);
   });
 
-  it('omits <service> when no name is known, and offers scanner="portpick" on request', () => {
-    const text = render('xml', sampleMeta, sampleResults, sampleSummary, { xmlScanner: 'portpick' }).text;
+  it('omits <service> when no name is known, and writes scanner="nmap" on request (for strict DTD validators)', () => {
+    const text = render('xml', sampleMeta, sampleResults, sampleSummary, { xmlScanner: 'nmap' }).text;
     expect(text).not.toContain('<service');
     const document = parseXml(text);
-    expect(attr(document.root, 'scanner')).toBe('portpick');
-    // The DTD allows only scanner="nmap": this option trades validity for honesty, and the check says so.
-    expect(checkNmapDtd(document)).toEqual(['/nmaprun: scanner="portpick" not in (nmap)']);
+    expect(attr(document.root, 'scanner')).toBe('nmap');
+    expect(checkNmapDtd(document)).toEqual([]);
+  });
+
+  it('lists the names given as targets as <hostname type="user"> of their addresses', () => {
+    const text = render('xml', { ...sampleMeta, hostnames: { '198.18.0.2': ['web.lab.test', 'www.lab.test'] } }, sampleResults, sampleSummary).text;
+    const document = parseXml(text);
+    expect(checkNmapDtd(document)).toEqual([]);
+    const host = children(document.root, 'host').find((h) => attr(children(h, 'address')[0], 'addr') === '198.18.0.2')!;
+    const names = children(children(host, 'hostnames')[0]!, 'hostname');
+    expect(names.map((n) => [attr(n, 'name'), attr(n, 'type')])).toEqual([
+      ['web.lab.test', 'user'],
+      ['www.lab.test', 'user'],
+    ]);
+  });
+
+  it('carries what it gathered to a resumed run, whose report is the whole sweep', () => {
+    const whole = sampleXml();
+    const first = createReporter('xml', { serviceName: sampleServiceName });
+    first.begin(sampleMeta);
+    for (const result of sampleResults.slice(0, 5)) first.result(result);
+    const carried = JSON.parse(JSON.stringify(first.carry?.()));
+    const second = createReporter('xml', { serviceName: sampleServiceName });
+    const parts = [second.begin(sampleMeta)];
+    second.restore?.(carried);
+    for (const result of sampleResults.slice(5)) parts.push(second.result(result));
+    parts.push(second.end(sampleSummary));
+    expect(parts.join('')).toBe(whole);
   });
 
   it('rejects a ScanMeta port list that is not canonical instead of guessing numservices', () => {
@@ -134,7 +154,7 @@ describe('nmap XML reporter', () => {
     expect(() => reporter.begin({ ...sampleMeta, ports: '80,22' })).toThrow(/canonical form/);
   });
 
-  describe.skipIf(!canValidateWithNmapDtd)('against nmap.dtd with xmllint', () => {
+  describe.skipIf(!canValidateWithNmapDtd())('against nmap.dtd with xmllint', () => {
     it('validates the sample, an empty scan and hostile strings', () => {
       const dir = mkdtempSync(join(tmpdir(), 'portpick-xml-'));
       try {
@@ -145,11 +165,20 @@ describe('nmap XML reporter', () => {
             serviceName: () => '<&"svc">',
           }).text,
         };
+        const dtd = portpickNmapDtd(dir);
         for (const [name, text] of Object.entries(documents)) {
           const path = join(dir, name);
           writeFileSync(path, text);
-          // Throws (with xmllint's message) when the document is not valid.
-          execFileSync('xmllint', ['--noout', '--dtdvalid', NMAP_DTD, path], { stdio: 'pipe' });
+          expect(xmllintErrors(path, dtd), name).toBeNull();
+          // Against nmap's own DTD, the scanner attribute is the only complaint …
+          const strict = xmllintErrors(path, NMAP_DTD) ?? '';
+          expect(strict.split('\n').filter((line) => /validity error/.test(line)), name).toEqual([
+            expect.stringMatching(/scanner.*portpick|portpick.*scanner/),
+          ]);
+          // … and with scanner="nmap" there is none.
+          const nmapNamed = join(dir, `nmap-${name}`);
+          writeFileSync(nmapNamed, text.replace('scanner="portpick"', 'scanner="nmap"'));
+          expect(xmllintErrors(nmapNamed, NMAP_DTD), name).toBeNull();
         }
       } finally {
         rmSync(dir, { recursive: true, force: true });

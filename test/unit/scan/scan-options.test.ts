@@ -9,20 +9,23 @@ import { SourceUnavailableError } from '../../../src/errors/source-unavailable-e
 import { TargetParseError } from '../../../src/errors/target-parse-error.js';
 import type { EngineProbe } from '../../../src/scan/engine-choice.js';
 import { readResumeFile, writeResumeFile, type ResumeState } from '../../../src/scan/resume.js';
-import { parseSeed, parseShard, validateScanOptions } from '../../../src/scan/scan-options.js';
+import { formatShard, parseSeed, parseShard, validateScanOptions } from '../../../src/scan/scan-options.js';
 import { scan } from '../../../src/scan/scan.js';
 
 const noAddon: EngineProbe = { loadAddon: () => null, unavailableReason: () => 'not built (test)' };
 
 describe('option validation', () => {
-  it('parses shards as 0-based i/n', () => {
-    expect(parseShard('0/1')).toEqual({ index: 0, count: 1 });
-    expect(parseShard('3/4')).toEqual({ index: 3, count: 4 });
+  it('parses shards: i/n 1-based as masscan, {index, count} 0-based as zmap', () => {
+    expect(parseShard('1/1')).toEqual({ index: 0, count: 1 });
+    expect(parseShard('4/4')).toEqual({ index: 3, count: 4 });
     expect(parseShard({ index: 1, count: 2 })).toEqual({ index: 1, count: 2 });
-    for (const bad of ['4/4', '1/0', '-1/2', 'a/b', '1', '']) {
-      expect(() => parseShard(bad), bad).toThrow(InvalidArgumentError);
+    expect(parseShard({ index: 0, count: 2 })).toEqual({ index: 0, count: 2 });
+    for (const bad of ['0/4', '5/4', '1/0', '-1/2', 'a/b', '1', '', { index: 2, count: 2 }, { index: -1, count: 2 }]) {
+      expect(() => parseShard(bad), JSON.stringify(bad)).toThrow(InvalidArgumentError);
     }
-    expect(() => parseShard('4/4')).toThrow(/0 ≤ i < n.*got `4\/4`/);
+    expect(() => parseShard('0/4')).toThrow(/1 ≤ i ≤ n \(1-based, as masscan.*got `0\/4`/);
+    expect(() => parseShard({ index: 2, count: 2 })).toThrow(/0 ≤ index < count \(0-based\)/);
+    expect(formatShard({ index: 0, count: 8 })).toBe('1/8');
   });
 
   it('parses seeds without coercion', () => {
