@@ -52,7 +52,7 @@ function knownHint(hint: string | undefined): SweepFailureHint {
 
 /** Turns a native failure into a SweepError carrying its errno, the failed call and a hint. */
 export function nativeSweepError(error: NativeSweepError, kind: NativeEngineKind): SweepError {
-  return new SweepError(`The native ${kind} engine failed (${error.code} in ${error.syscall || 'the engine'}): ${error.message}`, {
+  return new SweepError(`The native ${kind} engine failed (${error.code}): ${error.message}${error.syscall ? ` (in ${error.syscall})` : ''}`, {
     errno: error.code,
     syscall: error.syscall || 'unknown',
     hint: knownHint(error.hint),

@@ -10,9 +10,9 @@
  *   waits for its output to drain before taking the next batch therefore holds
  *   the sweep to its own pace.
  * - While nobody iterates (a caller that only awaits the summary), there is no
- *   backpressure, so the sweep never stalls; the newest `highWaterMark` results
- *   are kept for an iterator that starts later, and older ones are dropped and
- *   counted (`discarded`).
+ *   backpressure, so the sweep never stalls; the newest batches, up to
+ *   `highWaterMark` results (at least the newest batch), are kept for an
+ *   iterator that starts later, and older ones are dropped and counted (`discarded`).
  */
 import type { ReportedBatch } from './reported-batch.js';
 import type { ScanResult } from './types.js';

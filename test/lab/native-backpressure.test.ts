@@ -68,7 +68,8 @@ describe.skipIf(!lab.available || modes.length === 0)('native engines wait for a
   it.each(modes)('%s: nobody iterating never stalls the sweep (results beyond the mark are dropped, counted)', async (mode) => {
     const summary = await scan({ targets: '198.18.128.0/20', ports, mode, seed: 12, retries: 2, timeoutMs: 2000, highWaterMark: 1000 }).summary;
     expect(summary).toMatchObject({ completed: 4096 * 8, open: 4096 * 8, interrupted: false });
+    // Whole batches are dropped, the newest kept: some dropped, never all.
     expect(summary.discarded).toBeGreaterThan(0);
-    expect(summary.discarded).toBeLessThanOrEqual(4096 * 8 - 1000);
+    expect(summary.discarded).toBeLessThan(4096 * 8);
   });
 });
