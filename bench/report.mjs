@@ -76,6 +76,10 @@ export function formatTable(results) {
       if (tool.summary?.firstError) lines.push(`  ${tool.name}: ${tool.summary.firstError.slice(0, 160)}`);
       if (typeof tool.summary?.finalRate === 'number') lines.push(`  ${tool.name}: settled rate ${tool.summary.finalRate.toLocaleString('en-US')} probes/s (median of runs)`);
       if (tool.summary && tool.settingsChanged) lines.push(`  ${tool.name}: settings here: ${tool.settings}`);
+      if (scenario.freshLink && tool.runList?.length) {
+        const perRun = tool.runList.map((r) => (r.timedOut || r.code !== 0 ? (r.timedOut ? 'timeout' : `exit ${r.code}`) : `${fmt.share(r.score.recall)}${r.score.missed ? ` (${r.score.missed} missed)` : ''}`) + (r.freshLink ? ' [link just up]' : ''));
+        lines.push(`  ${tool.name}: recall per run ${perRun.join(', ')}`);
+      }
     }
     lines.push(...skipped);
   }

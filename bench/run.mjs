@@ -21,6 +21,7 @@ import { calibrate } from './calibrate.mjs';
 import { formatTable } from './report.mjs';
 import { runScenario, versionKey } from './scenario-runner.mjs';
 import { runMemoryScenario, formatMemory } from './memory.mjs';
+import { runSlowReaderScenario, formatSlowReader } from './slow-reader.mjs';
 import { evaluateTargets, formatTargets } from './targets.mjs';
 import { nmapSyn, nmapConnect, nmapConnectFast } from './peers/nmap.mjs';
 import { masscan, masscanSlow } from './peers/masscan.mjs';
@@ -98,6 +99,7 @@ async function main() {
   if (options.list) {
     for (const s of scenarios) process.stdout.write(`${s.name.padEnd(14)} ${s.description}\n`);
     process.stdout.write(`${'memory'.padEnd(14)} peak RSS of portpick syn/connect: 127.0.0.0/24 × all ports vs 127.0.0.0/8 × 1 port (each stopped after ${MEMORY_BOUND_SECONDS[options.quick ? 'quick' : 'full']} s)\n`);
+    process.stdout.write(`${'slow-reader'.padEnd(14)} peak RSS of portpick syn/connect: AnyIP /16 × 10 ports, all open, JSON lines to /dev/null vs piped into a 5 MB/s reader (any mode: always /16)\n`);
     process.stdout.write(`tools: ${ALL_TOOLS.map((t) => t.id).join(', ')}\n`);
     return;
   }
@@ -105,11 +107,12 @@ async function main() {
     fail('refusing to run outside a private network namespace: use `npm run bench` (scripts/in-private-netns.sh)');
   }
   if (!canMeasure()) process.stderr.write(`bench: ${TIME_BINARY} is missing, so peak RSS and CPU are not measured: install Debian's \`time\` package (sh bench/setup-peers.sh)\n`);
-  const allNames = [...scenarios.map((s) => s.name), 'memory'];
+  const allNames = [...scenarios.map((s) => s.name), 'memory', 'slow-reader'];
   const wanted = options.scenarioNames ?? (options.quick ? [...QUICK_SCENARIOS, 'memory'] : allNames);
   for (const name of wanted) if (!allNames.includes(name)) fail(`Expected a scenario among ${allNames.join(', ')}, got \`${name}\``);
-  const selectedScenarios = options.calibrateOnly ? [] : wanted.filter((name) => name !== 'memory').map((name) => scenarios.find((s) => s.name === name));
+  const selectedScenarios = options.calibrateOnly ? [] : wanted.filter((name) => name !== 'memory' && name !== 'slow-reader').map((name) => scenarios.find((s) => s.name === name));
   const runMemory = !options.calibrateOnly && wanted.includes('memory');
+  const runSlowReader = !options.calibrateOnly && wanted.includes('slow-reader');
   if (options.calibrateOnly && !options.calibrate) fail('Expected at most one of --calibrate-only and --no-calibrate, got both');
   for (const id of options.toolIds ?? []) if (!ALL_TOOLS.some((t) => t.id === id)) fail(`Expected a tool among ${ALL_TOOLS.map((t) => t.id).join(', ')}, got \`${id}\``);
   const tools = ALL_TOOLS.filter((t) => !options.toolIds || options.toolIds.includes(t.id));
@@ -138,7 +141,7 @@ async function main() {
   options.log = (text) => process.stderr.write(text);
   process.once('SIGINT', () => { cleanUp(); process.exit(130); });
   process.once('SIGTERM', () => { cleanUp(); process.exit(143); });
-  const results = { date: new Date(started).toISOString(), mode: options.quick ? 'quick' : 'full', seed: options.seed, runsPerTool: options.runs, machine, versions, calibration: null, scenarios: [], memory: null, targets: [] };
+  const results = { date: new Date(started).toISOString(), mode: options.quick ? 'quick' : 'full', seed: options.seed, runsPerTool: options.runs, machine, versions, calibration: null, scenarios: [], memory: null, slowReader: null, targets: [] };
   try {
     if (options.calibrate) {
       process.stderr.write('bench: calibrating (hping3 SYN flood, veth and loopback) ...\n');
@@ -170,6 +173,18 @@ async function main() {
         log: (text) => process.stderr.write(text),
       });
     }
+    if (runSlowReader && versions.portpick && memoryModes.length > 0) {
+      results.slowReader = await runSlowReaderScenario(lab, {
+        modes: memoryModes,
+        block: '198.18.0.0/16',
+        addressCount: 65536,
+        ports: scenarios.find((s) => s.name === 'anyip').openPorts,
+        timeoutSeconds: Math.max(options.timeoutSeconds, 180),
+        workDir,
+        extraArgs: options.portpickArgs,
+        log: (text) => process.stderr.write(text),
+      });
+    }
   } finally {
     lab.close();
     cleanUp();
@@ -189,7 +204,8 @@ async function main() {
   else if (c) lines.push(`ceiling: not measured (${c.reason})`);
   results.targets = evaluateTargets(results);
   const memoryText = results.memory ? `${formatMemory(results.memory)}\n` : '';
-  process.stdout.write(`${lines.join('\n')}\n${formatTable(results)}\n${memoryText}${formatTargets(results.targets)}\n\ntotal ${results.elapsedSeconds} s\n`);
+  const slowReaderText = results.slowReader ? `${formatSlowReader(results.slowReader)}\n` : '';
+  process.stdout.write(`${lines.join('\n')}\n${formatTable(results)}\n${memoryText}${slowReaderText}${formatTargets(results.targets)}\n\ntotal ${results.elapsedSeconds} s\n`);
 
   const jsonFile = options.jsonFile ?? join(benchDir, 'results', `bench-${results.date.replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(jsonFile), { recursive: true });

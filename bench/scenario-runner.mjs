@@ -41,6 +41,7 @@ export async function runScenario(lab, scenario, tools, options, ceilings, workD
     openPorts: scenario.openPorts,
     silent: scenario.silent,
     filters: scenario.filters,
+    freshLink: Boolean(scenario.freshLink),
     plannedProbes,
     expectedOpen: truth.openCount,
     runsPerTool: options.runs,
@@ -58,7 +59,10 @@ export async function runScenario(lab, scenario, tools, options, ceilings, workD
       }
       const runs = [];
       for (let index = 0; index < options.runs; index += 1) {
-        log(`bench: ${scenario.name} / ${tool.name} run ${index + 1}/${options.runs} ... `);
+        // freshLink: each tool's first run starts on a link that just came up (next hop unresolved).
+        const freshLink = Boolean(scenario.freshLink && index === 0 && lab.resetLink);
+        if (freshLink) await lab.resetLink();
+        log(`bench: ${scenario.name} / ${tool.name} run ${index + 1}/${options.runs}${freshLink ? ' (link just up)' : ''} ... `);
         const outputFile = join(workDir, `${scenario.name}-${tool.id}-${index}.out`);
         const outcome = await tool.run({
           namespace: lab.scanner,
@@ -82,6 +86,7 @@ export async function runScenario(lab, scenario, tools, options, ceilings, workD
           userSeconds: m.userSeconds,
           systemSeconds: m.systemSeconds,
           peakRssKb: m.peakRssKb,
+          freshLink,
           score,
           summary: outcome.summary ?? undefined,
           notes: [...(outcome.notes ?? []), ...(m.code !== 0 && !m.timedOut && !outcome.notes ? [`exit ${m.code}: ${m.stderr.trim().split('\n').at(-1) ?? ''}`] : [])],
@@ -99,6 +104,7 @@ export async function runScenario(lab, scenario, tools, options, ceilings, workD
   } finally {
     listeners.stop();
     if (lab.targets) await applyFilters(lab.targets, []);
+    if (scenario.freshLink && lab.pinNeighbours) await lab.pinNeighbours();
   }
   return result;
 }

@@ -77,8 +77,13 @@ export function buildScenarios({ quick, seed }) {
       silent: [size.silentPart],
       filters: [{ kind: 'silent', prefix: size.silentPart }],
     }),
-    multiHost('loss', `AnyIP ${size.label} × 10 ports, 1 % of SYNs dropped at random`, {
+    multiHost('loss', `AnyIP ${size.label} × 10 ports, 1 % of SYNs dropped at random (forward path); each tool's first run on a link just up`, {
       filters: [{ kind: 'loss', prefix: size.block, lossPercent: 1 }],
+      freshLink: true,
+    }),
+    multiHost('return-loss', `AnyIP ${size.label} × 10 ports, 1 % of packets target → scanner dropped (return path); each tool's first run on a link just up`, {
+      filters: [{ kind: 'return-loss', prefix: size.block, lossPercent: 1 }],
+      freshLink: true,
     }),
     multiHost('rate-limit', `AnyIP ${size.label} × 10 ports, SYNs above 20,000/s dropped`, {
       filters: [{ kind: 'rate-limit', prefix: size.block, ratePerSecond: 20_000 }],

@@ -58,10 +58,25 @@ export function evaluateTargets(results) {
   verdicts.push(synLoss && synAnyip
     ? { target: 'SYN: 1 % SYN loss → 100 % recall in ≤ 1.5× the loss-free time', met: synLoss.recall === 1 && synLoss.medianWallMs <= 1.5 * synAnyip.medianWallMs, detail: `recall ${percent(synLoss.recall)}, ${seconds(synLoss.medianWallMs)} vs ${seconds(synAnyip.medianWallMs)} loss-free: ${(synLoss.medianWallMs / synAnyip.medianWallMs).toFixed(2)}× (target ≤ 1.5×)` }
     : { target: 'SYN: 1 % SYN loss → 100 % recall in ≤ 1.5× the loss-free time', met: null, detail: 'not measured (loss or anyip scenario not run)' });
+  for (const tool of ['portpick-syn', 'portpick-connect']) {
+    const returnLoss = toolIn(results, 'return-loss', tool);
+    const name = tool === 'portpick-syn' ? 'SYN' : 'connect';
+    const target = `${name}: 1 % loss on the return path (target → scanner) → 100 % recall on every run, the first after link-up included`;
+    verdicts.push(returnLoss
+      ? { target, met: returnLoss.recall === 1, detail: `worst run recall ${percent(returnLoss.recall)} over ${returnLoss.runs} run(s), median ${seconds(returnLoss.medianWallMs)}` }
+      : { target, met: null, detail: 'not measured (return-loss scenario not run)' });
+  }
   const synLimited = toolIn(results, 'rate-limit', 'portpick-syn');
   verdicts.push(synLimited
     ? { target: 'SYN: path dropping SYNs above 20,000/s → 100 % recall, settled rate reported', met: synLimited.recall === 1 && typeof synLimited.finalRate === 'number', detail: `recall ${percent(synLimited.recall)} in ${seconds(synLimited.medianWallMs)}, settled rate ${typeof synLimited.finalRate === 'number' ? `${synLimited.finalRate.toLocaleString('en-US')}/s` : 'not reported'}` }
     : { target: 'SYN: path dropping SYNs above 20,000/s → 100 % recall, settled rate reported', met: null, detail: 'not measured (rate-limit scenario not run)' });
+  for (const mode of ['syn', 'connect']) {
+    const row = results.slowReader?.rows.find((r) => r.id === `portpick-${mode}`);
+    const target = `${mode}: AnyIP /16 × 10 piped into a 5 MB/s reader: peak RSS ≤ 1.5 × the same sweep to /dev/null`;
+    verdicts.push(row && row.ratio !== null
+      ? { target, met: row.met, detail: `${(row.piped.peakRssKb / 1024).toFixed(1)} MB vs ${(row.direct.peakRssKb / 1024).toFixed(1)} MB: ${row.ratio.toFixed(2)}× (target ≤ 1.5×)` }
+      : { target, met: null, detail: row?.error ? `not measured: ${row.error}` : 'not measured (slow-reader scenario not run)' });
+  }
   if (results.mode === 'quick') {
     for (const v of verdicts) if (v.met !== null) v.detail += ' [quick sizes: start-up weighs more; the targets are for the full run]';
   }

@@ -36,6 +36,7 @@ export { ScanOutputParseError } from './errors/scan-output-parse-error.js';
 export { UncheckedSourcesError } from './errors/unchecked-sources-error.js';
 export { NoFreePortError } from './errors/no-free-port-error.js';
 export { SweepRefusedError } from './errors/sweep-refused-error.js';
+export { SweepError, type SweepFailureHint } from './errors/sweep-error.js';
 
 // Sources.
 export { loadSources, type LoadSourcesOptions } from './api/load-sources.js';

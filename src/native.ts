@@ -41,6 +41,18 @@ export interface NativeSweepConfig {
   retries: number;
   /** Probes in flight at most (connect); 0 = size from RLIMIT_NOFILE. */
   window: number;
+  /**
+   * What each connect() outcome decides (the connect engine): 3 bytes per
+   * outcome code (kind, NativePortState, NativeReason), index 0 = connected,
+   * index n = errno n. Built by nativeConnectOutcomes() (scan/connect-outcomes.ts)
+   * from the one table both connect engines use.
+   */
+  connectOutcomes: Uint8Array;
+  /**
+   * Records delivered and not yet released (NativeSweep.release) at most before
+   * the engine starts no new probe (retries and probes in flight go on); 0 = no mark.
+   */
+  highWaterMark: number;
 }
 
 /** Result record layout (little-endian), RESULT_RECORD_BYTES each. */
@@ -96,8 +108,26 @@ export const STATS = {
 } as const;
 
 export interface NativeSweepError {
-  code: string; // 'EPERM', 'EACCES', 'EINVAL' …
+  code: string; // 'EPERM', 'EACCES', 'ENOBUFS' …
+  /** The errno number. */
+  errno: number;
+  /** The call that failed: 'socket', 'sendmmsg', 'pthread_create', 'malloc', 'getrandom' … */
+  syscall: string;
+  /** A SweepFailureHint (src/errors/sweep-error.ts). */
+  hint: string;
   message: string;
+}
+
+/** What the engine reports once, with the done batch. */
+export interface NativeSweepReport {
+  /**
+   * Source addresses the engine chose other than the targets themselves (SYN
+   * only; the connect engines leave the choice to the kernel per connection):
+   * 17 bytes each, the family (4 or 6) then 16 address bytes (IPv4 in the first 4).
+   */
+  sourceAddresses: Uint8Array;
+  /** Probes that left from their target's own address (a target on a local route: loopback, AnyIP, this host's). */
+  selfSourced: number;
 }
 
 export type NativeBatchCallback = (
@@ -105,13 +135,21 @@ export type NativeBatchCallback = (
   stats: Float64Array,
   done: boolean,
   error: NativeSweepError | null,
+  /** With the done batch only; null before. */
+  report: NativeSweepReport | null,
 ) => void;
 
 export interface NativeSweep {
-  /** Starts the engine's threads; `onBatch` is called on the JS thread, last with done = true. */
+  /**
+   * Starts the engine's threads; `onBatch` is called on the JS thread, last with
+   * done = true. Throws an Error carrying code, errno, syscall and hint when no
+   * thread can start.
+   */
   start(onBatch: NativeBatchCallback): void;
   /** Asks the engine to stop; in-flight probes are abandoned, a final batch with done = true follows. */
   stop(): void;
+  /** The consumer took (or dropped) this many records: they no longer count towards highWaterMark. */
+  release(records: number): void;
 }
 
 export interface NativeSelfTestResult {

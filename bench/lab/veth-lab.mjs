@@ -81,6 +81,30 @@ export async function createVethLab() {
     scanner,
     targets,
     addresses: a,
+    /**
+     * The scanner's side of the link goes down and comes up again with no
+     * neighbour entry for the targets side: the next packets wait for ARP/NDP,
+     * as on a link that just came up (routes are re-added: going down drops them).
+     */
+    async resetLink() {
+      await scanner.sh(`
+        ip link set ${a.scannerInterface} down
+        ip neigh flush dev ${a.scannerInterface}
+        ip -6 neigh flush dev ${a.scannerInterface}
+        ip link set ${a.scannerInterface} up
+        ip addr replace ${a.scannerV4}/24 dev ${a.scannerInterface}
+        ip -6 addr replace ${a.scannerV6}/64 dev ${a.scannerInterface} nodad
+        ip route replace ${a.anyIpV4} via ${a.targetsV4}
+        ip -6 route replace ${a.anyIpV6} via ${a.targetsV6}
+      `);
+    },
+    /** The permanent neighbour entries of createVethLab() again (no resolution before a packet). */
+    async pinNeighbours() {
+      await scanner.sh(`
+        ip neigh replace ${a.targetsV4} lladdr ${a.targetsMac} dev ${a.scannerInterface} nud permanent
+        ip -6 neigh replace ${a.targetsV6} lladdr ${a.targetsMac} dev ${a.scannerInterface} nud permanent
+      `);
+    },
     close() {
       trickle.stop();
       targets.close();

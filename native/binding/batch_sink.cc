@@ -1,7 +1,9 @@
 #include "batch_sink.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <new>
 
 namespace portpick_binding {
 
@@ -41,9 +43,23 @@ void pack_record(const portpick::ProbeResult& r, uint8_t* out) {
 void BatchSink::deliver(const portpick::ProbeResult* results, size_t count) {
   std::lock_guard<std::mutex> lock(mutex_);
   const size_t offset = pending_.size();
-  pending_.resize(offset + count * kRecordBytes);
+  try {
+    pending_.resize(offset + count * kRecordBytes);
+  } catch (const std::bad_alloc&) {
+    uint64_t floor = lost_floor_.load(std::memory_order_relaxed);
+    for (size_t i = 0; i < count; ++i) floor = std::min<uint64_t>(floor, results[i].target.position);
+    lost_floor_.store(floor, std::memory_order_release);
+    throw;
+  }
   for (size_t i = 0; i < count; ++i) pack_record(results[i], pending_.data() + offset + i * kRecordBytes);
+  outstanding_.fetch_add(count, std::memory_order_acq_rel);
   if (pending_.size() >= kBatchRecords * kRecordBytes) wake_.notify_all();
+}
+
+void BatchSink::release(uint64_t records) {
+  uint64_t current = outstanding_.load(std::memory_order_acquire);
+  while (!outstanding_.compare_exchange_weak(current, current - std::min(current, records), std::memory_order_acq_rel)) {
+  }
 }
 
 void BatchSink::finish() {
@@ -67,6 +83,8 @@ std::vector<uint8_t> BatchSink::take(const portpick::SweepStats& stats, bool& fi
                  [this] { return finished_ || pending_.size() >= kBatchRecords * kRecordBytes; });
   finished = finished_;
   snapshot = snapshot_stats(stats);
+  const uint64_t lost = lost_floor_.load(std::memory_order_acquire);
+  if (lost != kNothingLost) snapshot[8] = std::min(snapshot[8], static_cast<double>(lost));  // STATS.watermark
   std::vector<uint8_t> out;
   out.swap(pending_);
   return out;

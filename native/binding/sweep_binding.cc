@@ -1,10 +1,16 @@
-// `new Sweep(config)`, `start(onBatch)`, `stop()` (NativeSweep in src/native.ts).
+// `new Sweep(config)`, `start(onBatch)`, `stop()`, `release(records)` (NativeSweep in src/native.ts).
 //
-// Threads: start() launches an engine thread (the probe engine's run loop) and
-// a flusher thread that hands packed batches to JavaScript through one
-// thread-safe function, every kBatchRecords results or kFlushIntervalMs,
+// Threads: start() launches a flusher thread, which launches the engine thread
+// (the probe engine's run loop) and hands packed batches to JavaScript through
+// one thread-safe function, every kBatchRecords results or kFlushIntervalMs,
 // whichever first, and last once with done = true. Not Napi::AsyncWorker: a
 // sweep can last hours and must not hold a libuv pool thread.
+//
+// Failures: no exception may leave a thread (that ends the process). A failed
+// engine (out of memory, a thread that cannot start, a system call that keeps
+// failing) ends the sweep with an error in the done batch — errno, the failing
+// call and a hint — after the results decided before it; a flusher thread that
+// cannot start makes start() throw.
 //
 // Lifetime: the run state is shared (std::shared_ptr) by the JS object, both
 // threads and the thread-safe function. While a sweep runs, the JS object is
@@ -16,11 +22,14 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "batch_sink.h"
 #include "binding.h"
+#include "thread_name.h"
 #include "connect_engine.h"
+#include "connect_outcomes.h"
 #include "sweep_plan.h"
 #include "syn_engine.h"
 
@@ -35,7 +44,11 @@ struct Batch {
   StatsSnapshot stats{};
   bool done = false;
   int errno_value = 0;
+  std::string syscall;
+  std::string hint;
   std::string message;
+  std::vector<portpick::Address> sources;  // done batch only
+  uint64_t self_sourced = 0;
 };
 
 class Sweep;
@@ -46,6 +59,7 @@ struct SweepRun {
   EngineKind engine = EngineKind::Connect;
   uint64_t seed = 0;
   portpick::EngineOptions options;
+  portpick::ConnectOutcomeTable connect_outcomes;
   portpick::SweepStats stats;
   std::atomic<bool> stop{false};
   BatchSink sink;
@@ -76,7 +90,19 @@ const char* errno_code(int e) {
     case ENODEV: return "ENODEV";
     case ENXIO: return "ENXIO";
     case EIO: return "EIO";
-    default: return nullptr;
+    case EAGAIN: return "EAGAIN";
+    case ENOSPC: return "ENOSPC";
+    case ETIMEDOUT: return "ETIMEDOUT";
+    case ECONNABORTED: return "ECONNABORTED";
+    case EPROTO: return "EPROTO";
+    case EHOSTUNREACH: return "EHOSTUNREACH";
+    case ENETUNREACH: return "ENETUNREACH";
+    default:
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
+      return strerrorname_np(e);
+#else
+      return nullptr;
+#endif
   }
 }
 
@@ -84,7 +110,8 @@ class Sweep : public Napi::ObjectWrap<Sweep> {
  public:
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Sweep",
-                       {InstanceMethod<&Sweep::Start>("start"), InstanceMethod<&Sweep::Stop>("stop")});
+                       {InstanceMethod<&Sweep::Start>("start"), InstanceMethod<&Sweep::Stop>("stop"),
+                        InstanceMethod<&Sweep::Release>("release")});
   }
 
   explicit Sweep(const Napi::CallbackInfo& info);
@@ -95,6 +122,7 @@ class Sweep : public Napi::ObjectWrap<Sweep> {
  private:
   Napi::Value Start(const Napi::CallbackInfo& info);
   Napi::Value Stop(const Napi::CallbackInfo& info);
+  Napi::Value Release(const Napi::CallbackInfo& info);
 
   std::shared_ptr<SweepRun> run_;
   bool started_ = false;
@@ -224,6 +252,13 @@ Sweep::Sweep(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sweep>(info) {
   if (!r.failed) run->options.timeout_ms = static_cast<uint32_t>(r.integer("timeoutMs", 3600000));
   if (!r.failed) run->options.retries = static_cast<uint32_t>(r.integer("retries", 254));
   if (!r.failed) run->options.window = static_cast<uint32_t>(r.integer("window", 1000000));
+  if (!r.failed) run->sink.set_high_water_mark(r.integer("highWaterMark", kMaxSafe));
+  Napi::TypedArray outcomes = r.typed("connectOutcomes", napi_uint8_array, "Uint8Array");
+  if (!r.failed) {
+    Napi::Uint8Array a = outcomes.As<Napi::Uint8Array>();
+    std::string outcome_error;
+    if (!run->connect_outcomes.parse(a.Data(), a.ElementLength(), outcome_error)) r.range_error(outcome_error);
+  }
   if (r.failed) return;
 
   std::string error;
@@ -240,37 +275,74 @@ Sweep::Sweep(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sweep>(info) {
 
 Sweep::~Sweep() {
   // Normally the thread-safe function's finalizer joined the threads already.
+  // The flusher first: it is the thread that starts the engine thread.
   if (run_) {
     run_->stop.store(true);
     run_->sink.nudge();
-    if (run_->engine_thread.joinable()) run_->engine_thread.join();
     if (run_->flusher_thread.joinable()) run_->flusher_thread.join();
+    if (run_->engine_thread.joinable()) run_->engine_thread.join();
   }
 }
 
 void EngineMain(std::shared_ptr<SweepRun> run) {
-  auto cursor = run->plan->cursor();
-  std::unique_ptr<portpick::ProbeEngine> engine = run->engine == EngineKind::Connect
-                                                       ? portpick::make_connect_engine()
-                                                       : portpick::make_syn_engine(run->seed);
-  run->outcome = engine->run(*cursor, run->options, run->sink, run->stats, run->stop);
+  portpick::name_thread("pp-engine");
+  try {
+    auto cursor = run->plan->cursor();
+    std::unique_ptr<portpick::ProbeEngine> engine = run->engine == EngineKind::Connect
+                                                         ? portpick::make_connect_engine(run->connect_outcomes)
+                                                         : portpick::make_syn_engine(run->seed);
+    run->outcome = engine->run(*cursor, run->options, run->sink, run->stats, run->stop);
+  } catch (const std::bad_alloc&) {
+    run->outcome = {ENOMEM, "malloc", portpick::failure_hint::kOutOfMemory, "The sweep engine ran out of memory"};
+  } catch (const std::system_error& e) {
+    run->outcome = {e.code().value() != 0 ? e.code().value() : EAGAIN, "pthread_create", portpick::failure_hint::kThreadStart,
+                    std::string("The sweep engine could not start a thread: ") + e.what()};
+  } catch (const std::exception& e) {
+    run->outcome = {EIO, "engine", portpick::failure_hint::kEngineFailure, std::string("The sweep engine failed: ") + e.what()};
+  }
+  if (run->outcome.errno_value == 0 && run->sink.lost_records()) {
+    run->outcome = {ENOMEM, "malloc", portpick::failure_hint::kOutOfMemory, "Results were lost: no memory to store them"};
+  }
   if (run->outcome.errno_value == 0 && run->stats.completed.load() == run->plan->planned()) {
     run->stats.watermark.store(run->plan->shard_size());  // skipped tail positions are done too
   }
   run->sink.finish();
 }
 
+// Fills the done batch's error and report from the engine's outcome.
+void describe_outcome(const portpick::EngineOutcome& outcome, Batch& batch) {
+  batch.errno_value = outcome.errno_value;
+  batch.syscall = outcome.syscall;
+  batch.hint = outcome.hint;
+  batch.message = outcome.message;
+  batch.sources = outcome.sources;
+  batch.self_sourced = outcome.self_sourced;
+}
+
 void FlusherMain(std::shared_ptr<SweepRun> run, BatchFunction tsfn) {
+  portpick::name_thread("pp-flush");
+  try {
+    run->engine_thread = std::thread(EngineMain, run);
+  } catch (const std::system_error& e) {
+    run->outcome = {e.code().value() != 0 ? e.code().value() : EAGAIN, "pthread_create", portpick::failure_hint::kThreadStart,
+                    std::string("Cannot start the sweep engine's thread: ") + e.what()};
+    run->sink.finish();
+  }
   StatsSnapshot last{};
   bool first = true;
   for (;;) {
-    auto batch = std::make_unique<Batch>();
+    std::unique_ptr<Batch> batch;
     bool finished = false;
-    batch->records = run->sink.take(run->stats, finished, batch->stats);
-    batch->done = finished;
-    if (finished) {
-      batch->errno_value = run->outcome.errno_value;
-      batch->message = run->outcome.message;
+    try {
+      batch = std::make_unique<Batch>();
+      batch->records = run->sink.take(run->stats, finished, batch->stats);
+      batch->done = finished;
+      if (finished) describe_outcome(run->outcome, *batch);
+    } catch (const std::bad_alloc&) {
+      // No memory for a batch: stop the engine and try again shortly (its results wait in the sink).
+      run->stop.store(true);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
     }
     // Idle turns with nothing new are not worth a JavaScript call.
     if (!finished && !first && batch->records.empty() && batch->stats == last) continue;
@@ -301,12 +373,28 @@ void CallJs(Napi::Env env, Napi::Function callback, SweepRun* run, Batch* raw) {
     Napi::Object e = Napi::Object::New(env);
     const char* code = errno_code(batch->errno_value);
     e.Set("code", code ? std::string(code) : "E" + std::to_string(batch->errno_value));
+    e.Set("errno", Napi::Number::New(env, batch->errno_value));
+    e.Set("syscall", batch->syscall);
+    e.Set("hint", batch->hint.empty() ? std::string(portpick::failure_hint::kEngineFailure) : batch->hint);
     e.Set("message", batch->message.empty() ? std::string(std::strerror(batch->errno_value)) : batch->message);
     error = e;
   }
   Sweep* owner = batch->done ? run->owner : nullptr;
   if (batch->done) run->owner = nullptr;
-  callback.Call({records, stats, Napi::Boolean::New(env, batch->done), error});
+  Napi::Value report = env.Null();
+  if (batch->done) {
+    // NativeSweepReport: 17 bytes per source (family, then 16 address bytes).
+    Napi::Object r = Napi::Object::New(env);
+    Napi::Uint8Array sources = Napi::Uint8Array::New(env, batch->sources.size() * 17);
+    for (size_t i = 0; i < batch->sources.size(); ++i) {
+      sources[i * 17] = batch->sources[i].family;
+      std::memcpy(sources.Data() + i * 17 + 1, batch->sources[i].bytes.data(), 16);
+    }
+    r.Set("sourceAddresses", sources);
+    r.Set("selfSourced", Napi::Number::New(env, static_cast<double>(batch->self_sourced)));
+    report = r;
+  }
+  callback.Call({records, stats, Napi::Boolean::New(env, batch->done), error, report});
   if (owner) owner->Finish();  // the object may be collected from now on
 }
 
@@ -315,6 +403,7 @@ void FinalizeRun(Napi::Env, std::shared_ptr<SweepRun>* keep, SweepRun*) {
   SweepRun& run = **hold;
   run.stop.store(true);  // no-op after a normal end; ends the engine on teardown
   run.sink.nudge();
+  // The flusher first: it is the thread that starts the engine thread.
   if (run.flusher_thread.joinable()) run.flusher_thread.join();
   if (run.engine_thread.joinable()) run.engine_thread.join();
 }
@@ -343,8 +432,33 @@ Napi::Value Sweep::Start(const Napi::CallbackInfo& info) {
   }
   run_->owner = this;
   Ref();
-  run_->engine_thread = std::thread(EngineMain, run_);
-  run_->flusher_thread = std::thread(FlusherMain, run_, tsfn);
+  try {
+    run_->flusher_thread = std::thread(FlusherMain, run_, tsfn);
+  } catch (const std::system_error& e) {
+    // Nothing runs: undo the start and say why.
+    run_->owner = nullptr;
+    Unref();
+    tsfn.Release();
+    Napi::Error error = Napi::Error::New(env, std::string("Cannot start the sweep's thread: ") + e.what());
+    const int err = e.code().value() != 0 ? e.code().value() : EAGAIN;
+    const char* code = errno_code(err);
+    error.Set("code", code ? std::string(code) : "E" + std::to_string(err));
+    error.Set("errno", Napi::Number::New(env, err));
+    error.Set("syscall", "pthread_create");
+    error.Set("hint", portpick::failure_hint::kThreadStart);
+    error.ThrowAsJavaScriptException();
+  }
+  return env.Undefined();
+}
+
+Napi::Value Sweep::Release(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsNumber()) {
+    Napi::TypeError::New(env, "Expected release(records: number)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const double records = info[0].As<Napi::Number>().DoubleValue();
+  if (run_ && records > 0) run_->sink.release(static_cast<uint64_t>(records));
   return env.Undefined();
 }
 

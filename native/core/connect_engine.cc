@@ -15,10 +15,14 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "completion_window.h"
+#include "thread_name.h"
+#include "connect_outcomes.h"
 #include "rlimit.h"
 
 namespace portpick {
@@ -162,9 +166,9 @@ class SharedCursor {
     tickets.clear();
   }
 
-  void fail(int err, std::string message) {
+  void fail(EngineOutcome outcome) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (outcome_.errno_value == 0) outcome_ = {err, std::move(message)};
+    if (outcome_.errno_value == 0) outcome_ = std::move(outcome);
     failed_.store(true, std::memory_order_relaxed);
   }
   bool failed() const { return failed_.load(std::memory_order_relaxed); }
@@ -246,9 +250,9 @@ struct WorkerLimits {
 
 class ConnectRun {
  public:
-  ConnectRun(SharedCursor& shared, const EngineOptions& options, WorkerLimits limits, ResultSink& sink,
-             SweepStats& stats, const std::atomic<bool>& stop)
-      : shared_(shared), options_(options), limits_(limits), sink_(sink), stats_(stats), stop_(stop) {}
+  ConnectRun(SharedCursor& shared, const EngineOptions& options, const ConnectOutcomeTable& outcomes, WorkerLimits limits,
+             ResultSink& sink, SweepStats& stats, const std::atomic<bool>& stop)
+      : shared_(shared), options_(options), outcomes_(outcomes), limits_(limits), sink_(sink), stats_(stats), stop_(stop) {}
 
   ~ConnectRun() {
     for (Slot& s : slots_) {
@@ -263,6 +267,7 @@ class ConnectRun {
   EngineOutcome run();
 
  private:
+  EngineOutcome run_loop();
   void fill(uint64_t now);
   void launch(Pending probe, uint64_t now);
   void decide(int fd, const Pending& probe, uint8_t tries, uint64_t started_ns, int err, uint64_t now);
@@ -270,15 +275,16 @@ class ConnectRun {
   void release_socket(int fd, int family_index, bool reusable);
   void on_silent(const Pending& probe, uint8_t tries);
   // Re-queues a probe that met a local shortage (`shortage`: shrink the window) or a self-connect.
-  void defer(const Pending& probe, uint64_t now, bool shortage = true);
+  // `cause`/`syscall`: the error that deferred it (named if the sweep stalls).
+  void defer(const Pending& probe, uint64_t now, bool shortage = true, int cause = EMFILE, const char* syscall = "connect");
   void emit(const Pending& probe, uint8_t tries, PortState state, Reason reason, uint32_t rtt_micros);
   void handle_event(const epoll_event& event, uint64_t now);
   void expire(uint64_t now);
   void flush();
-  void fail(int err, std::string message) {
+  void fail(int err, const char* syscall, const char* hint, std::string message) {
     if (outcome_.errno_value == 0) {
-      outcome_ = {err, message};
-      shared_.fail(err, std::move(message));
+      outcome_ = {err, syscall, hint, std::move(message)};
+      shared_.fail(outcome_);
     }
   }
   bool can_launch_now(uint64_t now) const;
@@ -287,6 +293,7 @@ class ConnectRun {
 
   SharedCursor& shared_;
   const EngineOptions& options_;
+  const ConnectOutcomeTable& outcomes_;
   const WorkerLimits limits_;
   ResultSink& sink_;
   SweepStats& stats_;
@@ -326,10 +333,24 @@ class ConnectRun {
 };
 
 EngineOutcome ConnectRun::run() {
+  try {
+    return run_loop();
+  } catch (...) {
+    // Hand over the results decided so far before the failure travels on.
+    try {
+      flush();
+    } catch (...) {
+    }
+    throw;
+  }
+}
+
+EngineOutcome ConnectRun::run_loop() {
   epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
   if (epoll_fd_ < 0) {
     const int err = errno;
-    return {err, std::string("epoll_create1 failed: ") + std::strerror(err)};
+    return {err, "epoll_create1", err == EMFILE || err == ENFILE ? failure_hint::kDescriptorLimit : failure_hint::kEngineFailure,
+            std::string("epoll_create1 failed: ") + std::strerror(err)};
   }
   max_window_ = limits_.window;
   window_limit_ = max_window_;
@@ -360,7 +381,7 @@ EngineOutcome ConnectRun::run() {
     const int n = epoll_wait(epoll_fd_, events.data(), kMaxEvents, wait_timeout_ms(monotonic_ns()));
     if (n < 0 && errno != EINTR) {
       const int err = errno;
-      fail(err, std::string("epoll_wait failed: ") + std::strerror(err));
+      fail(err, "epoll_wait", failure_hint::kEngineFailure, std::string("epoll_wait failed: ") + std::strerror(err));
       break;
     }
     now = monotonic_ns();
@@ -382,6 +403,7 @@ EngineOutcome ConnectRun::run() {
 bool ConnectRun::can_launch_now(uint64_t now) const {
   if (in_flight_ >= window_limit_ || now < backoff_until_ns_) return false;
   if (waiting_.empty() && exhausted_) return false;
+  if (waiting_.empty() && sink_.backlogged()) return false;  // new probes wait for the consumer; retries go on
   if (rate_ > 0 && tokens_ < 1) return false;
   return true;
 }
@@ -405,7 +427,7 @@ void ConnectRun::refill_tokens(uint64_t now) {
 
 int ConnectRun::wait_timeout_ms(uint64_t now) const {
   uint64_t wake = now + kStopPollNs;
-  const bool room = in_flight_ < window_limit_ && !(waiting_.empty() && exhausted_);
+  const bool room = in_flight_ < window_limit_ && !(waiting_.empty() && (exhausted_ || sink_.backlogged()));
   if (room) {
     if (now < backoff_until_ns_) {
       wake = std::min(wake, backoff_until_ns_);
@@ -465,16 +487,17 @@ void ConnectRun::launch(Pending probe, uint64_t now) {
   }
   if (fd < 0) {
     const int err = errno;
-    if (is_transient(err)) return defer(probe, now);
-    return fail(err, std::string("socket() failed for ") + describe(probe.target) + ": " + std::strerror(err));
+    if (is_transient(err)) return defer(probe, now, true, err, "socket");
+    return fail(err, "socket", failure_hint::kEngineFailure,
+                std::string("socket() failed for ") + describe(probe.target) + ": " + std::strerror(err));
   }
   sockaddr_storage address;
   const socklen_t length = to_sockaddr(probe.target, address);
   const auto* sa = reinterpret_cast<const sockaddr*>(&address);
   int err = connect(fd, sa, length) == 0 ? 0 : errno;
-  if (is_transient(err)) {
+  if (err != EINPROGRESS && outcomes_.at(err).action == ConnectAction::Deferred) {
     close(fd);
-    return defer(probe, now);
+    return defer(probe, now, true, err, "connect");
   }
   const uint8_t tries = static_cast<uint8_t>(probe.tries + 1);
   stats_.sent.fetch_add(1, std::memory_order_relaxed);
@@ -488,7 +511,7 @@ void ConnectRun::launch(Pending probe, uint64_t now) {
     if (again == EALREADY || again == EINPROGRESS) {
       if (free_slots_.empty()) {  // cannot happen: in_flight_ < window_limit_ ≤ slots
         close(fd);
-        return fail(EINVAL, "connect engine slot accounting failed");
+        return fail(EINVAL, "connect", failure_hint::kEngineFailure, "connect engine slot accounting failed");
       }
       const uint32_t index = free_slots_.back();
       Slot& slot = slots_[index];
@@ -498,8 +521,8 @@ void ConnectRun::launch(Pending probe, uint64_t now) {
       if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &event) != 0) {
         const int ctl_err = errno;
         close(fd);
-        if (is_transient(ctl_err) || ctl_err == ENOSPC) return defer(probe, now);
-        return fail(ctl_err, std::string("epoll_ctl failed: ") + std::strerror(ctl_err));
+        if (is_transient(ctl_err) || ctl_err == ENOSPC) return defer(probe, now, true, ctl_err, "epoll_ctl");
+        return fail(ctl_err, "epoll_ctl", failure_hint::kEngineFailure, std::string("epoll_ctl failed: ") + std::strerror(ctl_err));
       }
       free_slots_.pop_back();
       slot.probe = probe;
@@ -513,7 +536,8 @@ void ConnectRun::launch(Pending probe, uint64_t now) {
     }
     err = again == EISCONN ? 0 : again;
   }
-  if (tries > 1 && err != ETIMEDOUT && !is_transient(err)) {
+  const ConnectAction action = outcomes_.at(err).action;
+  if (tries > 1 && (action == ConnectAction::Decided || action == ConnectAction::Fatal)) {
     shared_.on_loss(now, tries, stats_.current_rate.load(std::memory_order_relaxed));  // a retry answered at once
   }
   synchronous_ = true;
@@ -525,55 +549,48 @@ void ConnectRun::decide(int fd, const Pending& probe, uint8_t tries, uint64_t st
                         uint64_t now) {
   const uint32_t rtt = static_cast<uint32_t>(std::min<uint64_t>((now - started_ns) / 1000, 0xfffffffeu));
   const int family_index = probe.target.address.family == 4 ? 0 : 1;
-  switch (err) {
-    case 0: {
-      // A socket whose source address and port equal its destination connected
-      // to itself (TCP simultaneous open on loopback): nobody listens there.
-      sockaddr_storage local{};
-      socklen_t local_length = sizeof local;
-      sockaddr_storage remote{};
-      const socklen_t remote_length = to_sockaddr(probe.target, remote);
-      const bool self = getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
-                        local_length == remote_length && std::memcmp(&local, &remote, remote_length) == 0;
-      const linger abort_on_close{1, 0};
-      setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
-      close(fd);
-      if (self) {
-        Pending again = probe;
-        again.tries = static_cast<uint8_t>(tries - 1);
-        return defer(again, now, false);
+  const ConnectOutcome outcome = outcomes_.at(err);
+  switch (outcome.action) {
+    case ConnectAction::Decided:
+      if (err == 0) {
+        // A socket whose source address and port equal its destination connected
+        // to itself (TCP simultaneous open on loopback): nobody listens there.
+        sockaddr_storage local{};
+        socklen_t local_length = sizeof local;
+        sockaddr_storage remote{};
+        const socklen_t remote_length = to_sockaddr(probe.target, remote);
+        const bool self = getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) == 0 &&
+                          local_length == remote_length && std::memcmp(&local, &remote, remote_length) == 0;
+        const linger abort_on_close{1, 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+        close(fd);
+        if (self) {
+          Pending again = probe;
+          again.tries = static_cast<uint8_t>(tries - 1);
+          return defer(again, now, false);
+        }
+      } else {
+        // A socket whose connect() failed synchronously is disconnected already and can connect again.
+        release_socket(fd, family_index,
+                       synchronous_ && (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH));
       }
-      return emit(probe, tries, PortState::Open, Reason::Connected, rtt);
-    }
-    case ECONNRESET:  // see connect_outcome_state()
-    case EPIPE:
-    case ECONNREFUSED:
-    case EHOSTUNREACH:
-    case EHOSTDOWN:
-    case ENETUNREACH:
-    case ENETDOWN:
-    case EACCES:
-    case EPERM: {
-      PortState state;
-      Reason reason;
-      connect_outcome_state(err, state, reason);
-      // A socket whose connect() failed synchronously is disconnected already and can connect again.
-      release_socket(fd, family_index,
-                     synchronous_ && (err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH));
-      return emit(probe, tries, state, reason, rtt);
-    }
-    case ETIMEDOUT:
+      return emit(probe, tries, outcome.state, outcome.reason, rtt);
+    case ConnectAction::Silent:
       close(fd);
       return on_silent(probe, tries);
-    default:
+    case ConnectAction::Deferred: {
       close(fd);
-      if (is_transient(err)) {
-        Pending again = probe;
-        again.tries = static_cast<uint8_t>(tries - 1);
-        return defer(again, now);
-      }
-      return fail(err, std::string("connect() to ") + describe(probe.target) + " failed: " + std::strerror(err));
+      Pending again = probe;
+      again.tries = static_cast<uint8_t>(tries - 1);
+      return defer(again, now, true, err, "connect");
+    }
+    case ConnectAction::Fatal:
+      break;
   }
+  close(fd);
+  fail(err, "connect", failure_hint::kUnexpectedConnectError,
+       std::string("connect() to ") + describe(probe.target) + " failed: " + std::strerror(err) +
+           ", which no port state explains");
 }
 
 void ConnectRun::on_silent(const Pending& probe, uint8_t tries) {
@@ -592,7 +609,7 @@ void ConnectRun::on_silent(const Pending& probe, uint8_t tries) {
   emit(probe, tries, PortState::Filtered, Reason::Timeout, 0xffffffffu);
 }
 
-void ConnectRun::defer(const Pending& probe, uint64_t now, bool shortage) {
+void ConnectRun::defer(const Pending& probe, uint64_t now, bool shortage, int cause, const char* syscall) {
   stats_.local_deferrals.fetch_add(1, std::memory_order_relaxed);
   waiting_.push_front(probe);
   if (!shortage) return;
@@ -603,8 +620,10 @@ void ConnectRun::defer(const Pending& probe, uint64_t now, bool shortage) {
     if (stalled_since_ns_ == 0) {
       stalled_since_ns_ = now;
     } else if (now - stalled_since_ns_ > kStallLimitNs) {
-      fail(EMFILE, "connect sweep stalled: no socket could be opened or connected for 30 s "
-                   "(file descriptors or local ports exhausted); lower the window or close other sweeps");
+      const bool ports = cause == EADDRNOTAVAIL || cause == EADDRINUSE;
+      fail(cause, syscall, ports ? failure_hint::kLocalPortsExhausted : failure_hint::kDescriptorLimit,
+           std::string("connect sweep stalled: no socket could be opened or connected for 30 s (last error ") +
+               std::strerror(cause) + (ports ? ": local ports exhausted)" : ": file descriptors or buffers exhausted)"));
     }
   }
 }
@@ -642,7 +661,9 @@ void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
   // The try counted in probe.tries is the one that just answered.
   Pending base = probe;
   base.tries = static_cast<uint8_t>(probe.tries - 1);
-  if (err != ETIMEDOUT && (probe.tries > 1 || now - started >= kKernelSynRetransmitNs)) {
+  const ConnectAction action = outcomes_.at(err).action;
+  if ((action == ConnectAction::Decided || action == ConnectAction::Fatal) &&
+      (probe.tries > 1 || now - started >= kKernelSynRetransmitNs)) {
     shared_.on_loss(now, probe.tries, stats_.current_rate.load(std::memory_order_relaxed));
   }
   decide(fd, base, probe.tries, started, err, now);
@@ -688,6 +709,8 @@ unsigned connect_workers(const EngineOptions& options, uint32_t window) {
 
 class ConnectEngine final : public ProbeEngine {
  public:
+  explicit ConnectEngine(ConnectOutcomeTable outcomes) : outcomes_(std::move(outcomes)) {}
+
   EngineOutcome run(TargetCursor& targets, const EngineOptions& options, ResultSink& sink, SweepStats& stats,
                     const std::atomic<bool>& stop) override {
     const DescriptorLimit limit = raise_descriptor_limit();
@@ -695,18 +718,35 @@ class ConnectEngine final : public ProbeEngine {
     const unsigned workers = connect_workers(options, window);
     SharedCursor shared(targets, stats);
     std::vector<EngineOutcome> outcomes(workers);
+    // Every failure inside a worker becomes the sweep's outcome (an exception
+    // leaving a thread would end the process).
     const auto work = [&](unsigned index) {
-      WorkerLimits limits;
-      // The window and the rate ceiling are split between the workers.
-      limits.window = window / workers + (index < window % workers ? 1 : 0);
-      limits.rate = options.rate / workers;
-      limits.workers = workers;
-      ConnectRun run(shared, options, limits, sink, stats, stop);
-      outcomes[index] = run.run();
+      if (index > 0) name_thread("pp-connect");
+      try {
+        WorkerLimits limits;
+        // The window and the rate ceiling are split between the workers.
+        limits.window = window / workers + (index < window % workers ? 1 : 0);
+        limits.rate = options.rate / workers;
+        limits.workers = workers;
+        ConnectRun run(shared, options, outcomes_, limits, sink, stats, stop);
+        outcomes[index] = run.run();
+      } catch (const std::bad_alloc&) {
+        shared.fail({ENOMEM, "malloc", failure_hint::kOutOfMemory, "The connect engine ran out of memory"});
+      } catch (const std::system_error& e) {
+        shared.fail({e.code().value(), "pthread_create", failure_hint::kThreadStart,
+                     std::string("The connect engine failed: ") + e.what()});
+      }
     };
     const uint64_t start = monotonic_ns();
     std::vector<std::thread> threads;
-    for (unsigned i = 1; i < workers; ++i) threads.emplace_back(work, i);
+    for (unsigned i = 1; i < workers; ++i) {
+      // A worker that cannot start leaves its share to the others (they pull from one cursor).
+      try {
+        threads.emplace_back(work, i);
+      } catch (const std::system_error&) {
+        break;
+      }
+    }
     work(0);
     for (std::thread& t : threads) t.join();
     const uint64_t elapsed = monotonic_ns() - start;
@@ -715,6 +755,9 @@ class ConnectEngine final : public ProbeEngine {
     }
     return shared.outcome();
   }
+
+ private:
+  ConnectOutcomeTable outcomes_;
 };
 
 }  // namespace
@@ -724,33 +767,8 @@ uint32_t automatic_connect_window(uint64_t descriptor_hard_limit) {
   return static_cast<uint32_t>(std::min<uint64_t>(descriptor_hard_limit - kDescriptorReserve, kWindowCap));
 }
 
-bool connect_outcome_state(int err, PortState& state, Reason& reason) {
-  switch (err) {
-    case 0:
-    case ECONNRESET:
-    case EPIPE:
-      state = PortState::Open, reason = Reason::Connected;
-      return true;
-    case ECONNREFUSED:
-      state = PortState::Closed, reason = Reason::Refused;
-      return true;
-    case EHOSTUNREACH:
-    case EHOSTDOWN:
-      state = PortState::Unreachable, reason = Reason::HostUnreachable;
-      return true;
-    case ENETUNREACH:
-    case ENETDOWN:
-      state = PortState::Unreachable, reason = Reason::NetUnreachable;
-      return true;
-    case EACCES:
-    case EPERM:
-      state = PortState::Filtered, reason = Reason::IcmpProhibited;
-      return true;
-    default:
-      return false;
-  }
+std::unique_ptr<ProbeEngine> make_connect_engine(ConnectOutcomeTable outcomes) {
+  return std::make_unique<ConnectEngine>(std::move(outcomes));
 }
-
-std::unique_ptr<ProbeEngine> make_connect_engine() { return std::make_unique<ConnectEngine>(); }
 
 }  // namespace portpick

@@ -7,17 +7,14 @@
 // the kernel's own SYN retransmission) caps the launch rate (AIMD) and earns
 // silent probes up to 6 tries, so an overflowing accept queue costs time, not recall.
 //
-// States (see /work/shared/notes/peers.md §3 for nmap's choices):
-//   connected                       → open        (reason connected)
-//   ECONNREFUSED / ECONNRESET       → closed      (refused)
-//   EHOSTUNREACH / EHOSTDOWN        → unreachable (host unreachable)
-//   ENETUNREACH / ENETDOWN          → unreachable (net unreachable)
-//   EACCES / EPERM                  → filtered    (administratively prohibited)
-//   silent after 1 + retries tries  → filtered    (timeout)
-// Local resource errors (EMFILE, ENFILE, EADDRNOTAVAIL, ENOBUFS, ENOMEM, EAGAIN)
-// are never a port state: the probe is re-queued, stats.local_deferrals counts
-// it and the window shrinks. A loopback self-connect (source == destination) is
-// detected and retried the same way.
+// States: what each connect() outcome decides comes from the one table both
+// connect engines use (connect_outcomes.h; written in src/scan/connect-outcomes.ts):
+// decided outcomes are a port state, silent ones are tried again while tries
+// remain and end filtered (timeout), deferred ones (local resource shortages:
+// EMFILE, EADDRNOTAVAIL …) are never a port state — the probe is re-queued
+// without using up a try, stats.local_deferrals counts it and the window
+// shrinks — and any other outcome stops the sweep with an error. A loopback
+// self-connect (source == destination) is detected and re-queued the same way.
 //
 // Window: options.window probes in flight, or, when 0, min(RLIMIT_NOFILE hard
 // limit − reserve, 20000) after raising the soft limit. Closing uses
@@ -27,18 +24,15 @@
 #include <cstdint>
 #include <memory>
 
+#include "connect_outcomes.h"
 #include "probe_engine.h"
 
 namespace portpick {
 
-std::unique_ptr<ProbeEngine> make_connect_engine();
+// `outcomes`: what each connect() outcome decides (must not be empty).
+std::unique_ptr<ProbeEngine> make_connect_engine(ConnectOutcomeTable outcomes);
 
 // The automatic window for a descriptor hard limit (exposed for self-tests).
 uint32_t automatic_connect_window(uint64_t descriptor_hard_limit);
-
-// The port state a connect() outcome (0 = connected, else an errno) decides, per
-// the table above; false for outcomes that are no port state (timeouts, local
-// resource errors, unexpected errors). Exposed for self-tests.
-bool connect_outcome_state(int err, PortState& state, Reason& reason);
 
 }  // namespace portpick

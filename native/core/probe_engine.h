@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "sweep_types.h"
 
@@ -27,10 +29,35 @@ class TargetCursor {
   }
 };
 
+// What to do about a failure, for programs (the SweepFailureHint values of
+// src/errors/sweep-error.ts; the command line turns them into advice).
+namespace failure_hint {
+constexpr const char* kRawSocketPermission = "raw-socket-permission";
+constexpr const char* kDescriptorLimit = "descriptor-limit";
+constexpr const char* kLocalPortsExhausted = "local-ports-exhausted";
+constexpr const char* kSendBufferStall = "send-buffer-stall";
+constexpr const char* kOutOfMemory = "out-of-memory";
+constexpr const char* kThreadStart = "thread-start";
+constexpr const char* kRandomnessUnavailable = "randomness-unavailable";
+constexpr const char* kUnexpectedConnectError = "unexpected-connect-error";
+constexpr const char* kEngineFailure = "engine-failure";
+}  // namespace failure_hint
+
 // Outcome of ProbeEngine::run: errno_value 0 means it ran to the end (or was stopped).
 struct EngineOutcome {
+  EngineOutcome() = default;
+  EngineOutcome(int error, std::string failed_call, const char* failure_hint, std::string text)
+      : errno_value(error), syscall(std::move(failed_call)), hint(failure_hint), message(std::move(text)) {}
   int errno_value = 0;
-  std::string message;  // what failed and how to fix it, when errno_value != 0
+  std::string syscall;  // the system call (or library call) that failed
+  std::string hint;     // a failure_hint value
+  std::string message;  // what failed, when errno_value != 0
+  // Source addresses the engine chose (SYN: per destination, as the kernel
+  // would; empty when the kernel chose them per connection): the distinct ones
+  // other than the targets themselves, and how many probes left from their
+  // target's own address (a target on a local route).
+  std::vector<Address> sources;
+  uint64_t self_sourced = 0;
 };
 
 class ProbeEngine {

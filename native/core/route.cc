@@ -7,12 +7,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace portpick {
 namespace {
 
 constexpr size_t kPrefixCacheSize = 4096;  // direct-mapped, power of two
-constexpr size_t kLocalCacheSize = 65536;
+constexpr size_t kAddressCacheSize = 65536;
 
 uint32_t hash_bytes(const Address& a) {
   uint32_t h = 2166136261u ^ a.family;
@@ -35,7 +36,10 @@ bool same(const Address& a, const Address& b) { return a.family == b.family && a
 
 }  // namespace
 
-SourceRouter::SourceRouter() : prefix_cache_(kPrefixCacheSize), local_cache_(kLocalCacheSize) {}
+SourceRouter::SourceRouter() : SourceRouter(LongRoutes::from_kernel()) {}
+
+SourceRouter::SourceRouter(LongRoutes routes)
+    : long_routes_(std::move(routes)), prefix_cache_(kPrefixCacheSize), address_cache_(kAddressCacheSize) {}
 
 SourceRouter::~SourceRouter() {
   if (udp4_ >= 0) close(udp4_);
@@ -71,6 +75,12 @@ RouteAnswer SourceRouter::lookup_uncached(const Address& destination) {
     std::memcpy(&sin6->sin6_addr, destination.bytes.data(), 16);
     length = sizeof(sockaddr_in6);
   }
+  // Dissolve the previous association first: a connected UDP socket keeps the
+  // source address of its first connect(), and a later connect() would answer
+  // that address again instead of the one the kernel picks for this destination.
+  sockaddr unspecified{};
+  unspecified.sa_family = AF_UNSPEC;
+  connect(fd, &unspecified, sizeof(unspecified));
   if (connect(fd, reinterpret_cast<sockaddr*>(&storage), length) != 0) {
     answer.error = errno;
     return answer;
@@ -111,18 +121,27 @@ RouteAnswer SourceRouter::answer_of(const Entry& e) {
 }
 
 RouteAnswer SourceRouter::lookup(const Address& destination) {
-  Entry& local = local_cache_[hash_bytes(destination) & (kLocalCacheSize - 1)];
-  if (matches(local, destination)) return answer_of(local);
+  Entry& by_address = address_cache_[hash_bytes(destination) & (kAddressCacheSize - 1)];
+  if (matches(by_address, destination)) return answer_of(by_address);
   const Address prefix = prefix_of(destination);
-  Entry& remote = prefix_cache_[hash_bytes(prefix) & (kPrefixCacheSize - 1)];
-  if (matches(remote, prefix)) return answer_of(remote);
+  Entry& by_prefix = prefix_cache_[hash_bytes(prefix) & (kPrefixCacheSize - 1)];
+  if (matches(by_prefix, prefix)) return answer_of(by_prefix);
   const RouteAnswer answer = lookup_uncached(destination);
-  if (answer.error == 0 && same(answer.source, destination)) {
-    store(local, destination, answer);
+  if (answer.error != 0) return answer;  // never cached
+  if (same(answer.source, destination)) {
+    store(by_address, destination, answer);
   } else {
-    store(remote, prefix, answer);
+    note_source(answer.source);
+    if (long_routes_.split(destination)) store(by_address, destination, answer); else store(by_prefix, prefix, answer);
   }
   return answer;
+}
+
+void SourceRouter::note_source(const Address& source) {
+  if (sources_.size() >= kMaxReported) return;
+  for (const Address& known : sources_)
+    if (same(known, source)) return;
+  sources_.push_back(source);
 }
 
 }  // namespace portpick

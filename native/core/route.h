@@ -1,16 +1,24 @@
 // Which source address the kernel would use towards a destination: a UDP socket
-// connect() + getsockname() (no packet is sent), cached so a sweep costs one
-// lookup per /24 (IPv4) or /64 (IPv6) of remote addresses. A destination that is
-// itself local (loopback, AnyIP, this host's own addresses) is its own source
-// and is cached per address. Loopback and same-LAN targets need nothing more:
-// the SYNs go through the kernel's routing and neighbour resolution.
-// Limitation: routes more specific than /24 (/64) inside one cached prefix share
-// the first lookup's answer.
+// connect() + getsockname() (no packet is sent; the socket is disconnected
+// before each lookup, or it would keep its first source). Answers are cached:
+// - per /24 (IPv4) or /64 (IPv6) of remote destinations when no route more
+//   specific than that lies inside it (route_table.h), so a sweep costs one
+//   lookup per /24 (/64);
+// - per address otherwise, and for a destination on a local route (loopback,
+//   AnyIP, this host's own addresses), which is its own source, as the kernel
+//   chooses;
+// - never for an error (no route, a broadcast address, a prohibit route …):
+//   each destination that meets one is looked up again, so an error stays with
+//   the one address and a transient one passes.
+// Loopback and same-LAN targets need nothing more: the SYNs go through the
+// kernel's routing and neighbour resolution.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
+#include "route_table.h"
 #include "sweep_types.h"
 #include "zeroed_array.h"
 
@@ -24,6 +32,8 @@ struct RouteAnswer {
 class SourceRouter {
  public:
   SourceRouter();
+  // With given long routes (tests).
+  explicit SourceRouter(LongRoutes routes);
   ~SourceRouter();
   SourceRouter(const SourceRouter&) = delete;
   SourceRouter& operator=(const SourceRouter&) = delete;
@@ -32,6 +42,10 @@ class SourceRouter {
   // Uncached lookup (one connect + getsockname).
   RouteAnswer lookup_uncached(const Address& destination);
   uint64_t kernel_lookups() const { return kernel_lookups_; }
+  // The sources lookup() answered (for the sweep's summary): the distinct ones
+  // other than the destination itself, the first kMaxReported of them.
+  static constexpr size_t kMaxReported = 16;
+  const std::vector<Address>& sources() const { return sources_; }
 
  private:
   // Plain data so that the caches start zeroed without being touched (valid = 0).
@@ -46,10 +60,13 @@ class SourceRouter {
   static void store(Entry& e, const Address& key, const RouteAnswer& answer);
   static RouteAnswer answer_of(const Entry& e);
   int socket_for(uint8_t family);
+  void note_source(const Address& source);
   int udp4_ = -1, udp6_ = -1;
   uint64_t kernel_lookups_ = 0;
-  ZeroedArray<Entry> prefix_cache_;  // remote destinations and errors, per /24 or /64
-  ZeroedArray<Entry> local_cache_;   // local destinations (source == destination), per address
+  std::vector<Address> sources_;
+  LongRoutes long_routes_;
+  ZeroedArray<Entry> prefix_cache_;   // remote destinations in /24s (/64s) that one route covers
+  ZeroedArray<Entry> address_cache_;  // local destinations (source == destination) and the rest, per address
 };
 
 }  // namespace portpick

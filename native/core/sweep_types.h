@@ -74,6 +74,10 @@ class ResultSink {
  public:
   virtual ~ResultSink() = default;
   virtual void deliver(const ProbeResult* results, size_t count) = 0;
+  // True while the results delivered and not yet taken by their consumer reach
+  // its high-water mark: engines then start no new probe (retries and probes in
+  // flight go on), so a slow consumer bounds the memory results take.
+  virtual bool backlogged() const { return false; }
 };
 
 // Tuning handed to an engine; already validated in TypeScript.

@@ -72,14 +72,28 @@ uint32_t SynCookie::cookie(const Address& local, const Address& target, uint16_t
   return static_cast<uint32_t>(siphash24(k0_, k1_, buffer, n));
 }
 
-uint16_t SynCookie::source_port(const Address& target, uint16_t target_port, uint16_t first, uint32_t count) const {
+uint32_t SynCookie::base_offset(const Address& target, uint16_t target_port, uint32_t count) const {
   uint8_t buffer[24];
   size_t n = put_address(buffer, target);
   buffer[n++] = static_cast<uint8_t>(target_port >> 8);
   buffer[n++] = static_cast<uint8_t>(target_port);
   buffer[n++] = 0x5a;  // domain separation from cookie()
   const uint64_t h = siphash24(k1_, k0_, buffer, n);
-  return static_cast<uint16_t>(first + (h % count));
+  return static_cast<uint32_t>(h % count);
+}
+
+uint16_t SynCookie::source_port(const Address& target, uint16_t target_port, uint16_t first, uint32_t count,
+                                uint32_t try_index) const {
+  const uint32_t slot = try_index < kMaxTryPorts ? try_index : kMaxTryPorts - 1;
+  return static_cast<uint16_t>(first + (base_offset(target, target_port, count) + slot) % count);
+}
+
+uint32_t SynCookie::try_of_port(const Address& target, uint16_t target_port, uint16_t local_port, uint16_t first,
+                                uint32_t count) const {
+  const uint32_t offset = static_cast<uint16_t>(local_port - first);
+  if (offset >= count) return kMaxTryPorts;
+  const uint32_t slot = (offset + count - base_offset(target, target_port, count)) % count;
+  return slot < kMaxTryPorts ? slot : kMaxTryPorts;
 }
 
 }  // namespace portpick

@@ -1,9 +1,24 @@
 // The SYN engine's scheduling thread (the caller of run()): pulls probes from the
 // cursor, sends SYNs in sendmmsg batches paced by the adaptive token bucket,
 // matches the receiver's validated replies to probes in flight, retransmits
-// silent probes after an RTT-derived timeout and delivers exactly one result per
-// probe. It alone owns the in-flight state; the receive thread (syn_receiver.cc)
-// talks to it only through a lock-free queue.
+// silent probes after a per-destination timeout (syn_timing.h) and delivers
+// exactly one result per probe. It alone owns the in-flight state; the receive
+// thread (syn_receiver.cc) talks to it only through a lock-free queue.
+//
+// Deciding a probe:
+// - A SYN-ACK to any try sent decides "open", also when it arrives after a
+//   later try went out (each try has its own source port: syn_cookie.h).
+// - An RST or ICMP error to the first try decides at once. One to a later try
+//   is held until that try's retry wait has passed: a SYN-ACK to an earlier try
+//   arriving meanwhile wins.
+// - Silence: after the last try has waited its final wait, "filtered".
+//
+// Warm-up: the very first probe goes out alone when its destination is not
+// local, and the rest wait until its next hop's neighbour entry (ARP/NDP) is
+// resolved or its answer arrives (at most 3 s: ARP gives up after three
+// requests a second apart). Until an entry is resolved the kernel queues only
+// a few packets and drops the rest of a burst without telling the sender; one
+// probe resolves it (neighbour.h).
 #include "syn_engine.h"
 
 #include <netinet/in.h>
@@ -19,9 +34,11 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <unistd.h>
 
+#include "neighbour.h"
 #include "packet.h"
 #include "rate_control.h"
 #include "raw_socket.h"
@@ -30,26 +47,33 @@
 #include "syn_inflight.h"
 #include "syn_receiver.h"
 #include "syn_tarpit.h"
+#include "syn_timing.h"
+#include "thread_name.h"
 
 namespace portpick {
 namespace {
 
-constexpr uint32_t kInflightCapacity = 1u << 17;  // (pages touched only as used)  // probes in flight at most
-constexpr uint32_t kPositionRingSize = 1u << 19;  // pulled-but-unfinished span at most
+// Probes in flight at most: silent probes stay --timeout after their last try,
+// so a fast sweep of silent space needs many (pages are touched only as used).
+constexpr uint32_t kInflightCapacity = 1u << 18;
+constexpr uint32_t kPositionRingSize = 1u << 20;  // pulled-but-unfinished span at most
 constexpr uint32_t kReplyQueueSize = 1u << 14;
 constexpr unsigned kSendBatch = 64;               // messages per sendmmsg
 constexpr size_t kResultBatch = 512;
 constexpr int64_t kResultFlushNs = 5'000'000;
-constexpr uint32_t kMinTimeoutMs = 50;
 // Like nmap (max_successful_tryno + 1): when retransmissions are seen to be
 // answered (proven loss), silent probes get one try more than the highest try
 // that ever succeeded, up to this many extra tries. With --retries 0, never.
 constexpr uint32_t kMaxAdaptiveRetries = 5;
+// The kernel refusing every packet (ENOBUFS …) for max(this, 5 × --timeout) ends the sweep with an error.
+constexpr int64_t kMinSendStallNs = 5'000'000'000;
+// The warm-up waits at most this long for the first next hop to resolve.
+constexpr int64_t kMaxWarmUpNs = 3'000'000'000;
 
 std::string permission_message(int error) {
   return std::string("Cannot open a raw socket (") + std::strerror(error) +
-         "): TCP SYN sweeps need CAP_NET_RAW. Run with sudo, grant the capability to node with "
-         "`sudo setcap cap_net_raw+ep $(readlink -f $(which node))`, or use --mode connect.";
+         "): TCP SYN sweeps need CAP_NET_RAW (root, or the capability granted to the node binary, e.g. "
+         "`sudo setcap cap_net_raw+ep $(readlink -f $(which node))`); connect sweeps need no privilege.";
 }
 
 // A second thread that sends IPv4 batches on a raw socket of its own.
@@ -97,6 +121,7 @@ class SendHelper {
 
  private:
   void loop() {
+    name_thread("pp-send");
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       wake_.wait(lock, [this] { return submitted_ || quit_; });
@@ -153,20 +178,29 @@ class SynSweep {
         queue_(kReplyQueueSize),
         receiver_(sockets, cookie_, port_first, port_count_, queue_, counters_),
         rate_(options.rate),
-        rtt_(std::max<uint32_t>(options.timeout_ms, 1), std::min(kMinTimeoutMs, std::max<uint32_t>(options.timeout_ms, 1)),
-             std::max<uint32_t>(options.timeout_ms, 1)),
+        timing_(options.timeout_ms),
         template4_(4),
         template6_(6) {}
 
-  void run();
+  // Runs the sweep; returns why it gave up (errno_value 0: it finished or was stopped).
+  // Throws std::bad_alloc / std::system_error, after handing over the results decided so far.
+  EngineOutcome run();
+  const SourceRouter& router() const { return router_; }
+  uint64_t self_sourced() const { return self_sourced_; }
 
  private:
+  void loop();
+  // How long the kernel may refuse every packet before the sweep gives up.
+  int64_t stall_limit_ns() const {
+    return std::max<int64_t>(kMinSendStallNs, int64_t{5} * std::max<uint32_t>(options_.timeout_ms, 1) * 1'000'000);
+  }
   uint32_t allowed_retries() const {
     if (options_.retries == 0) return 0;
     return std::max(options_.retries, std::min(max_answered_retry_ + 1, kMaxAdaptiveRetries));
   }
   void handle_replies(int64_t now);
   void expire(int64_t now);
+  void end_warm_up(int64_t now);
   size_t send(int64_t now, uint32_t budget);
   struct Batch;
   Batch& current(uint8_t family) { return family == 4 ? batch4_[current4_] : batch6_; }
@@ -179,6 +213,10 @@ class SynSweep {
   void complete_pending(int64_t now);
   // `tries`: how many tries it took (0 = the tries sent).
   void finalize(int32_t slot, PortState state, Reason reason, uint32_t rtt_micros, uint8_t ttl, uint8_t tries = 0);
+  // How long the try just sent waits: the final wait when no try may follow it.
+  int64_t wait_after_send(const InflightProbe& p) const {
+    return p.tries > allowed_retries() ? timing_.final_wait_ns(p.target.address) : timing_.retry_wait_ns(p.target.address);
+  }
   void deliver(bool force, int64_t now);
   void publish_stats();
   void adjust_rate(int64_t now);
@@ -202,7 +240,7 @@ class SynSweep {
   TarpitGuard tarpit_;
   AdaptiveRate rate_;
   TokenBucket bucket_;
-  RttEstimator rtt_;
+  DestinationTiming timing_;
   SynTemplate template4_, template6_;
 
   std::deque<std::pair<int32_t, uint64_t>> send_queue_;  // (slot, sequence): retransmissions and deferrals
@@ -210,6 +248,16 @@ class SynSweep {
   uint64_t after_last_position_ = 0;
   uint32_t max_answered_retry_ = 0;
   uint64_t duplicates_ = 0;
+  uint64_t self_sourced_ = 0;  // probes whose first try left from the target's own address
+  bool warming_ = true;            // the first probe waits alone for its answer (see the top of this file)
+  int64_t warm_until_ns_ = 0;
+  int64_t next_warm_poll_ns_ = 0;
+  Address warm_destination_;
+  int32_t warm_slot_ = -1;
+  uint64_t warm_sequence_ = 0;
+  int64_t stalled_since_ns_ = 0;  // since when every send was refused; 0 = sending
+  int stall_error_ = 0;
+  EngineOutcome outcome_;
 
   // Per-family sendmmsg batches (two for IPv4: one may be out with the helper).
   struct Batch {
@@ -236,18 +284,44 @@ class SynSweep {
   double achieved_rate_ = 0;
 };
 
-void SynSweep::run() {
-  stats_.planned.store(targets_.total(), std::memory_order_relaxed);
-  results_.reserve(kResultBatch);
+EngineOutcome SynSweep::run() {
   // Fine-grained sleeps: pacing at a few thousand SYNs/s needs ~100 µs waits, not the default 50 µs slack on top.
   const int previous_slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
   prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+  try {
+    loop();
+  } catch (...) {
+    // Stop both helper threads and hand over the results decided so far before the failure travels on.
+    if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);
+    helper_.reset();
+    receiver_.stop();
+    try {
+      deliver(true, monotonic_ns());
+    } catch (...) {
+    }
+    throw;
+  }
+  if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);
+  return outcome_;
+}
+
+void SynSweep::loop() {
+  stats_.planned.store(targets_.total(), std::memory_order_relaxed);
+  results_.reserve(kResultBatch);
   receiver_.start();
   if (std::thread::hardware_concurrency() > 1) {
     const int fd = open_helper_socket();
-    if (fd >= 0) helper_ = std::make_unique<SendHelper>(fd);
+    // The second sender is optional: without a thread for it, one thread sends.
+    if (fd >= 0) {
+      try {
+        helper_ = std::make_unique<SendHelper>(fd);
+      } catch (const std::system_error&) {
+        close(fd);
+      }
+    }
   }
   int64_t now = monotonic_ns();
+  warm_until_ns_ = now + kMaxWarmUpNs;
   bucket_.set_rate(rate_.rate(), rate_.burst(), now);
   rate_window_start_ns_ = last_delivery_ns_ = now;
   while (!stop_.load(std::memory_order_relaxed)) {
@@ -262,25 +336,31 @@ void SynSweep::run() {
     deliver(false, now);
     publish_stats();
     if (exhausted_ && table_.size() == 0) break;
+    if (stalled_since_ns_ != 0 && now - stalled_since_ns_ > stall_limit_ns()) {
+      // The kernel has refused every packet for long: give up rather than hang (probes in flight are abandoned).
+      outcome_ = EngineOutcome(stall_error_, "sendmmsg", failure_hint::kSendBufferStall,
+                               std::string("The SYN engine could not send for ") + std::to_string(stall_limit_ns() / 1'000'000'000) +
+                                   " s: every packet was refused (" + std::strerror(stall_error_) + ")");
+      break;
+    }
     if (sent == 0 && !had_replies) {
       // Nothing to do right now: sleep until the next token, timeout or reply (≤ 1 ms).
       int64_t wait = 1'000'000;
-      if (!send_queue_.empty() || !exhausted_) wait = std::min(wait, std::max<int64_t>(bucket_.wait_ns(now), 20'000));
-      const int32_t oldest = table_.oldest_sent();
-      if (oldest >= 0) {
-        wait = std::min(wait, table_.at(oldest).last_sent_ns + rtt_.timeout_ns() - now);
-      }
+      // New probes wait while the consumer is behind (sink backlogged): then only retries and replies wake us.
+      const bool fresh = !exhausted_ && !sink_.backlogged() && !(warming_ && table_.size() > 0);
+      if (!send_queue_.empty() || fresh) wait = std::min(wait, std::max<int64_t>(bucket_.wait_ns(now), 20'000));
+      const int32_t earliest = table_.earliest();
+      if (earliest >= 0) wait = std::min(wait, table_.at(earliest).deadline_ns - now);
       wait = std::max<int64_t>(wait, 20'000);
       // While sending, wake often enough to keep the pacing smooth; while only waiting
       // for replies/timeouts, 1 ms granularity is plenty.
-      const bool sending = !send_queue_.empty() || !exhausted_;
+      const bool sending = !send_queue_.empty() || fresh;
       if (queue_.empty()) std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<int64_t>(wait, sending ? 200'000 : 1'000'000)));
     }
   }
-  if (previous_slack > 0) prctl(PR_SET_TIMERSLACK, static_cast<unsigned long>(previous_slack), 0, 0, 0);
   helper_.reset();
   receiver_.stop();
-  if (!stop_.load(std::memory_order_relaxed)) handle_replies(monotonic_ns());
+  if (!stop_.load(std::memory_order_relaxed) && outcome_.errno_value == 0) handle_replies(monotonic_ns());
   deliver(true, monotonic_ns());
   publish_stats();
 }
@@ -294,7 +374,8 @@ void SynSweep::adjust_rate(int64_t now) {
   }
   const double before = rate_.rate();
   const uint32_t burst_before = rate_.burst();
-  rate_.tick(now, achieved_rate_, rtt_.has_samples() ? rtt_.srtt_ns() : 0, rtt_.timeout_ns());
+  const RttEstimator& rtt = timing_.sweep();
+  rate_.tick(now, achieved_rate_, rtt.has_samples() ? rtt.srtt_ns() : 0, rtt.timeout_ns());
   if (rate_.rate() != before || rate_.burst() != burst_before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
 }
 
@@ -304,46 +385,77 @@ void SynSweep::handle_replies(int64_t now) {
   while ((n = queue_.pop(events, 256)) > 0) {
     for (size_t i = 0; i < n; ++i) {
       const ReplyEvent& e = events[i];
+      warming_ = false;  // an answer came back: the path (and its neighbour entry) works
+      // Matched on (address, port, local port): the local port names the try, which must have been sent.
       const int32_t slot = table_.find(e.target, e.target_port);
-      if (slot < 0 || table_.at(slot).tries == 0) {
-        ++duplicates_;  // a second answer, or one arriving after the probe was decided
+      if (slot < 0 || e.try_index >= table_.at(slot).tries) {
+        ++duplicates_;  // a second answer, one arriving after the probe was decided, or to a try never sent
         continue;
       }
       InflightProbe& p = table_.at(slot);
-      // The reply names the try it answers (sequence = cookie + try), so timing is unambiguous.
+      // The reply names the try it answers (by its source port), so timing is unambiguous.
       const uint32_t answered_try = e.try_index;
       int64_t sent_ns = -1;
       if (answered_try + 1u == p.tries) sent_ns = p.last_sent_ns;
       else if (answered_try + 2u == p.tries) sent_ns = p.previous_sent_ns;
       const int64_t rtt = sent_ns >= 0 ? std::max<int64_t>(e.received_ns - sent_ns, 0) : -1;
-      if (rtt >= 0) rtt_.sample(rtt);
-      if (answered_try >= 1 && answered_try + 1u == p.tries) {
-        // The latest try was answered and the one before it never was: a loss.
-        const double before = rate_.rate();
-        rate_.on_answer(true, p.previous_sent_ns, p.rate_at_previous_send, now);
-        if (rate_.rate() != before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
-        max_answered_retry_ = std::max(max_answered_retry_, answered_try);
-      } else {
-        // First try answered, or a late answer to an earlier try (the timeout was too short, not a loss).
-        rate_.on_answer(false, 0, 0, now);
+      if (rtt >= 0) timing_.sample(p.target.address, rtt);
+      const uint32_t rtt_micros = rtt >= 0 ? static_cast<uint32_t>(std::min<int64_t>(rtt / 1000, 0xfffffffe)) : 0xffffffffu;
+      const uint8_t tries = static_cast<uint8_t>(answered_try + 1);
+      if (p.holding && e.state != PortState::Open) continue;  // a negative answer is held already; only a SYN-ACK changes it
+      if (!p.holding) {
+        if (answered_try >= 1 && answered_try + 1u == p.tries) {
+          // The latest try was answered and the one before it never was: a loss.
+          const double before = rate_.rate();
+          rate_.on_answer(true, p.previous_sent_ns, p.rate_at_previous_send, now);
+          if (rate_.rate() != before) bucket_.set_rate(rate_.rate(), rate_.burst(), now);
+          max_answered_retry_ = std::max(max_answered_retry_, answered_try);
+        } else {
+          // First try answered, or a late answer to an earlier try (the wait was too short, not a loss).
+          rate_.on_answer(false, 0, 0, now);
+        }
       }
-      const uint8_t tries = static_cast<uint8_t>(answered_try < p.tries ? answered_try + 1 : p.tries);
+      if (e.state != PortState::Open && answered_try > 0) {
+        // An earlier try may still be answered with a SYN-ACK: hold this answer until then.
+        p.waiting_resend = false;  // a queued resend is skipped
+        p.holding = true;
+        p.held = HeldAnswer{e.state, e.reason, e.ttl, tries, rtt_micros};
+        table_.arm(slot, now, timing_.retry_wait_ns(p.target.address));
+        continue;
+      }
       stats_.answered.fetch_add(1, std::memory_order_relaxed);
-      finalize(slot, e.state, e.reason, rtt >= 0 ? static_cast<uint32_t>(std::min<int64_t>(rtt / 1000, 0xfffffffe)) : 0xffffffffu,
-               e.ttl, tries);
+      finalize(slot, e.state, e.reason, rtt_micros, e.ttl, tries);
     }
   }
 }
 
+void SynSweep::end_warm_up(int64_t now) {
+  warming_ = false;
+  // The warm-up probe's try left only now (the kernel held it until its next hop resolved): its wait starts now.
+  if (warm_slot_ < 0) return;
+  InflightProbe& p = table_.at(warm_slot_);
+  if (p.in_use && p.sequence == warm_sequence_ && p.timer != kNoTimer && !p.holding) {
+    p.last_sent_ns = now;
+    table_.arm(warm_slot_, now, wait_after_send(p));
+  }
+}
+
 void SynSweep::expire(int64_t now) {
-  const int64_t timeout = rtt_.timeout_ns();
   const uint32_t allowed = allowed_retries();
   int32_t slot;
-  while ((slot = table_.oldest_sent()) >= 0) {
+  while ((slot = table_.earliest()) >= 0) {
     InflightProbe& p = table_.at(slot);
-    if (now - p.last_sent_ns < timeout) break;
-    table_.unlink_sent(slot);
-    if (p.tries <= allowed) {
+    if (p.deadline_ns > now) break;
+    if (warming_ && slot == warm_slot_ && p.sequence == warm_sequence_ && !p.holding) {
+      // The warm-up probe waits in the kernel for its next hop: not silent yet.
+      table_.arm(slot, now, 1'000'000);
+      continue;
+    }
+    table_.disarm(slot);
+    if (p.holding) {
+      stats_.answered.fetch_add(1, std::memory_order_relaxed);
+      finalize(slot, p.held.state, p.held.reason, p.held.rtt_micros, p.held.ttl, p.held.tries);
+    } else if (p.tries <= allowed) {
       p.waiting_resend = true;
       send_queue_.emplace_back(slot, p.sequence);
     } else {
@@ -370,12 +482,17 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
                0xffffffffu, 0);
       return;
     }
-    if (p.local_port == 0) p.local_port = cookie_.source_port(destination, p.target.port, port_first_, port_count_);
-    const uint32_t sequence = cookie_.cookie(route.source, destination, p.local_port, p.target.port) +
-                              std::min<uint32_t>(p.tries, kCookieTries - 1);
+    const bool self_sourced = route.source.family == destination.family && route.source.bytes == destination.bytes;
+    if (p.tries == 0 && self_sourced) ++self_sourced_;
+    // A local destination needs no neighbour: no warm-up. Otherwise this probe is the warm-up's one.
+    if (warming_ && self_sourced) warming_ = false;
+    if (warming_) warm_destination_ = destination;
+    // Each try leaves from a source port of its own (a 4-tuple of its own).
+    const uint16_t local_port = cookie_.source_port(destination, p.target.port, port_first_, port_count_, p.tries);
+    const uint32_t sequence = cookie_.cookie(route.source, destination, local_port, p.target.port);
     Batch& b = current(destination.family);
     SynTemplate& t = destination.family == 4 ? template4_ : template6_;
-    t.set(route.source, destination, p.local_port, p.target.port, sequence);
+    t.set(route.source, destination, local_port, p.target.port, sequence);
     const unsigned i = b.count++;
     b.slots[i] = slot;
     sockaddr_in6& name = b.names[i];
@@ -412,7 +529,17 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
     p.waiting_resend = false;
     enqueue(slot);
   }
-  while (queued < budget && !exhausted_ && !table_.full() && !positions_.full()) {
+  while (queued < budget && !exhausted_ && !table_.full() && !positions_.full() && !sink_.backlogged()) {
+    if (warming_ && table_.size() > 0) {
+      // The warm-up probe is out: the rest wait for its next hop (polled at most every millisecond).
+      if (now >= warm_until_ns_) {
+        end_warm_up(now);
+      } else if (now >= next_warm_poll_ns_) {
+        next_warm_poll_ns_ = now + 1'000'000;
+        if (next_hop_state(warm_destination_) != NextHopState::Pending) end_warm_up(now);
+      }
+      if (warming_) break;
+    }
     ProbeTarget target;
     if (!targets_.next(target)) {
       exhausted_ = true;
@@ -420,7 +547,17 @@ size_t SynSweep::send(int64_t now, uint32_t budget) {
     }
     after_last_position_ = target.position + 1;
     const uint64_t sequence = positions_.push(target.position);
-    enqueue(table_.insert(target, sequence));
+    const int32_t slot = table_.insert(target, sequence);
+    if (warming_) {
+      warm_slot_ = slot;
+      warm_sequence_ = sequence;
+    }
+    enqueue(slot);
+    if (warming_ && table_.size() > 0) {
+      // The warm-up probe: send it now, ask about its next hop once it is out.
+      next_warm_poll_ns_ = now + 1'000'000;
+      break;
+    }
   }
   flush_batch(4, now);
   flush_batch(6, now);
@@ -475,12 +612,15 @@ bool SynSweep::settle(Batch& b, unsigned& start, unsigned sent, int error, int64
     p.rate_at_send = rate;
     p.previous_sent_ns = p.last_sent_ns;
     p.last_sent_ns = now;
-    table_.append_sent(b.slots[i]);
+    table_.arm(b.slots[i], now, wait_after_send(p));
   }
   stats_.sent.fetch_add(sent, std::memory_order_relaxed);
   start += sent;
+  if (sent > 0) stalled_since_ns_ = 0;
   if (error == 0) return start < b.count;
   if (error == ENOBUFS || error == EAGAIN || error == ENOMEM) {
+    if (stalled_since_ns_ == 0) stalled_since_ns_ = now;
+    stall_error_ = error;
     // Local queue full: defer the rest (they keep their tries) and slow down.
     stats_.local_deferrals.fetch_add(b.count - start, std::memory_order_relaxed);
     for (unsigned i = start; i < b.count; ++i) {
@@ -546,20 +686,30 @@ class SynEngine final : public ProbeEngine {
     choose_local_port_range(first, last);
     RawSockets sockets;
     const int error = open_raw_sockets(sockets, first, last, targets.includes_family(6));
-    if (error == EPERM || error == EACCES) return {error, permission_message(error)};
-    if (error) return {error, std::string("Cannot open the raw sockets of the SYN engine: ") + std::strerror(error)};
+    if (error == EPERM || error == EACCES) return {error, "socket", failure_hint::kRawSocketPermission, permission_message(error)};
+    if (error) {
+      return {error, "socket", error == EMFILE || error == ENFILE ? failure_hint::kDescriptorLimit : failure_hint::kEngineFailure,
+              std::string("Cannot open the raw sockets of the SYN engine: ") + std::strerror(error)};
+    }
+    // The cookie key must be unpredictable, or anyone could forge answers: no
+    // fallback to a clock or an address when the kernel cannot give randomness.
     uint64_t secret[2] = {0, 0};
     if (getrandom(secret, sizeof(secret), 0) != static_cast<ssize_t>(sizeof(secret))) {
-      secret[0] = static_cast<uint64_t>(monotonic_ns());
-      secret[1] = reinterpret_cast<uintptr_t>(&secret);
+      const int random_error = errno != 0 ? errno : EIO;
+      close_raw_sockets(sockets);
+      return {random_error, "getrandom", failure_hint::kRandomnessUnavailable,
+              std::string("Cannot key the SYN cookies: getrandom() failed (") + std::strerror(random_error) + ")"};
     }
+    EngineOutcome outcome;
     {
       auto sweep = std::make_unique<SynSweep>(seed_, secret[0], secret[1], sockets, first, last, targets, options, sink,
                                               stats, stop);
-      sweep->run();
+      outcome = sweep->run();
+      outcome.sources = sweep->router().sources();
+      outcome.self_sourced = sweep->self_sourced();
     }
     close_raw_sockets(sockets);
-    return {};
+    return outcome;
   }
 
  private:

@@ -1,6 +1,26 @@
 #include "syn_inflight.h"
 
+#include <cmath>
+
 namespace portpick {
+
+uint8_t timer_class(int64_t wait_ns) {
+  uint8_t c = 0;
+  while (c + 1 < kTimerLists && timer_class_ns(c) < wait_ns) ++c;
+  return c;
+}
+
+int64_t timer_class_ns(uint8_t timer_class) {
+  // 1 ms · 2^(c/4), rounded up to whole microseconds: 1 ms … about 4 h.
+  static const auto table = [] {
+    struct Table {
+      int64_t ns[kTimerLists];
+    } t{};
+    for (int c = 0; c < kTimerLists; ++c) t.ns[c] = static_cast<int64_t>(std::ceil(1000.0 * std::exp2(c / 4.0))) * 1000;
+    return t;
+  }();
+  return table.ns[timer_class < kTimerLists ? timer_class : kTimerLists - 1];
+}
 namespace {
 
 bool same_address(const Address& a, const Address& b) { return a.family == b.family && a.bytes == b.bytes; }
@@ -16,6 +36,7 @@ uint32_t round_up_pow2(uint32_t v) {
 InflightTable::InflightTable(uint32_t capacity)
     : capacity_(capacity), buckets_(round_up_pow2(capacity * 2)), bucket_mask_(static_cast<uint32_t>(buckets_.size() - 1)) {
   slots_.reserve(capacity);
+  for (uint8_t c = 0; c < kTimerLists; ++c) heads_[c] = tails_[c] = -1;
 }
 
 uint32_t InflightTable::bucket_of(const Address& address, uint16_t port) const {
@@ -62,7 +83,7 @@ int32_t InflightTable::find(const Address& address, uint16_t port) const {
 
 void InflightTable::remove(int32_t slot) {
   InflightProbe& p = slots_[static_cast<size_t>(slot)];
-  if (!p.waiting_resend) unlink_sent(slot);
+  disarm(slot);
   uint32_t& head = buckets_[bucket_of(p.target.address, p.target.port)];
   if (static_cast<int32_t>(head) - 1 == slot) {
     head = static_cast<uint32_t>(p.hash_next + 1);
@@ -77,19 +98,39 @@ void InflightTable::remove(int32_t slot) {
   --size_;
 }
 
-void InflightTable::append_sent(int32_t slot) {
+void InflightTable::arm(int32_t slot, int64_t now_ns, int64_t wait_ns) {
+  disarm(slot);
   InflightProbe& p = slots_[static_cast<size_t>(slot)];
-  p.prev = tail_;
+  const uint8_t c = timer_class(wait_ns);
+  p.timer = c;
+  p.deadline_ns = now_ns + timer_class_ns(c);
+  p.prev = tails_[c];
   p.next = -1;
-  if (tail_ >= 0) slots_[static_cast<size_t>(tail_)].next = slot; else head_ = slot;
-  tail_ = slot;
+  if (tails_[c] >= 0) slots_[static_cast<size_t>(tails_[c])].next = slot; else heads_[c] = slot;
+  tails_[c] = slot;
+  non_empty_[c >> 6] |= uint64_t{1} << (c & 63);
 }
 
-void InflightTable::unlink_sent(int32_t slot) {
+void InflightTable::disarm(int32_t slot) {
   InflightProbe& p = slots_[static_cast<size_t>(slot)];
-  if (p.prev >= 0) slots_[static_cast<size_t>(p.prev)].next = p.next; else if (head_ == slot) head_ = p.next; else return;
-  if (p.next >= 0) slots_[static_cast<size_t>(p.next)].prev = p.prev; else tail_ = p.prev;
+  if (p.timer == kNoTimer) return;
+  const uint8_t c = p.timer;
+  if (p.prev >= 0) slots_[static_cast<size_t>(p.prev)].next = p.next; else heads_[c] = p.next;
+  if (p.next >= 0) slots_[static_cast<size_t>(p.next)].prev = p.prev; else tails_[c] = p.prev;
+  if (heads_[c] < 0) non_empty_[c >> 6] &= ~(uint64_t{1} << (c & 63));
   p.prev = p.next = -1;
+  p.timer = kNoTimer;
+}
+
+int32_t InflightTable::earliest() const {
+  int32_t best = -1;
+  for (int word = 0; word < 2; ++word) {
+    for (uint64_t bits = non_empty_[word]; bits != 0; bits &= bits - 1) {
+      const int32_t head = heads_[word * 64 + __builtin_ctzll(bits)];
+      if (best < 0 || slots_[static_cast<size_t>(head)].deadline_ns < slots_[static_cast<size_t>(best)].deadline_ns) best = head;
+    }
+  }
+  return best;
 }
 
 PositionRing::PositionRing(uint32_t capacity_pow2) : positions_(capacity_pow2), done_(capacity_pow2) {}

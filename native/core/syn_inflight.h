@@ -1,8 +1,13 @@
 // State of the SYN engine's probes in flight, owned by the engine's scheduling
 // thread (no locks): a fixed-capacity slot table with a hash index by
-// (address, port), a list ordered by last send time (for timeouts), and a
-// ring of pulled positions (for the resume watermark). Memory is constant for
-// any plan size: capacity slots + a bounded position ring.
+// (address, port), timer lists (for timeouts), and a ring of pulled positions
+// (for the resume watermark). Memory is constant for any plan size: capacity
+// slots + a bounded position ring.
+//
+// Timers: every wait is rounded up to one of kTimerLists classes (each ~19 %
+// above the previous, from 1 ms to hours), and each class keeps its probes in
+// arming order, so its head always has the earliest deadline of the class:
+// different destinations may wait differently long without a heap.
 #pragma once
 
 #include <cstddef>
@@ -14,19 +19,40 @@
 
 namespace portpick {
 
+// A negative answer (RST, ICMP) to a retry, held back until its deadline: a
+// SYN-ACK to an earlier try that arrives meanwhile decides the probe instead.
+struct HeldAnswer {
+  PortState state = PortState::Closed;
+  Reason reason = Reason::Reset;
+  uint8_t ttl = 0;
+  uint8_t tries = 0;
+  uint32_t rtt_micros = 0xffffffffu;
+};
+
+constexpr uint8_t kTimerLists = 96;
+constexpr uint8_t kNoTimer = 0xff;
+
+// The timer class of a wait: the smallest whose duration is ≥ wait_ns.
+uint8_t timer_class(int64_t wait_ns);
+// The duration of a timer class, ns.
+int64_t timer_class_ns(uint8_t timer_class);
+
 struct InflightProbe {
   ProbeTarget target;
   uint64_t sequence = 0;     // pull order (index into the position ring)
   int64_t last_sent_ns = 0;
   int64_t previous_sent_ns = 0;  // the try before the last one
+  int64_t deadline_ns = 0;   // when the armed timer expires
   float rate_at_send = 0;    // the rate in effect when the last try was sent
   float rate_at_previous_send = 0;  // … and when the try before it was sent (a loss, if this one is answered)
-  uint16_t local_port = 0;
+  HeldAnswer held;
   uint8_t tries = 0;         // tries sent so far
-  bool waiting_resend = false;  // in the send queue, not in the timeout list
+  uint8_t timer = kNoTimer;  // the timer list it is in, kNoTimer when none
+  bool waiting_resend = false;  // in the send queue, not in a timer list
+  bool holding = false;      // `held` waits for its deadline
   bool in_use = false;
   int32_t hash_next = -1;
-  int32_t prev = -1, next = -1;  // timeout list (or free list through `next`)
+  int32_t prev = -1, next = -1;  // timer list (or free list through `next`)
 };
 
 class InflightTable {
@@ -38,13 +64,15 @@ class InflightTable {
 
   int32_t insert(const ProbeTarget& target, uint64_t sequence);  // -1 when full
   int32_t find(const Address& address, uint16_t port) const;
-  void remove(int32_t slot);  // unlinks from index and lists
+  void remove(int32_t slot);  // unlinks from index and timers
   InflightProbe& at(int32_t slot) { return slots_[static_cast<size_t>(slot)]; }
 
-  // Timeout list: ordered by last send time.
-  void append_sent(int32_t slot);  // after a send: to the tail
-  void unlink_sent(int32_t slot);
-  int32_t oldest_sent() const { return head_; }
+  // Arms the probe's timer: it expires `wait_ns` (rounded up to its class) after
+  // `now_ns`. `now_ns` must not decrease between calls. Re-arming moves it.
+  void arm(int32_t slot, int64_t now_ns, int64_t wait_ns);
+  void disarm(int32_t slot);
+  // The armed probe whose deadline is earliest, or -1 when none is armed.
+  int32_t earliest() const;
 
  private:
   uint32_t bucket_of(const Address& address, uint16_t port) const;
@@ -53,7 +81,8 @@ class InflightTable {
   ZeroedArray<uint32_t> buckets_;     // 0 = empty, else slot + 1
   uint32_t bucket_mask_;
   int32_t free_head_ = -1;
-  int32_t head_ = -1, tail_ = -1;
+  int32_t heads_[kTimerLists], tails_[kTimerLists];
+  uint64_t non_empty_[2] = {0, 0};  // bit c: timer list c holds a probe
   uint32_t size_ = 0;
 };
 

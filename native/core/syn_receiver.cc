@@ -1,5 +1,7 @@
 #include "syn_receiver.h"
 
+#include "thread_name.h"
+
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -18,44 +20,41 @@ int64_t monotonic_ns() {
 
 ReplyVerdict validate_reply(const ParsedReply& r, const SynCookie& cookie, uint16_t port_first, uint32_t port_count,
                             ReplyEvent& out) {
-  // Packets our host sent itself, seen on lo: our SYN (seq == cookie + try) and the
-  // kernel's RST to a SYN-ACK it never asked for (seq == cookie + try + 1). Source
-  // and destination are swapped relative to a reply.
+  // Packets our host sent itself, seen on lo: our SYN (seq == cookie) and the
+  // kernel's RST to a SYN-ACK it never asked for (seq == cookie + 1). Source and
+  // destination are swapped relative to a reply.
   if (r.kind == ReplyKind::Syn || (r.kind == ReplyKind::Rst && !(r.tcp_flags & kTcpAck))) {
     const uint32_t own = cookie.cookie(r.target, r.local, r.target_port, r.local_port);
-    const uint32_t offset = r.sequence - own - (r.kind == ReplyKind::Rst ? 1 : 0);
-    if (offset < kCookieTries) return ReplyVerdict::Own;
+    if (r.sequence - own == (r.kind == ReplyKind::Rst ? 1u : 0u)) return ReplyVerdict::Own;
   }
-  if (static_cast<uint32_t>(r.local_port - port_first) >= port_count) return ReplyVerdict::Ignored;
+  if (static_cast<uint32_t>(static_cast<uint16_t>(r.local_port - port_first)) >= port_count) return ReplyVerdict::Ignored;
+  // The reply's destination port must be the source port of one of this target endpoint's tries.
+  const uint32_t try_index = cookie.try_of_port(r.target, r.target_port, r.local_port, port_first, port_count);
+  if (try_index >= kMaxTryPorts) return ReplyVerdict::Invalid;
   out.target = r.target;
   out.target_port = r.target_port;
+  out.local_port = r.local_port;
+  out.try_index = static_cast<uint8_t>(try_index);
   out.ttl = r.ttl;
   const uint32_t expected = cookie.cookie(r.local, r.target, r.local_port, r.target_port);
-  const uint32_t acked_try = r.acknowledgment - 1 - expected;
   switch (r.kind) {
     case ReplyKind::SynAck:
-      if (acked_try >= kCookieTries) return ReplyVerdict::Invalid;
-      out.try_index = static_cast<uint8_t>(acked_try);
+      if (r.acknowledgment - 1 != expected) return ReplyVerdict::Invalid;
       out.state = PortState::Open;
       out.reason = Reason::SynAck;
       return ReplyVerdict::Accepted;
     case ReplyKind::Rst:
-      if (!(r.tcp_flags & kTcpAck) || acked_try >= kCookieTries) return ReplyVerdict::Invalid;
-      out.try_index = static_cast<uint8_t>(acked_try);
+      if (!(r.tcp_flags & kTcpAck) || r.acknowledgment - 1 != expected) return ReplyVerdict::Invalid;
       out.state = PortState::Closed;
       out.reason = Reason::Reset;
       return ReplyVerdict::Accepted;
     case ReplyKind::Syn:
-      // Split handshake: a SYN back to the probe's keyed source port (no ack to check).
-      if (r.local_port != cookie.source_port(r.target, r.target_port, port_first, port_count))
-        return ReplyVerdict::Invalid;
-      out.try_index = kCookieTries - 1;  // unknown: marks "not the latest try" for timing
-      out.state = PortState::Open;
-      out.reason = Reason::SynAck;
-      return ReplyVerdict::Accepted;
+      // A bare SYN back to a probe's source port (a "split handshake") carries no
+      // acknowledgment of our cookie: anyone who guesses the source port can send
+      // one. It never becomes a result.
+      return ReplyVerdict::Invalid;
     case ReplyKind::Icmp:
-      if (!r.has_quoted_sequence || r.quoted_sequence - expected >= kCookieTries) return ReplyVerdict::Invalid;
-      out.try_index = static_cast<uint8_t>(r.quoted_sequence - expected);
+      if (!r.has_quoted_sequence || r.quoted_sequence != expected) return ReplyVerdict::Invalid;
       if (!classify_icmp(r.target.family, r.icmp_type, r.icmp_code, out.state, out.reason)) return ReplyVerdict::Ignored;
       return ReplyVerdict::Accepted;
     case ReplyKind::None:
@@ -108,6 +107,7 @@ enum SocketKind { kTcp4 = 0, kIcmp4 = 1, kTcp6 = 2, kIcmp6 = 3 };
 }  // namespace
 
 void SynReceiver::loop() {
+  name_thread("pp-receive");
   pollfd fds[4];
   int kinds[4];
   nfds_t count = 0;

@@ -18,10 +18,11 @@ namespace portpick {
 struct ReplyEvent {
   Address target;
   uint16_t target_port = 0;
+  uint16_t local_port = 0;  // our side: the source port of the try it answers
   PortState state = PortState::Filtered;
   Reason reason = Reason::Timeout;
   uint8_t ttl = 0;
-  uint8_t try_index = 0;  // which try (0-based) this answers: sequence − cookie
+  uint8_t try_index = 0;  // which try (0-based) this answers, from local_port
   int64_t received_ns = 0;
 };
 
@@ -32,10 +33,11 @@ enum class ReplyVerdict : uint8_t {
   Ignored,   // not addressed to our source-port range
 };
 
-// Stateless validation: a SYN-ACK/RST counts only if ack − 1 == cookie + try; an
-// ICMP error only if the quoted sequence == cookie + try (try < kCookieTries); a bare
-// SYN (split handshake) only if it comes to the probe's keyed source port and is not
-// our own SYN.
+// Stateless validation against the full 4-tuple: the reply's destination port
+// must be the keyed source port of one of the target endpoint's tries, and a
+// SYN-ACK/RST counts only if its ack − 1 == the cookie of that 4-tuple, an ICMP
+// error only if the quoted sequence == that cookie. A bare SYN (split handshake)
+// cannot be verified and is never accepted.
 ReplyVerdict validate_reply(const ParsedReply& reply, const SynCookie& cookie, uint16_t port_first,
                             uint32_t port_count, ReplyEvent& out);
 

@@ -15,6 +15,8 @@
 #include "syn_inflight.h"
 #include "syn_receiver.h"
 #include "syn_tarpit.h"
+#include "route_table.h"
+#include "syn_timing.h"
 
 namespace portpick {
 namespace {
@@ -201,6 +203,18 @@ void cookie_tests(Checks& c) {
     in_range = in_range && s >= 1024 && s < 1024 + 31744;
   }
   c.check("keyed source ports stay in the chosen range", in_range);
+  bool distinct = true, round_trip = true;
+  for (uint16_t port = 1; port < 500; ++port) {
+    for (uint32_t k = 0; k < kMaxTryPorts; ++k) {
+      const uint16_t s = a.source_port(t, port, 61000, 4536, k);
+      round_trip = round_trip && a.try_of_port(t, port, s, 61000, 4536) == k;
+      if (k > 0) distinct = distinct && s != a.source_port(t, port, 61000, 4536, k - 1);
+    }
+    const uint32_t after = 61000u + (a.source_port(t, port, 61000, 4536, 0) - 61000u + kMaxTryPorts) % 4536u;
+    round_trip = round_trip && a.try_of_port(t, port, static_cast<uint16_t>(after), 61000, 4536) == kMaxTryPorts;
+  }
+  c.check("each try of a probe has a source port of its own (a 4-tuple of its own)", distinct);
+  c.check("a source port names its try; other ports name none", round_trip);
 }
 
 void reply_tests(Checks& c) {
@@ -220,12 +234,26 @@ void reply_tests(Checks& c) {
           validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted && e.state == PortState::Open &&
               e.reason == Reason::SynAck && e.target_port == 22 && e.target.bytes == target.bytes);
 
-  auto retry = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport, 777, seq + 3, kTcpSyn | kTcpAck));
+  const uint16_t lport2 = cookie.source_port(target, 22, first, count, 2);
+  const uint32_t seq2 = cookie.cookie(local, target, lport2, 22);
+  auto retry = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport2, 777, seq2 + 1, kTcpSyn | kTcpAck));
   parse_ipv4_packet(retry.data(), retry.size(), r);
-  c.check("SYN-ACK to the third try (ack = cookie + 2 + 1) → open, try index 2",
-          validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted && e.try_index == 2);
+  c.check("SYN-ACK to the third try's source port (ack = its cookie + 1) → open, try index 2",
+          validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted && e.try_index == 2 && e.local_port == lport2);
 
-  auto bogus = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport, 777, seq + 1 + kCookieTries, kTcpSyn | kTcpAck));
+  auto crossed = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport2, 777, seq + 1, kTcpSyn | kTcpAck));
+  parse_ipv4_packet(crossed.data(), crossed.size(), r);
+  c.check("SYN-ACK acking the first try's cookie on the third try's port is rejected",
+          validate_reply(r, cookie, first, count, e) == ReplyVerdict::Invalid);
+
+  const uint16_t no_try = static_cast<uint16_t>(first + (lport - first + kMaxTryPorts) % count);
+  auto untried = ipv4_packet(target, local, 6,
+                             tcp_segment(target, local, 22, no_try, 777, cookie.cookie(local, target, no_try, 22) + 1, kTcpSyn | kTcpAck));
+  parse_ipv4_packet(untried.data(), untried.size(), r);
+  c.check("SYN-ACK to a port of our range that is no try's port is rejected",
+          validate_reply(r, cookie, first, count, e) == ReplyVerdict::Invalid);
+
+  auto bogus = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport, 777, seq + 2, kTcpSyn | kTcpAck));
   parse_ipv4_packet(bogus.data(), bogus.size(), r);
   c.check("bogus SYN-ACK (wrong ack) is rejected", validate_reply(r, cookie, first, count, e) == ReplyVerdict::Invalid);
 
@@ -257,8 +285,8 @@ void reply_tests(Checks& c) {
 
   auto split = ipv4_packet(target, local, 6, tcp_segment(target, local, 22, lport, 4242, 0, kTcpSyn));
   parse_ipv4_packet(split.data(), split.size(), r);
-  c.check("split-handshake SYN to the keyed source port → open",
-          validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted && e.state == PortState::Open);
+  c.check("a bare SYN to the keyed source port (split handshake: nothing to verify) is rejected",
+          validate_reply(r, cookie, first, count, e) == ReplyVerdict::Invalid);
 
   // ICMP errors quoting our SYN (IP header + the first 8 TCP bytes, as RFC 792 guarantees).
   auto icmp = [&](uint8_t type, uint8_t code, uint32_t quoted_seq) {
@@ -285,7 +313,7 @@ void reply_tests(Checks& c) {
   parse_ipv4_packet(prohibited.data(), prohibited.size(), r);
   c.check("ICMP administratively prohibited → filtered",
           validate_reply(r, cookie, first, count, e) == ReplyVerdict::Accepted && e.reason == Reason::IcmpProhibited);
-  auto forged = icmp(3, 3, seq + kCookieTries);
+  auto forged = icmp(3, 3, seq + 1);
   parse_ipv4_packet(forged.data(), forged.size(), r);
   c.check("ICMP quoting a wrong sequence is rejected", validate_reply(r, cookie, first, count, e) == ReplyVerdict::Invalid);
 
@@ -353,16 +381,45 @@ void control_tests(Checks& c) {
   b.address = v4(127, 0, 0, 1); b.port = 2; b.position = 11;
   const int32_t sa = table.insert(a, ring.push(a.position));
   const int32_t sb = table.insert(b, ring.push(b.position));
-  table.append_sent(sa);
-  table.append_sent(sb);
+  table.arm(sa, 1000, 300'000'000);
+  table.arm(sb, 2000, 50'000'000);
   c.check("in-flight table finds probes by (address, port)",
           table.find(a.address, 1) == sa && table.find(b.address, 2) == sb && table.find(a.address, 3) < 0);
+  c.check("timers: the shorter wait armed later expires first", table.earliest() == sb &&
+          table.at(sb).deadline_ns >= 2000 + 50'000'000 && table.at(sb).deadline_ns < 2000 + 60'000'000);
+  table.arm(sb, 3000, 900'000'000);
+  c.check("timers: re-arming moves a probe", table.earliest() == sa && table.at(sa).deadline_ns >= 1000 + 300'000'000);
+  bool classes = true;
+  for (int64_t wait : {int64_t{1}, int64_t{999'999}, int64_t{1'000'000}, int64_t{73'000'001}, int64_t{3'600'000'000'000}}) {
+    const int64_t d = timer_class_ns(timer_class(wait));
+    classes = classes && d >= wait && (wait < 1'000'000 || d < wait * 1.19 + 1000);
+  }
+  c.check("timer classes round a wait up by less than 19 %", classes);
   ring.mark_done(table.at(sb).sequence);
   table.remove(sb);
-  c.check("watermark stays at the oldest unfinished position", ring.watermark(12) == 10 && table.oldest_sent() == sa);
+  c.check("watermark stays at the oldest unfinished position", ring.watermark(12) == 10 && table.earliest() == sa);
   ring.mark_done(table.at(sa).sequence);
   table.remove(sa);
   c.check("watermark advances when every pulled probe is done", ring.watermark(12) == 12 && table.size() == 0);
+
+  DestinationTiming timing(300);
+  const Address near = v4(198, 18, 0, 5), near_same_24 = v4(198, 18, 0, 200), far = v4(198, 18, 7, 1);
+  const bool unknown_waits_timeout = timing.retry_wait_ns(far) == 300'000'000 && timing.final_wait_ns(far) == 300'000'000;
+  for (int i = 0; i < 5; ++i) timing.sample(near, 100'000);
+  c.check("per-destination timing: a /24 with answers retries after its own estimate (floor 50 ms)",
+          unknown_waits_timeout && timing.retry_wait_ns(near_same_24) == 50'000'000);
+  c.check("per-destination timing: a silent /24 retries on the sweep's estimate",
+          timing.retry_wait_ns(far) == 50'000'000);
+  c.check("per-destination timing: the last try always waits --timeout",
+          timing.final_wait_ns(near_same_24) == 300'000'000 && timing.final_wait_ns(far) == 300'000'000);
+  Address long_v6 = v6(0x40);
+  long_v6.bytes[6] = 5;
+  const LongRoutes routes = LongRoutes::from_routes({{v4(198, 18, 96, 8), 30}, {v4(10, 0, 0, 0), 8}, {long_v6, 122}});
+  Address same_64 = v6(0x1);
+  same_64.bytes[6] = 5;
+  c.check("long routes split their /24 (/64) only",
+          routes.split(v4(198, 18, 96, 200)) && !routes.split(v4(198, 18, 97, 9)) && !routes.split(v4(10, 1, 2, 3)) &&
+              routes.split(same_64) && !routes.split(v6(0x40)));
 
   TarpitGuard guard;
   uint16_t flags = 0;

@@ -6,6 +6,7 @@ export { RegistryParseError } from './registry-parse-error.js';
 export { SourceUnavailableError } from './source-unavailable-error.js';
 export { FileAccessError } from './file-access-error.js';
 export { PermissionError } from './permission-error.js';
+export { SweepError, SWEEP_FAILURE_HINTS, type SweepFailureHint } from './sweep-error.js';
 export { NativeUnavailableError } from './native-unavailable-error.js';
 export { UpdateError } from './update-error.js';
 export { ScanOutputParseError } from './scan-output-parse-error.js';

@@ -43,11 +43,18 @@ export interface EngineTuning {
   retries: number;
   /** Probes in flight at most; 0 = engine default. */
   window: number;
+  /** Results delivered and not yet taken by the consumer at most before a native engine holds new probes back; 0 = no mark. */
+  highWaterMark: number;
 }
 
 export interface EngineSink {
-  /** Results decided since the last batch, with counters as of now. */
-  batch(records: RecordBatch, counters: EngineCounters): void;
+  /**
+   * Results decided since the last batch, with counters as of now. `release`
+   * (native engines): call it once the batch's consumer has taken or dropped it;
+   * until then its records count towards the engine's high-water mark, which
+   * holds new probes back.
+   */
+  batch(records: RecordBatch, counters: EngineCounters, release?: () => void): void;
   /**
    * Backpressure for engines that can pause (TypeScript): a promise to await
    * before issuing more probes while the consumer is behind, else null.
@@ -55,7 +62,15 @@ export interface EngineSink {
    */
   ready(unflushed: number): Promise<void> | null;
   /** Called once, last: the engine finished or was stopped (error = why it failed). */
-  done(error: Error | null, counters: EngineCounters): void;
+  done(error: Error | null, counters: EngineCounters, sources?: EngineSources): void;
+}
+
+/** The source addresses an engine chose itself (the SYN engine; connect engines leave it to the kernel). */
+export interface EngineSources {
+  /** Distinct sources other than the targets themselves, canonical text. */
+  addresses: string[];
+  /** Probes that left from their target's own address (a target on a local route). */
+  selfSourced: number;
 }
 
 export interface RunningEngine {

@@ -2,11 +2,20 @@
  * Adapter from the native addon's Sweep (src/native.ts contract) to the engine
  * interface scan() consumes: typed arrays in, decoded batches and counters out.
  */
-import { PermissionError } from '../errors/permission-error.js';
-import { PortpickError } from '../errors/portpick-error.js';
-import { STATS, type NativeAddon, type NativeEngineKind, type NativeSweepError } from '../native.js';
+import { SWEEP_FAILURE_HINTS, SweepError, type SweepFailureHint } from '../errors/sweep-error.js';
+import {
+  RESULT_RECORD_BYTES,
+  STATS,
+  type NativeAddon,
+  type NativeBatchCallback,
+  type NativeEngineKind,
+  type NativeSweepError,
+  type NativeSweepReport,
+} from '../native.js';
+import { formatIPv4, formatIPv6, readIPv6Bytes } from './addresses.js';
+import { nativeConnectOutcomes } from './connect-outcomes.js';
 import { NativeRecordBatch } from './decode.js';
-import type { EngineCounters, EngineSink, EngineTuning, RunningEngine } from './engine.js';
+import type { EngineCounters, EngineSink, EngineSources, EngineTuning, RunningEngine } from './engine.js';
 import type { SweepPlan } from './plan.js';
 
 export function countersFromStats(stats: Float64Array): EngineCounters {
@@ -25,15 +34,30 @@ export function countersFromStats(stats: Float64Array): EngineCounters {
   };
 }
 
-/** Turns a native failure into a typed error; EPERM/EACCES name the fixes. */
-export function nativeSweepError(error: NativeSweepError, kind: NativeEngineKind): Error {
-  if (kind === 'syn' && (error.code === 'EPERM' || error.code === 'EACCES')) {
-    return new PermissionError(
-      `The SYN engine could not open a raw socket (${error.code}: ${error.message}). Run with sudo, grant the capability with \`sudo setcap cap_net_raw+ep "$(command -v node)"\`, or use --mode connect.`,
-      error.code,
-    );
+/** The report's source addresses as text (17 bytes each: family, 16 address bytes). */
+export function sourcesFromReport(report: NativeSweepReport): EngineSources {
+  const bytes = report.sourceAddresses;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const addresses: string[] = [];
+  for (let offset = 0; offset + 17 <= bytes.byteLength; offset += 17) {
+    addresses.push(bytes[offset] === 4 ? formatIPv4(view.getUint32(offset + 1, false)) : formatIPv6(readIPv6Bytes(bytes, offset + 1)));
   }
-  return new PortpickError('ERR_SWEEP_FAILED', `The native ${kind} engine failed (${error.code}): ${error.message}`);
+  return { addresses, selfSourced: report.selfSourced };
+}
+
+/** A hint the native side sent, or `engine-failure` when it is none the library knows. */
+function knownHint(hint: string | undefined): SweepFailureHint {
+  return SWEEP_FAILURE_HINTS.includes(hint as SweepFailureHint) ? (hint as SweepFailureHint) : 'engine-failure';
+}
+
+/** Turns a native failure into a SweepError carrying its errno, the failed call and a hint. */
+export function nativeSweepError(error: NativeSweepError, kind: NativeEngineKind): SweepError {
+  return new SweepError(`The native ${kind} engine failed (${error.code}): ${error.message}${error.syscall ? ` (in ${error.syscall})` : ''}`, {
+    errno: error.code,
+    syscall: error.syscall || 'unknown',
+    hint: knownHint(error.hint),
+    engine: kind,
+  });
 }
 
 export function startNativeEngine(
@@ -57,22 +81,43 @@ export function startNativeEngine(
     timeoutMs: tuning.timeoutMs,
     retries: tuning.retries,
     window: tuning.window,
+    connectOutcomes: nativeConnectOutcomes(),
+    highWaterMark: tuning.highWaterMark,
   });
   let finished = false;
-  sweep.start((records, stats, done, error) => {
+  const onBatch: NativeBatchCallback = (records, stats, done, error, report) => {
     if (finished) return;
     const counters = countersFromStats(stats);
     let decodeError: Error | null = null;
+    const count = records.byteLength / RESULT_RECORD_BYTES;
+    let released = false;
+    // The consumer took (or dropped) the batch: its records no longer hold the engine back.
+    const release = (): void => {
+      if (released || finished) return;
+      released = true;
+      sweep.release(count);
+    };
     try {
-      sink.batch(new NativeRecordBatch(records, kind), counters);
+      sink.batch(new NativeRecordBatch(records, kind), counters, release);
     } catch (cause) {
       decodeError = cause instanceof Error ? cause : new Error(String(cause));
     }
     if (done || decodeError) {
       finished = true;
       if (decodeError && !done) sweep.stop();
-      sink.done(error ? nativeSweepError(error, kind) : decodeError, counters);
+      sink.done(error ? nativeSweepError(error, kind) : decodeError, counters, kind === 'syn' && report ? sourcesFromReport(report) : undefined);
     }
-  });
+  };
+  try {
+    sweep.start(onBatch);
+  } catch (cause) {
+    const e = cause as Partial<NativeSweepError>;
+    throw new SweepError(`The native ${kind} engine could not start: ${e.message ?? String(cause)}`, {
+      errno: e.code ?? 'EAGAIN',
+      syscall: e.syscall ?? 'pthread_create',
+      hint: knownHint(e.hint),
+      engine: kind,
+    }, { cause });
+  }
   return { stop: () => sweep.stop() };
 }

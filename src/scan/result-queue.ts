@@ -1,18 +1,31 @@
 /**
  * The buffer between an engine and the consumer of scan()'s async iterator.
  *
- * Results are never dropped. While a consumer is iterating and more than
- * `highWaterMark` results wait, ready() hands the engine a promise to await
- * (the TypeScript engine pauses; the native engines cannot and keep filling
- * the buffer). While nobody iterates there is no backpressure, so a caller
- * that only awaits the summary never stalls the sweep.
+ * Memory stays bounded whatever the consumer does:
+ * - While a consumer iterates, results are never dropped. Each batch's
+ *   `release` runs when the consumer takes the batch: until then the batch
+ *   counts towards the native engine's high-water mark, which holds new probes
+ *   back (native engines), and while more than `highWaterMark` results wait,
+ *   ready() hands the TypeScript engine a promise to await. A consumer that
+ *   waits for its output to drain before taking the next batch therefore holds
+ *   the sweep to its own pace.
+ * - While nobody iterates (a caller that only awaits the summary), there is no
+ *   backpressure, so the sweep never stalls; the newest batches, up to
+ *   `highWaterMark` results (at least the newest batch), are kept for an
+ *   iterator that starts later, and older ones are dropped and counted (`discarded`).
  */
 import type { ReportedBatch } from './reported-batch.js';
 import type { ScanResult } from './types.js';
 
+interface QueuedBatch {
+  batch: ReportedBatch;
+  release: (() => void) | undefined;
+}
+
 export class ResultQueue {
-  private readonly batches: ReportedBatch[] = [];
+  private readonly batches: QueuedBatch[] = [];
   private buffered = 0;
+  private dropped = 0;
   private ended = false;
   private failure: Error | null = null;
   private consumerWaiting: (() => void) | null = null;
@@ -25,11 +38,40 @@ export class ResultQueue {
     return this.buffered;
   }
 
-  push(batch: ReportedBatch): void {
-    if (batch.length === 0 || this.ended) return;
-    this.batches.push(batch);
+  /** Results dropped because nobody iterated while more than highWaterMark waited. */
+  get discarded(): number {
+    return this.dropped;
+  }
+
+  /** Queues `batch`; `release` runs once it is taken by a consumer or dropped. */
+  push(batch: ReportedBatch, release?: () => void): void {
+    if (batch.length === 0 || this.ended) {
+      release?.();
+      return;
+    }
+    this.batches.push({ batch, release });
     this.buffered += batch.length;
+    if (this.iterating === 0) this.dropUnread();
     this.wakeConsumer();
+  }
+
+  /** Takes the oldest batch (and releases it), or null. */
+  private take(): ReportedBatch | null {
+    const next = this.batches.shift();
+    if (!next) return null;
+    this.buffered -= next.batch.length;
+    next.release?.();
+    if (this.buffered < this.highWaterMark) this.releaseSpace();
+    return next.batch;
+  }
+
+  /** Nobody iterates: keep the newest highWaterMark results (at least the newest batch), drop older ones. */
+  private dropUnread(): void {
+    while (this.batches.length > 1 && this.buffered > this.highWaterMark) {
+      const oldest = this.batches[0] as QueuedBatch;
+      this.take();
+      this.dropped += oldest.batch.length;
+    }
   }
 
   end(error: Error | null = null): void {
@@ -84,10 +126,8 @@ export class ResultQueue {
           index += 1;
           return { value, done: false };
         }
-        const next = this.batches.shift();
+        const next = this.take();
         if (next) {
-          this.buffered -= next.length;
-          if (this.buffered < this.highWaterMark) this.releaseSpace();
           batch = next;
           index = 0;
           continue;
@@ -146,10 +186,8 @@ export class ResultQueue {
     this.iterating += 1;
     try {
       for (;;) {
-        const next = this.batches.shift();
+        const next = this.take();
         if (next) {
-          this.buffered -= next.length;
-          if (this.buffered < this.highWaterMark) this.releaseSpace();
           yield next;
           continue;
         }

@@ -12,7 +12,7 @@
 import pLimit from 'p-limit';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { chooseEngine, type EngineChoice, type EngineProbe } from './engine-choice.js';
-import { zeroCounters, type EngineCounters, type EngineSink, type RunningEngine } from './engine.js';
+import { zeroCounters, type EngineCounters, type EngineSink, type EngineSources, type RunningEngine } from './engine.js';
 import type { NativeAddon } from '../native.js';
 import { startNativeEngine } from './native-engine.js';
 import { DonePositions } from './done-positions.js';
@@ -27,6 +27,17 @@ import { resolveTargets } from './targets.js';
 import { SweepRefusedError } from '../errors/sweep-refused-error.js';
 import { assessSweep, type SweepSafety } from './sweep-safety.js';
 import type { ScanEngineName, ScanProgress, ScanResult, ScanSummary } from './types.js';
+
+/**
+ * The native engines' high-water mark, in records: at least NATIVE_MIN_HIGH_WATER_MARK
+ * (a few engine batches), so that a consumer keeping up never makes a fast sweep
+ * wait on each batch; closed and filtered records count too (an open-only sweep
+ * hands them over with the open ones).
+ */
+export const NATIVE_MIN_HIGH_WATER_MARK = 65_536;
+export function nativeHighWaterMark(highWaterMark: number): number {
+  return Math.max(highWaterMark, NATIVE_MIN_HIGH_WATER_MARK);
+}
 
 /** Rough probes/s per engine for dry-run estimates when no rate is given. */
 export const ESTIMATE_RATE: Record<ScanEngineName, number> = { syn: 100_000, connect: 20_000, 'connect-ts': 5_000 };
@@ -176,7 +187,7 @@ function planInfo(plan: SweepPlan, choice: EngineChoice, safety: SweepSafety): S
  * @returns A handle: iterate it for the results (or use `batches()`), await `summary` for the counts.
  * @throws
  * - {@link InvalidArgumentError} for an option of the wrong shape; {@link PortSpecError} for a bad port spec; {@link SourceUnavailableError} for `topPorts` without `nmapServices`.
- * - (through `plan` and `summary`) {@link TargetParseError} for a target or exclusion that cannot be parsed or resolved, {@link FileAccessError} for an unreadable target file, {@link SweepRefusedError} for a wide sweep beyond this host's links without a rate, {@link PermissionError} / {@link NativeUnavailableError} for `mode: 'syn'` without raw sockets or without the addon.
+ * - (through `plan` and `summary`) {@link TargetParseError} for a target or exclusion that cannot be parsed or resolved, {@link FileAccessError} for an unreadable target file, {@link SweepRefusedError} for a wide sweep beyond this host's links without a rate, {@link PermissionError} / {@link NativeUnavailableError} for `mode: 'syn'` without raw sockets or without the addon, {@link SweepError} when the engine stops on a system failure (with `errno`, `syscall` and a `hint`; the results found before it stay delivered and counted).
  *
  * @example
  * ```ts
@@ -252,6 +263,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null, internal
   let engine: RunningEngine | null = null;
   let stopRequested = false;
   let counters: EngineCounters = zeroCounters();
+  let sources: EngineSources | undefined;
   const tally = { completed: 0, open: 0, closed: 0, filtered: 0, unreachable: 0 };
   const openOnly = options.openOnly;
   let hostsUp: HostTally | null = null;
@@ -353,6 +365,17 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null, internal
       notes: [...runNotes],
     };
     if (chosen.engine === 'syn') summary.finalRate = counters.currentRate;
+    if (queue.discarded > 0) {
+      summary.discarded = queue.discarded;
+      summary.notes.push(`${queue.discarded} result(s) were not kept: nobody iterated the scan while more than ${options.highWaterMark} waited (the counts above include them)`);
+    }
+    if (sources) {
+      summary.sourceAddresses = sources.addresses;
+      summary.selfSourcedProbes = sources.selfSourced;
+      if (sources.selfSourced > 0) {
+        summary.notes.push(`${sources.selfSourced} probe(s) went to targets on a local route (loopback, AnyIP or this host's own addresses) and left from the target address itself, as the kernel chooses`);
+      }
+    }
     return summary;
   };
 
@@ -375,7 +398,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null, internal
         }
       };
       const sink: EngineSink = {
-        batch(records, latest) {
+        batch(records, latest, release) {
           counters = latest;
           const reported = new Uint32Array(records.length);
           let reportedCount = 0;
@@ -389,17 +412,24 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null, internal
             if (!openOnly || state === 'open') reported[reportedCount++] = index;
           }
           doneAbove.advance(latest.watermark);
-          queue.push(new ReportedBatch(records, reportedCount === records.length ? reported : reported.slice(0, reportedCount)));
+          queue.push(new ReportedBatch(records, reportedCount === records.length ? reported : reported.slice(0, reportedCount)), release);
         },
         ready: (unflushed) => queue.ready(unflushed),
-        done(error, latest) {
+        done(error, latest, chosen) {
           counters = latest;
+          sources = chosen;
           if (ticker) clearInterval(ticker);
           report();
           resolve(progressError ?? error);
         },
       };
-      const tuning = { rate, timeoutMs: options.timeoutMs, retries: options.retries, window: options.window };
+      const tuning = {
+        rate,
+        timeoutMs: options.timeoutMs,
+        retries: options.retries,
+        window: options.window,
+        highWaterMark: nativeHighWaterMark(options.highWaterMark),
+      };
       if (options.onProgress) {
         ticker = setInterval(report, options.progressIntervalMs);
         ticker.unref();

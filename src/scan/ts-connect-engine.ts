@@ -3,13 +3,14 @@
  * built. One node:net socket per probe in flight, at most `window` of them
  * (p-limit), a per-try timeout, retries for silent probes only.
  *
- * States: connected → open; ECONNREFUSED → closed; EHOSTUNREACH/ENETUNREACH/
- * EHOSTDOWN → unreachable; EACCES/EPERM → filtered (admin-prohibited); silence
- * after all tries → filtered (timeout). Local resource errors (EMFILE, ENFILE,
- * EADDRNOTAVAIL, ENOBUFS, EAGAIN, EADDRINUSE) and self-connects on loopback
- * mean "not probed yet": the probe is retried later without using up a try and
- * is never reported closed; after MAX_DEFERRALS such errors it is reported
- * filtered with reason `unknown` and counted as a send error.
+ * States: what each connect outcome decides comes from the one table both
+ * connect engines use (connect-outcomes.ts). Silence after all tries → filtered
+ * (timeout). Deferred outcomes (local resource errors: EMFILE, EADDRNOTAVAIL …)
+ * and self-connects on loopback mean "not probed yet": the probe is retried
+ * later without using up a try and is never reported closed; after
+ * MAX_DEFERRALS such errors it is reported filtered with reason `unknown` and
+ * counted as a send error. A fatal outcome (an error the table does not know)
+ * stops the sweep with a SweepError; the results so far are kept.
  *
  * Window: default 512, capped at the soft RLIMIT_NOFILE minus a reserve (read
  * from /proc/self/limits on Linux; Node cannot raise the limit itself — raise
@@ -18,6 +19,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pLimit from 'p-limit';
+import { SweepError } from '../errors/sweep-error.js';
+import { CONNECTED, connectOutcome } from './connect-outcomes.js';
 import { DecodedBatch, type DecodedRecord } from './decode.js';
 import { zeroCounters, type EngineSink, type EngineTuning, type RunningEngine } from './engine.js';
 import type { SweepPlan } from './plan.js';
@@ -28,8 +31,6 @@ const FD_RESERVE = 64;
 const MAX_DEFERRALS = 50;
 const FLUSH_SIZE = 256;
 const FLUSH_MS = 25;
-
-const DEFERRABLE = new Set(['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS', 'EAGAIN', 'EADDRINUSE']);
 
 export type Outcome =
   | { kind: 'decided'; state: ScanPortState; reason: ScanReason; rttMs: number }
@@ -58,25 +59,18 @@ export function effectiveWindow(requested: number): number {
   return Math.max(1, Math.min(wanted, soft - FD_RESERVE));
 }
 
-/** How one connect error decides a probe (exported for tests). */
+/** How one connect outcome (CONNECTED or an error code) decides a probe, per the shared table (exported for tests). */
 export function classifyConnectError(code: string): Outcome {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return { kind: 'decided', state: 'closed', reason: 'refused', rttMs: 0 };
-    case 'ECONNRESET':
-      return { kind: 'decided', state: 'closed', reason: 'reset', rttMs: 0 };
-    case 'EHOSTUNREACH':
-    case 'EHOSTDOWN':
-      return { kind: 'decided', state: 'unreachable', reason: 'host-unreachable', rttMs: 0 };
-    case 'ENETUNREACH':
-      return { kind: 'decided', state: 'unreachable', reason: 'net-unreachable', rttMs: 0 };
-    case 'EACCES':
-    case 'EPERM':
-      return { kind: 'decided', state: 'filtered', reason: 'admin-prohibited', rttMs: 0 };
-    case 'ETIMEDOUT':
+  const outcome = connectOutcome(code);
+  switch (outcome.kind) {
+    case 'decided':
+      return { kind: 'decided', state: outcome.state, reason: outcome.reason, rttMs: 0 };
+    case 'silent':
       return { kind: 'timeout' };
-    default:
-      return DEFERRABLE.has(code) ? { kind: 'deferred', code } : { kind: 'error', code };
+    case 'deferred':
+      return { kind: 'deferred', code };
+    case 'fatal':
+      return { kind: 'error', code };
   }
 }
 
@@ -94,6 +88,7 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
   const limit = pLimit(window);
   const aborters = new Set<() => void>();
   let stopped = false;
+  let failure: Error | null = null;
   let pending: DecodedRecord[] = [];
   let flushTimer: NodeJS.Timeout | null = null;
   // Watermark bookkeeping: positions are issued ascending; finished ones are dropped from the front.
@@ -108,6 +103,18 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
   let nextSlotAt = 0;
   const interval = tuning.rate > 0 ? 1000 / tuning.rate : 0;
   const startedAt = performance.now();
+
+  const stop = (): void => {
+    if (stopped) return;
+    stopped = true;
+    for (const abort of [...aborters]) abort();
+    slotFreed?.();
+  };
+  /** Stops the sweep because of `error` (the first one wins); results so far stay. */
+  const fail = (error: Error): void => {
+    failure ??= error;
+    stop();
+  };
 
   const watermark = (): number => (issuedHead < issued.length ? (issued[issuedHead] as number) : nextUnissued);
 
@@ -164,7 +171,9 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
           finish({ kind: 'deferred', code: 'self-connect' }, true);
           return;
         }
-        finish({ kind: 'decided', state: 'open', reason: 'connected', rttMs }, true);
+        const connected = classifyConnectError(CONNECTED);
+        if (connected.kind === 'decided') connected.rttMs = rttMs;
+        finish(connected, true);
       });
       socket.setNoDelay(true);
       socket.connect({ host: address, port, family });
@@ -174,7 +183,6 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
     const { address, family, port } = plan.probeAt(position);
     let tries = 0;
     let deferrals = 0;
-    let lastError: string | null = null;
     while (!stopped) {
       await awaitRate();
       if (stopped) return null;
@@ -199,12 +207,21 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
         return record(position, address, family, port, outcome.state, outcome.reason, outcome.rttMs, tries);
       }
       if (outcome.kind === 'error') {
+        // No port state explains it: the sweep stops (the results so far are kept).
         counters.sendErrors += 1;
-        lastError = outcome.code;
+        fail(
+          new SweepError(`connect() to ${family === 6 ? `[${address}]` : address}:${port} failed with ${outcome.code}, which no port state explains`, {
+            errno: outcome.code,
+            syscall: 'connect',
+            hint: 'unexpected-connect-error',
+            engine: 'connect-ts',
+          }),
+        );
+        return null;
       }
       if (tries > tuning.retries) {
-        if (lastError === null) counters.silent += 1;
-        return record(position, address, family, port, 'filtered', lastError === null ? 'timeout' : 'unknown', null, tries);
+        counters.silent += 1;
+        return record(position, address, family, port, 'filtered', 'timeout', null, tries);
       }
     }
     return null;
@@ -271,7 +288,7 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
   run().then(
     () => {
       flush();
-      sink.done(null, { ...counters, watermark: watermark() });
+      sink.done(failure, { ...counters, watermark: watermark() });
     },
     (error: unknown) => {
       flush();
@@ -279,12 +296,5 @@ export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink
     },
   );
 
-  return {
-    stop(): void {
-      if (stopped) return;
-      stopped = true;
-      for (const abort of [...aborters]) abort();
-      slotFreed?.();
-    },
-  };
+  return { stop };
 }

@@ -91,8 +91,23 @@ export interface ScanSummary {
   ratePerSecond: number;
   /** The rate adaptive control settled on (SYN), probes/s. */
   finalRate?: number;
+  /**
+   * SYN: the source addresses the probes left from, chosen per destination as
+   * the kernel would, other than the targets themselves (the first 16 distinct).
+   * Connect engines leave this to the kernel per connection and omit it.
+   */
+  sourceAddresses?: string[];
+  /** SYN: probes to targets on a local route (loopback, AnyIP, this host's own) that left from the target address itself. */
+  selfSourcedProbes?: number;
   /** Stopped before every planned probe had a state (aborted, failed, or the loop left early): resume with the handle's resumeState(). */
   interrupted: boolean;
+  /**
+   * Results dropped without being yielded because nobody iterated the scan
+   * while more than `highWaterMark` waited (a caller that only awaits the
+   * summary). Always counted above. Absent when none was dropped (always so
+   * when someone iterates).
+   */
+  discarded?: number;
   /** The permutation seed, decimal: pass it as `seed` to repeat the order. */
   seed: string;
   /** This run's shard, 0-based index. */

@@ -1,4 +1,33 @@
+import { readFileSync } from 'node:fs';
 import { required } from './required.js';
+
+/**
+ * The network interfaces of this process's namespace (from /proc/net/dev, which,
+ * unlike /sys/class/net, always shows the reader's own namespace).
+ */
+export function namespaceInterfaces(): string[] {
+  try {
+    return readFileSync('/proc/net/dev', 'utf8')
+      .split('\n')
+      .slice(2)
+      .map((line) => line.split(':')[0]?.trim() ?? '')
+      .filter((name) => name !== '');
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * True when the namespace holds only `lo`: the lab's routes live on it, and any
+ * other interface (a host's uplink, a leftover test veth) could carry a probe
+ * somewhere real. Only then is the lab trusted.
+ */
+function onlyLoopback(): boolean {
+  const interfaces = namespaceInterfaces();
+  if (interfaces.length === 1 && interfaces[0] === 'lo') return true;
+  console.warn(`[portpick tests] the test namespace holds ${interfaces.join(', ') || 'no interface'}, expected only lo: the lab is not trusted.`);
+  return false;
+}
 
 /**
  * The test lab built by scripts/lab-setup.sh inside the private network namespace.
@@ -6,7 +35,11 @@ import { required } from './required.js';
  */
 export const lab = {
   /** True inside the namespace with the lab routes in place. */
-  available: required(process.env.PORTPICK_LAB === '1', 'the private-namespace lab', 'run the tests through `npm test`'),
+  available: required(
+    process.env.PORTPICK_LAB === '1' && onlyLoopback(),
+    'the private-namespace lab (a namespace holding only lo)',
+    'run the tests through `npm test`',
+  ),
   /** True when the nftables rules below are in place. */
   nft: required(process.env.PORTPICK_LAB_NFT === '1', 'the lab’s nftables rules', 'apt-get install nftables'),
   /** AnyIP on lo: every address is a live host (listeners on 0.0.0.0 answer on all). */

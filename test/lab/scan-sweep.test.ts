@@ -233,7 +233,7 @@ describe.skipIf(!lab.available || !nativeSweep)('native engine positions agree w
     const plan = new SweepPlan(targets, [9, 7], 31n, { index: 1, count: 2 }, { startPosition: 3, skipPositions: [5, 8] });
     const records: DecodedRecord[] = [];
     await new Promise<void>((resolve, reject) => {
-      startNativeEngine(addon!, mode as 'connect' | 'syn', plan, { rate: 0, timeoutMs: 2000, retries: 2, window: 0 }, {
+      startNativeEngine(addon!, mode as 'connect' | 'syn', plan, { rate: 0, timeoutMs: 2000, retries: 2, window: 0, highWaterMark: 0 }, {
         batch: (batch) => {
           for (let index = 0; index < batch.length; index += 1) {
             const record = { position: batch.position(index), result: batch.result(index) };

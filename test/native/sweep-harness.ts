@@ -13,6 +13,7 @@ import {
   type NativeSweepConfig,
   type NativeSweepError,
 } from '../../src/native.js';
+import { nativeConnectOutcomes } from '../../src/scan/connect-outcomes.js';
 
 export interface DecodedRecord {
   family: number;
@@ -87,6 +88,8 @@ export function config(overrides: Partial<NativeSweepConfig>): NativeSweepConfig
     timeoutMs: 1000,
     retries: 1,
     window: 0,
+    connectOutcomes: nativeConnectOutcomes(),
+    highWaterMark: 0,
     ...overrides,
   };
 }

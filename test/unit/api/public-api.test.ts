@@ -40,6 +40,7 @@ const ERRORS = [
   'RegistryParseError',
   'ScanOutputParseError',
   'SourceUnavailableError',
+  'SweepError',
   'SweepRefusedError',
   'TargetParseError',
   'UncheckedSourcesError',

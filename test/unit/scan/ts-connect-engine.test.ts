@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { classifyConnectError, effectiveWindow, softOpenFileLimit } from '../../../src/scan/ts-connect-engine.js';
 
 describe('TypeScript connect engine: error classification', () => {
-  it('maps answers to states', () => {
+  it('maps answers to states (connect-outcomes.ts: the table both engines use)', () => {
+    expect(classifyConnectError('ECONNRESET')).toMatchObject({ kind: 'decided', state: 'open', reason: 'connected' });
     expect(classifyConnectError('ECONNREFUSED')).toMatchObject({ kind: 'decided', state: 'closed', reason: 'refused' });
     expect(classifyConnectError('EHOSTUNREACH')).toMatchObject({ kind: 'decided', state: 'unreachable', reason: 'host-unreachable' });
     expect(classifyConnectError('ENETUNREACH')).toMatchObject({ kind: 'decided', state: 'unreachable', reason: 'net-unreachable' });
@@ -14,7 +15,8 @@ describe('TypeScript connect engine: error classification', () => {
     for (const code of ['EMFILE', 'ENFILE', 'EADDRNOTAVAIL', 'ENOBUFS', 'EAGAIN', 'EADDRINUSE']) {
       expect(classifyConnectError(code)).toEqual({ kind: 'deferred', code });
     }
-    expect(classifyConnectError('ENETDOWN')).toEqual({ kind: 'error', code: 'ENETDOWN' });
+    expect(classifyConnectError('ENETDOWN')).toMatchObject({ kind: 'decided', state: 'unreachable', reason: 'net-unreachable' });
+    expect(classifyConnectError('ECONNABORTED')).toEqual({ kind: 'error', code: 'ECONNABORTED' });
   });
 
   it('keeps the window under the soft open-files limit', () => {
