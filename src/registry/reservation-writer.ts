@@ -6,7 +6,8 @@
  * the list's own style (block or flow, its indentation); the result is read
  * back and must hold every old reservation plus the new one.
  */
-import { isMap, isScalar, isSeq, parseDocument, stringify, type Node, type Pair } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import { yamlPackage } from './yaml-module.js';
 import { RegistryParseError } from '../errors/index.js';
 import { parseReservations } from './reservations.js';
 import type { Protocol } from './types.js';
@@ -46,10 +47,10 @@ export function newReservationFileText(format: ReservationFileFormat, reservatio
 export function addReservationToText(text: string, file: string, reservation: NewReservation): string {
   const format = formatOfFile(file);
   const before = parseReservations(text, file, { format }) ?? [];
-  const document = parseDocument(text, { prettyErrors: false });
+  const document = yamlPackage().parseDocument(text, { prettyErrors: false });
   const root = document.contents;
-  if (!isMap(root)) throw new RegistryParseError('Expected a mapping at the top of the reservation file', file);
-  const pair = root.items.find((item) => isScalar(item.key) && item.key.value === 'reservations') as Pair<Node, Node | null> | undefined;
+  if (!yamlPackage().isMap(root)) throw new RegistryParseError('Expected a mapping at the top of the reservation file', file);
+  const pair = root.items.find((item) => yamlPackage().isScalar(item.key) && item.key.value === 'reservations') as Pair<Node, Node | null> | undefined;
   const updated = format === 'json' ? addToJson(text, root as unknown as Node, pair, reservation) : addToYaml(text, pair, reservation);
   const after = parseReservations(updated, file, { format }) ?? [];
   const added = after.at(-1);
@@ -75,8 +76,8 @@ function addToYaml(text: string, pair: Pair<Node, Node | null> | undefined, rese
     return `${text}${lead}reservations:${eol}${yamlEntryLines(reservation, 2, 2).join(eol)}${eol}`;
   }
   const list = pair.value;
-  if (isSeq(list) && list.flow) return addToFlowList(text, list, flowYamlEntry(reservation));
-  if (isSeq(list) && list.items.length > 0) {
+  if (yamlPackage().isSeq(list) && list.flow) return addToFlowList(text, list, flowYamlEntry(reservation));
+  if (yamlPackage().isSeq(list) && list.items.length > 0) {
     const last = list.items.at(-1) as Node;
     const dash = columnOf(text, list.range?.[0] ?? 0);
     const content = columnOf(text, last.range?.[0] ?? 0);
@@ -101,7 +102,7 @@ function addToJson(text: string, root: Node, pair: Pair<Node, Node | null> | und
     return `${body}${empty ? '' : ','}\n  "reservations": [\n    ${entry}\n  ]\n${text.slice(close)}`;
   }
   const list = pair.value;
-  if (!isSeq(list)) return text; // unreachable: parseReservations refused anything but a list
+  if (!yamlPackage().isSeq(list)) return text; // unreachable: parseReservations refused anything but a list
   if (list.items.length === 0) {
     // `"reservations": []`: the entry on a line of its own, indented one step past the key's line.
     const open = list.range?.[0] ?? 0;
@@ -162,7 +163,7 @@ function entryFields(reservation: NewReservation): [string, number | string | st
 function yamlValue(value: number | string | string[]): string {
   if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`;
   if (typeof value === 'number') return String(value);
-  const written = stringify(value, { lineWidth: 0 }).trimEnd();
+  const written = yamlPackage().stringify(value, { lineWidth: 0 }).trimEnd();
   return written.includes('\n') ? JSON.stringify(value) : written;
 }
 

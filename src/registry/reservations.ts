@@ -29,12 +29,11 @@
  * every other file must have one.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import type * as YamlModule from 'yaml';
 import type { Node } from 'yaml';
 import { FileAccessError, RegistryParseError, describeValue } from '../errors/index.js';
 import { EntryIndex } from './entry-index.js';
+import { yamlPackage as yaml } from './yaml-module.js';
 import { findReservationFile, modifiedTime } from './locate.js';
 import type { SourceLoadResult } from './source-result.js';
 import { PROTOCOLS, type Protocol, type RegistryEntry } from './types.js';
@@ -49,14 +48,6 @@ export interface Reservation {
   note?: string;
   /** 1-based line of the reservation in its file, when known. */
   line?: number;
-}
-
-let yamlModule: typeof YamlModule | undefined;
-
-/** The `yaml` package, loaded on the first parse: it is a large module, and most runs find no reservation file. */
-function yaml(): typeof YamlModule {
-  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof YamlModule;
-  return yamlModule;
 }
 
 export const RESERVATION_KEYS: ReadonlySet<string> = new Set(['port', 'ports', 'protocol', 'service', 'owner', 'note']);

@@ -6,7 +6,8 @@
  * `ports: [8080]`). A sibling `protocol` key (UDP, SCTP) sets the protocol.
  * Medium confidence: a port by its name, which may be one the chart connects to.
  */
-import { isMap, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlPackage } from '../yaml-module.js';
 import { portValue, protocolText } from './port-text.js';
 import type { Protocol } from '../types.js';
 import type { ReadContext, ReaderResult } from './reader.js';
@@ -25,11 +26,11 @@ export function readHelmValues(text: string, context: ReadContext): ReaderResult
 function walk(node: unknown, path: string, document: Document, yaml: YamlFile, context: ReadContext, result: ReaderResult, depth: number): void {
   if (depth > 64) return;
   const here = resolved(node, document);
-  if (isSeq(here)) {
+  if (yamlPackage().isSeq(here)) {
     here.items.forEach((item, index) => walk(item, `${path}[${index}]`, document, yaml, context, result, depth + 1));
     return;
   }
-  if (!isMap(here)) return;
+  if (!yamlPackage().isMap(here)) return;
   const pairs = mapPairs(here, document);
   const protocolPair = pairs.find((pair) => pair.key.toLowerCase() === 'protocol');
   const protocol = (protocolPair === undefined ? null : protocolText(scalarOf(protocolPair.value, document))) ?? 'tcp';
@@ -42,11 +43,11 @@ function walk(node: unknown, path: string, document: Document, yaml: YamlFile, c
     if (PORTS_KEY.test(key)) {
       // `ports: { http: 8080 }` or `ports: [8080, 8443]`: port values directly under the key.
       const list = resolved(value, document);
-      if (isMap(list)) {
+      if (yamlPackage().isMap(list)) {
         for (const entry of mapPairs(list, document)) {
           if (portValue(scalarOf(entry.value, document)) !== null) add(entry.value, `${keyPath}.${entry.key}`, key, protocol, document, yaml, context, result);
         }
-      } else if (isSeq(list)) {
+      } else if (yamlPackage().isSeq(list)) {
         list.items.forEach((item, index) => {
           if (portValue(scalarOf(item, document)) !== null) add(resolved(item, document), `${keyPath}[${index}]`, key, protocol, document, yaml, context, result);
         });

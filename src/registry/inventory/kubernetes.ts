@@ -8,7 +8,8 @@
  *   CronJobs, and custom resources with pod templates): `ports[].containerPort`,
  *   `hostPort`, `protocol`.
  */
-import { isMap, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlPackage } from '../yaml-module.js';
 import { portValue, protocolText } from './port-text.js';
 import type { ReadContext, ReaderResult } from './reader.js';
 import type { PortFinding } from './types.js';
@@ -81,13 +82,13 @@ function readContainers(
 ): void {
   if (depth > 64) return;
   const here = resolved(node, document);
-  if (isSeq(here)) {
+  if (yamlPackage().isSeq(here)) {
     for (const item of here.items) readContainers(item, owner, document, add, malformed, depth + 1);
     return;
   }
-  if (!isMap(here)) return;
+  if (!yamlPackage().isMap(here)) return;
   for (const { key, value } of mapPairs(here, document)) {
-    if (!CONTAINER_LISTS.has(key) || !isSeq(value)) {
+    if (!CONTAINER_LISTS.has(key) || !yamlPackage().isSeq(value)) {
       readContainers(value, owner, document, add, malformed, depth + 1);
       continue;
     }

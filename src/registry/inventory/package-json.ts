@@ -5,7 +5,7 @@
  * `-p 4000` (low: `-p` means other things to other tools). Lines come from the
  * `yaml` package's Document API, which reads JSON with positions.
  */
-import { isMap, parseDocument, LineCounter, isScalar, isPair } from 'yaml';
+import { yamlPackage } from '../yaml-module.js';
 import { portValue } from './port-text.js';
 import type { ReadContext, ReaderResult } from './reader.js';
 import type { Confidence, PortFinding } from './types.js';
@@ -19,19 +19,19 @@ const MAPPING = /(?:^|\s)(?:-p|--publish)(?:=|\s+)(?:[\d.]+:)?(\d{1,5}):(\d{1,5}
 
 export function readPackageJson(text: string, context: ReadContext): ReaderResult {
   const result: ReaderResult = { findings: [], problems: [] };
-  const lines = new LineCounter();
-  const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const lines = new (yamlPackage().LineCounter)();
+  const document = yamlPackage().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const error = document.errors[0];
   if (error !== undefined) {
     result.problems.push({ file: context.file, line: lines.linePos(error.pos[0]).line, problem: 'malformed', message: `Expected valid JSON, got ${(error.message.split('\n')[0] ?? '').trim()} (skipped)` });
     return result;
   }
   const root = document.contents;
-  if (!isMap(root)) return result;
-  const scripts = root.items.find((pair) => isScalar(pair.key) && pair.key.value === 'scripts')?.value;
-  if (!isMap(scripts)) return result;
+  if (!yamlPackage().isMap(root)) return result;
+  const scripts = root.items.find((pair) => yamlPackage().isScalar(pair.key) && pair.key.value === 'scripts')?.value;
+  if (!yamlPackage().isMap(scripts)) return result;
   for (const pair of scripts.items) {
-    if (!isPair(pair) || !isScalar(pair.key) || !isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
+    if (!yamlPackage().isPair(pair) || !yamlPackage().isScalar(pair.key) || !yamlPackage().isScalar(pair.value) || typeof pair.value.value !== 'string') continue;
     const name = String(pair.key.value);
     const command = pair.value.value;
     const line = pair.value.range ? lines.linePos(pair.value.range[0]).line : 0;

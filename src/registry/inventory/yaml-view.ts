@@ -3,7 +3,8 @@
  * package's Document API: every document of a file (`---`), aliases resolved,
  * `<<` merge keys followed, and the 1-based line of any node.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type YAMLMap } from 'yaml';
+import type { Document, Node, YAMLMap } from 'yaml';
+import { yamlPackage } from '../yaml-module.js';
 import type { InventoryProblem } from './types.js';
 
 export interface YamlFile {
@@ -17,8 +18,8 @@ export interface YamlFile {
 
 /** Parses every document of a YAML file. Never throws on bad YAML: a broken document is a problem with its line. */
 export function readYamlDocuments(text: string, file: string): YamlFile {
-  const lines = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: false });
+  const lines = new (yamlPackage().LineCounter)();
+  const parsed = yamlPackage().parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false, merge: false });
   const all = Array.isArray(parsed) ? parsed : [];
   const documents: Document.Parsed[] = [];
   const problems: InventoryProblem[] = [];
@@ -46,7 +47,7 @@ export function readYamlDocuments(text: string, file: string): YamlFile {
 
 /** The node an alias points to (or the node itself). */
 export function resolved(node: unknown, document: Document): Node | null {
-  if (isAlias(node)) return (node.resolve(document) as Node | undefined) ?? null;
+  if (yamlPackage().isAlias(node)) return (node.resolve(document) as Node | undefined) ?? null;
   return (node as Node | null | undefined) ?? null;
 }
 
@@ -56,15 +57,15 @@ export function resolved(node: unknown, document: Document): Node | null {
  */
 export function mapPairs(node: unknown, document: Document): { key: string; keyNode: Node; value: Node | null }[] {
   const map = resolved(node, document);
-  if (!isMap(map)) return [];
+  if (!yamlPackage().isMap(map)) return [];
   const own: { key: string; keyNode: Node; value: Node | null }[] = [];
   const merged: { key: string; keyNode: Node; value: Node | null }[] = [];
   for (const pair of (map as YAMLMap).items) {
-    if (!isPair(pair) || !isScalar(pair.key)) continue;
+    if (!yamlPackage().isPair(pair) || !yamlPackage().isScalar(pair.key)) continue;
     const key = String(pair.key.value);
     if (key === '<<') {
       const source = resolved(pair.value, document);
-      const sources = isSeq(source) ? source.items.map((item) => resolved(item, document)) : [source];
+      const sources = yamlPackage().isSeq(source) ? source.items.map((item) => resolved(item, document)) : [source];
       for (const one of sources) merged.push(...mapPairs(one, document));
       continue;
     }
@@ -82,18 +83,18 @@ export function mapGet(node: unknown, key: string, document: Document): Node | n
 /** The items of a sequence, aliases resolved; empty for anything else. */
 export function seqItems(node: unknown, document: Document): Node[] {
   const seq = resolved(node, document);
-  if (!isSeq(seq)) return [];
+  if (!yamlPackage().isSeq(seq)) return [];
   return seq.items.map((item) => resolved(item, document)).filter((item): item is Node => item !== null);
 }
 
 /** A scalar's value (number, string, boolean, null); undefined for collections. */
 export function scalarOf(node: unknown, document: Document): unknown {
   const value = resolved(node, document);
-  return isScalar(value) ? value.value : undefined;
+  return yamlPackage().isScalar(value) ? value.value : undefined;
 }
 
 export function isMapping(node: unknown, document: Document): boolean {
-  return isMap(resolved(node, document));
+  return yamlPackage().isMap(resolved(node, document));
 }
 
 function firstLine(message: string): string {
