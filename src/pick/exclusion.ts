@@ -105,31 +105,33 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
     if (i >= 1 && i <= size) ianaStates[state] += 1;
   }
 
-  // One 65536-entry table per source: a port is marked when the source rejects it for any protocol.
-  const union = (index: Parameters<typeof portMarks>[0] | null | undefined, seenOpenOnly = false): Uint8Array | undefined => {
-    if (index === null || index === undefined) return undefined;
-    const marks = new Uint8Array(65536);
+  // The first of the marked sources (MARKED_SOURCES_BEFORE_PLATFORM order) that rejects
+  // each port of the range, as 1 + its index (0: none). Filled from the last source to the
+  // first, so the earliest wins; typed-array loops, because a cold process runs this once
+  // over ~48k ports and per-port lookups across six tables cost tens of milliseconds there.
+  const firstMarked = new Uint8Array(size);
+  const marksOf: Record<(typeof MARKED_SOURCES_BEFORE_PLATFORM)[number], Parameters<typeof portMarks>[0] | null | undefined> = {
+    nmap: sources.nmap,
+    defaults: sources.defaults,
+    services: sources.services,
+    listeners: sources.listeners,
+    reservations: sources.reservations,
+    org: sources.org?.index,
+  };
+  for (let s = MARKED_SOURCES_BEFORE_PLATFORM.length - 1; s >= 0; s -= 1) {
+    const source = MARKED_SOURCES_BEFORE_PLATFORM[s] as (typeof MARKED_SOURCES_BEFORE_PLATFORM)[number];
+    const index = marksOf[source];
+    if (index === null || index === undefined || !isConsulted(sources, source)) continue;
+    // nmap rejects only ports seen open; every other source any port it lists.
+    const wanted = source === 'nmap' ? MARK_SEEN_OPEN : 0xff;
     for (const protocol of protocols) {
-      const one = portMarks(index, protocol);
-      for (let port = start; port <= end; port += 1) {
-        const mark = one[port] as number;
-        if (seenOpenOnly ? (mark & MARK_SEEN_OPEN) !== 0 : mark !== 0) marks[port] = 1;
+      const marks = portMarks(index, protocol);
+      for (let i = 0; i < size; i += 1) {
+        if (((marks[start + i] as number) & wanted) !== 0) firstMarked[i] = s + 1;
       }
     }
-    return marks;
-  };
-  const bySourceMarks: Partial<Record<ExclusionSource, Uint8Array>> = {};
-  const set = (source: ExclusionSource, marks: Uint8Array | undefined): void => {
-    if (marks !== undefined) bySourceMarks[source] = marks;
-  };
-  const consulted = <T>(source: ExclusionSource, value: T): T | undefined => (isConsulted(sources, source) ? value : undefined);
-  set('nmap', union(consulted('nmap', sources.nmap), true));
-  set('defaults', union(consulted('defaults', sources.defaults)));
-  set('services', union(consulted('services', sources.services)));
-  set('listeners', union(consulted('listeners', sources.listeners)));
-  set('reservations', union(consulted('reservations', sources.reservations)));
-  set('org', union(consulted('org', sources.org?.index)));
-  set('os-reserved', consulted('os-reserved', windowsExcludedMarks(sources, protocols)));
+  }
+  const osReservedMarks = isConsulted(sources, 'os-reserved') ? windowsExcludedMarks(sources, protocols) : undefined;
 
   // The caller's sources are asked only about ports no earlier source rejects.
   const custom = (sources.custom ?? []).filter((source) => source.available !== false && isConsulted(sources, source.name));
@@ -144,12 +146,8 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
     if (port >= DYNAMIC_START) reason = 'range';
     else if (unassigned[i + 1] === 0) reason = 'iana';
     else {
-      for (const source of MARKED_SOURCES_BEFORE_PLATFORM) {
-        if (bySourceMarks[source]?.[port] === 1) {
-          reason = source;
-          break;
-        }
-      }
+      const marked = firstMarked[i] as number;
+      if (marked !== 0) reason = MARKED_SOURCES_BEFORE_PLATFORM[marked - 1];
       if (reason === undefined) {
         for (const source of custom) {
           if (protocols.some((protocol) => customFindings(source, protocol, port).length > 0)) {
@@ -160,7 +158,7 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
       }
       if (reason === undefined) {
         if (k8s && isKubernetesNodePort(port)) reason = 'kubernetes';
-        else if (bySourceMarks['os-reserved']?.[port] === 1) reason = 'os-reserved';
+        else if (osReservedMarks?.[port] === 1) reason = 'os-reserved';
         else if (browserUnsafe !== undefined && browserUnsafe.has(port)) reason = 'browser-unsafe';
         else if (exclude !== undefined && exclude.has(port)) reason = 'exclude';
       }

@@ -123,14 +123,10 @@ export function suggestPorts(sources: LoadedSources, options: SuggestOptions): S
   const nmapMarks = nmap === null ? [] : protocols.map((protocol) => portMarks(nmap, protocol));
   const linuxReserved = (isConsulted(sources, 'os-reserved') ? sources.osReserved?.linux?.ranges : undefined) ?? [];
   const tier = new Uint8Array(size);
-  for (let i = 0; i < size; i += 1) {
-    if (table.reasonOf[i] !== IN_POOL) {
-      tier[i] = NOT_IN_POOL;
-      continue;
-    }
-    const port = start + i;
-    tier[i] = nmapMarks.some((marks) => ((marks[port] as number) & MARK_LISTED) !== 0) ? TIER_NMAP_LISTED : 0;
+  for (const marks of nmapMarks) {
+    for (let i = 0; i < size; i += 1) if (((marks[start + i] as number) & MARK_LISTED) !== 0) tier[i] = TIER_NMAP_LISTED;
   }
+  for (let i = 0; i < size; i += 1) if (table.reasonOf[i] !== IN_POOL) tier[i] = NOT_IN_POOL;
 
   // The other tier bits are computed only for the ports the selection walk visits
   // (it stops once the best tier holds `count` ports), so iana.lookup usually runs a few
