@@ -366,8 +366,8 @@ void CallJs(Napi::Env env, Napi::Function callback, SweepRun* run, Batch* raw) {
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, batch->records.size());
   if (!batch->records.empty()) std::memcpy(buffer.Data(), batch->records.data(), batch->records.size());
   Napi::Uint8Array records = Napi::Uint8Array::New(env, batch->records.size(), buffer, 0);
-  Napi::Float64Array stats = Napi::Float64Array::New(env, kStatsLength);
-  for (size_t i = 0; i < kStatsLength; ++i) stats[i] = batch->stats[i];
+  Napi::Float64Array stats = Napi::Float64Array::New(env, batch->stats.size());
+  for (size_t i = 0; i < batch->stats.size(); ++i) stats[i] = batch->stats[i];
   Napi::Value error = env.Null();
   if (batch->done && batch->errno_value != 0) {
     Napi::Object e = Napi::Object::New(env);
@@ -383,12 +383,14 @@ void CallJs(Napi::Env env, Napi::Function callback, SweepRun* run, Batch* raw) {
   if (batch->done) run->owner = nullptr;
   Napi::Value report = env.Null();
   if (batch->done) {
-    // NativeSweepReport: 17 bytes per source (family, then 16 address bytes).
+    // NativeSweepReport: kSourceAddressBytes per source (family, then 16 address bytes).
+    constexpr size_t kEach = portpick::kSourceAddressBytes;
+    static_assert(kEach == 1 + std::tuple_size<decltype(portpick::Address::bytes)>::value, "family byte + address bytes");
     Napi::Object r = Napi::Object::New(env);
-    Napi::Uint8Array sources = Napi::Uint8Array::New(env, batch->sources.size() * 17);
+    Napi::Uint8Array sources = Napi::Uint8Array::New(env, batch->sources.size() * kEach);
     for (size_t i = 0; i < batch->sources.size(); ++i) {
-      sources[i * 17] = batch->sources[i].family;
-      std::memcpy(sources.Data() + i * 17 + 1, batch->sources[i].bytes.data(), 16);
+      sources[i * kEach] = batch->sources[i].family;
+      std::memcpy(sources.Data() + i * kEach + 1, batch->sources[i].bytes.data(), 16);
     }
     r.Set("sourceAddresses", sources);
     r.Set("selfSourced", Napi::Number::New(env, static_cast<double>(batch->self_sourced)));
