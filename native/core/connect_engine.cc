@@ -733,8 +733,10 @@ class ConnectEngine final : public ProbeEngine {
       } catch (const std::bad_alloc&) {
         shared.fail({ENOMEM, "malloc", failure_hint::kOutOfMemory, "The connect engine ran out of memory"});
       } catch (const std::system_error& e) {
-        shared.fail({e.code().value(), "pthread_create", failure_hint::kThreadStart,
+        shared.fail({e.code().value() != 0 ? e.code().value() : EAGAIN, "pthread_create", failure_hint::kThreadStart,
                      std::string("The connect engine failed: ") + e.what()});
+      } catch (const std::exception& e) {
+        shared.fail({EIO, "engine", failure_hint::kEngineFailure, std::string("The connect engine failed: ") + e.what()});
       }
     };
     const uint64_t start = monotonic_ns();

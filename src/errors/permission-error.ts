@@ -1,11 +1,21 @@
+import type { SweepFailureHint } from '../native-boundary.js';
 import { PortpickError } from './portpick-error.js';
 
-/** An operation that needs a privilege this process lacks (raw sockets need CAP_NET_RAW). */
+/**
+ * An operation that needs a privilege this process lacks (raw sockets need
+ * CAP_NET_RAW). `errno` (symbolic, e.g. `EPERM`) and `syscall` say what the
+ * kernel refused; `hint` says what to do about it, for programs (the command
+ * line turns it into advice).
+ */
 export class PermissionError extends PortpickError {
-  readonly errno: string | undefined;
+  readonly errno: string;
+  readonly syscall: string;
+  readonly hint: SweepFailureHint;
 
-  constructor(message: string, errno?: string, options?: { cause?: unknown }) {
+  constructor(message: string, details: { errno: string; syscall: string; hint: SweepFailureHint }, options?: { cause?: unknown }) {
     super('ERR_PERMISSION', message, options);
-    this.errno = errno;
+    this.errno = details.errno;
+    this.syscall = details.syscall;
+    this.hint = details.hint;
   }
 }
