@@ -1,7 +1,7 @@
 import { checkPort, type CheckReport } from '../pick/check.js';
 import { MINIMUM_PORT, parsePort, parseProtocol } from '../pick/port-input.js';
 import type { NetworkFinding } from '../pick/types.js';
-import { CHECK_EXIT_CODE, type OverallVerdict } from '../pick/verdict.js';
+import type { OverallVerdict } from '../pick/verdict.js';
 import type { Protocol } from '../registry/types.js';
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
 import { abortable, throwIfAborted } from './abort.js';
@@ -24,7 +24,7 @@ export interface CheckRequest extends SourcesInput {
   sweep?: NetworkSweepOptions;
   /**
    * A source the run consults that could not be checked (nmap-services absent,
-   * no reservations, no network swept …) makes the port `unchecked` (exit 1).
+   * no reservations, no network swept …) makes the port `unchecked`.
    */
   strict?: boolean;
 }
@@ -38,15 +38,14 @@ export interface CheckPortsRequest extends Omit<CheckRequest, 'port'> {
 export interface CheckPortsReport {
   /** `conflict` when any port conflicts; else `unchecked` when any is (strict); else `free`. */
   overall: OverallVerdict;
-  exitCode: 0 | 1;
   /** One report per port, in the order given. */
   reports: CheckReport[];
 }
 
 /**
  * `portpick check PORT`: one verdict per source. The report's `overall` is
- * `free` or `conflict` (the CLI exits 0 or 1 on it), or with `strict`
- * `unchecked` (exit 1) when a source could not be checked.
+ * `free` or `conflict`, or with `strict` `unchecked` when a source could not
+ * be checked.
  */
 export async function check(request: CheckRequest): Promise<CheckReport> {
   const { port, ...rest } = request;
@@ -92,7 +91,7 @@ export async function checkPorts(request: CheckPortsRequest): Promise<CheckPorts
     : reports.some((report) => report.overall === 'unchecked')
       ? 'unchecked'
       : 'free';
-  return { overall, exitCode: CHECK_EXIT_CODE[overall], reports };
+  return { overall, reports };
 }
 
 async function sweepFor(plan: ProbePlan, request: CheckPortsRequest, ports: number[], protocol: Protocol): Promise<NetworkFinding | null> {
