@@ -7,7 +7,7 @@
 # and Debian's arm64 nodejs (Node 18, N-API 9) with its libraries from a
 # `debootstrap --foreign --arch=arm64` tree of this machine's release and apt
 # mirror. The permutation of the x64 prebuild must come out the same.
-# Not run by CI (about 3 minutes and 80 MB of downloads).
+# Not run by CI: it downloads packages and a debootstrap tree from the apt mirror.
 set -eu
 repo=$(cd "$(dirname "$0")/.." && pwd)
 addon="$repo/prebuilds/linux-arm64/portpick.napi.armv8.glibc.node"

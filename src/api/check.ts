@@ -8,7 +8,9 @@ import { abortable, throwIfAborted } from './abort.js';
 import { bindProbeFor, browserUnsafeSet, planProbes, resolveSources, type ProbePlan, type SourcesInput } from './common.js';
 import { sweepNetworks, type NetworkSweepOptions } from './network-sweep.js';
 
+/** What {@link check} takes: the port, how the service will run, and where the sources come from. */
 export interface CheckRequest extends SourcesInput {
+  /** The port, 1-65535 (a number, or its decimal text). */
   port: number | string;
   /** Default tcp. */
   protocol?: string;
@@ -43,9 +45,33 @@ export interface CheckPortsReport {
 }
 
 /**
- * `portpick check PORT`: one verdict per source. The report's `overall` is
- * `free` or `conflict`, or with `strict` `unchecked` when a source could not
- * be checked.
+ * `portpick check PORT`: judges one port against every source (IANA,
+ * nmap-services, well-known defaults, the services file, this machine's
+ * listeners and a bind probe, reservations, the organisation's code, the OS
+ * and platform ranges, and the networks given to sweep), one verdict each.
+ * The report's `overall` is `free` when no source objects, `conflict` when
+ * one does, and with `strict` `unchecked` when nothing objects but a source
+ * the run consults could not be checked. A source that is missing is never a
+ * pass: its verdict is `not-checked` and the report lists it.
+ *
+ * @param request The port, and where the sources come from (or `sources` loaded already).
+ * @returns One verdict per source, the combination, and where the port sits in the RFC 6335 ranges.
+ * @throws
+ * - {@link PortSpecError} when the port is not 1-65535.
+ * - {@link InvalidArgumentError} for an option of the wrong shape or a contradiction (`bindProbe: false` with `bind` among the sources to consult).
+ * - {@link SourceUnavailableError} when a source named in `consult` is unavailable.
+ * - {@link RegistryParseError} / {@link FileAccessError} for a source file that is malformed or unreadable.
+ * - the signal's reason when `signal` aborts; the errors of {@link scan} when `networks` are swept.
+ *
+ * @example
+ * ```ts
+ * import { check } from 'portpick';
+ *
+ * const report = await check({ port: 8080, k8s: true });
+ * if (report.overall === 'conflict') {
+ *   for (const verdict of report.verdicts.filter((v) => v.status === 'conflict')) console.log(`${verdict.source}: ${verdict.summary}`);
+ * }
+ * ```
  */
 export async function check(request: CheckRequest): Promise<CheckReport> {
   const { port, ...rest } = request;
@@ -54,9 +80,23 @@ export async function check(request: CheckRequest): Promise<CheckReport> {
 }
 
 /**
- * Several ports against sources loaded once, with one network sweep for all
- * of them. `signal` (or `sweep.signal`) stops the call: it rejects with the
- * signal's reason.
+ * `portpick check PORT PORT…`: several ports against sources loaded once,
+ * with one network sweep for all of them. `signal` (or `sweep.signal`) stops
+ * the call: it rejects with the signal's reason.
+ *
+ * @param request The ports (each once), and the options of {@link check}.
+ * @returns One report per port in the order given, and their combination.
+ * @throws as {@link check}; {@link InvalidArgumentError} also for an empty list or a port given twice.
+ *
+ * @example
+ * ```ts
+ * import { checkPorts } from 'portpick';
+ *
+ * // A CI gate: the ports a repository uses, against the sources that are the same on every machine.
+ * const { overall, reports } = await checkPorts({ ports: [7400, 7401], strict: true, consult: 'iana,nmap,defaults,reservations' });
+ * if (overall !== 'free') process.exitCode = 1;
+ * for (const report of reports) console.log(report.port, report.overall, report.conflicts.join(', '));
+ * ```
  */
 export async function checkPorts(request: CheckPortsRequest): Promise<CheckPortsReport> {
   throwIfAborted(request.signal);

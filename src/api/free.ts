@@ -12,16 +12,21 @@ export const FREE_SOURCES = ['iana', 'nmap', 'defaults', 'services', 'reservatio
 /** Sources that are about this machine now or about ranking, never part of free's answer. */
 const PROBED: readonly string[] = ['listeners', 'bind', 'network', 'ephemeral'];
 
+/** What {@link freePorts} takes: the range, the protocols, and where the sources come from. */
 export interface FreeRequest extends SourcesInput {
+  /** First port of the range, 0-65535. */
   start: number | string;
+  /** Last port of the range (inclusive), at least `start`. */
   end: number | string;
   /** `tcp` (default), or several: `tcp,udp` lists ports free in both. */
   protocol?: string;
+  /** The protocols as a list (instead of `protocol`). */
   protocols?: string[];
   /** The service may run on Kubernetes: the NodePort range (30000-32767) is not free. */
   k8s?: boolean;
 }
 
+/** What {@link freePorts} gives: the free ports, and what each source took out of the range. */
 export interface FreeReport extends FreePortsResult {
   start: number;
   end: number;
@@ -41,8 +46,22 @@ export interface FreeReport extends FreePortsResult {
  * `portpick free START END`: every port of the range that IANA lists as
  * Unassigned and no other source claims (nmap seen open, well-known defaults,
  * services file, reservations, the organisation's code, platform ranges).
- * This machine's listeners are not read: they come and go (`check` and
- * `suggest` read them).
+ * This machine's listeners are not read and no port is probed: they come and
+ * go (`check` and `suggest` read them).
+ *
+ * @param request The range (inclusive), the protocols (a port is free only when free in each), and where the sources come from.
+ * @returns The free ports ascending, IANA's count per state, the exclusions per source, and notes on sources not loaded.
+ * @throws
+ * - {@link PortSpecError} for a bound outside 0-65535 or a start above the end.
+ * - {@link InvalidArgumentError} when `consult` names a source `free` does not read (listeners, bind, network, ephemeral).
+ * - {@link SourceUnavailableError}, {@link RegistryParseError}, {@link FileAccessError} as {@link loadSources}.
+ *
+ * @example
+ * ```ts
+ * import { freePorts } from 'portpick';
+ *
+ * const { ports, notes } = await freePorts({ start: 5000, end: 5100, protocol: 'tcp,udp' });
+ * ```
  */
 export async function freePorts(request: FreeRequest): Promise<FreeReport> {
   const { start, end } = parsePortRange(request.start, request.end, { min: MINIMUM_PORT.free });

@@ -23,10 +23,11 @@ import { DEFAULT_CUSTOM_ORIGIN } from '../pick/custom-verdict.js';
 import { abortable, throwIfAborted } from './abort.js';
 import { reservationsFromData, RESERVATIONS_DATA_ORIGIN, type ReservationInput } from './reservation-data.js';
 
+/** Where the sources come from, which to consult, and the caller's own. */
 export interface LoadSourcesOptions {
   /** An IANA registry file (official CSV or XML) to use instead of the cache / shipped snapshot. */
   ianaFile?: string;
-  /** `--nmap-services FILE`. */
+  /** An nmap-services file to use instead of the cache's or the nmap installation's (`--nmap-services FILE`). */
   nmapServicesFile?: string;
   /** `--services FILE` instead of the system services file. */
   servicesFile?: string;
@@ -67,9 +68,26 @@ export interface LoadSourcesOptions {
 
 /**
  * Loads every source the port picker uses (or those `consult` names),
- * concurrently. Sources that are absent come back as null with a status that
- * says the check was not made and how to make it; a source file that exists
- * but is malformed throws RegistryParseError.
+ * concurrently, once: pass the result as `sources` to many calls. Sources
+ * that are absent come back as null with a status that says the check was
+ * not made and how to make it.
+ *
+ * @param options Files to use instead of the defaults, the sources to consult, the caller's own sources.
+ * @returns The loaded sources and one status per source (`status`).
+ * @throws
+ * - {@link RegistryParseError} for a source file that exists but is malformed.
+ * - {@link FileAccessError} for a file named in the options that cannot be read.
+ * - {@link SourceUnavailableError} when a source named in `consult` is unavailable.
+ * - {@link InvalidArgumentError} for an option of the wrong shape (a custom source without `lookup`, reservations given both as a file and as data).
+ * - the signal's reason when `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * import { check, loadSources } from 'portpick';
+ *
+ * const sources = await loadSources({ consult: ['iana', 'nmap', 'defaults'] });
+ * for (const port of [7400, 7401, 7402]) console.log(port, (await check({ sources, port, bindProbe: false })).overall);
+ * ```
  */
 export async function loadSources(options: LoadSourcesOptions = {}): Promise<LoadedSources> {
   const { signal } = options;

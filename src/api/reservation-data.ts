@@ -16,7 +16,9 @@ export interface ReservationInput {
   protocol?: string | readonly string[];
   /** The service the ports are reserved for. */
   service: string;
+  /** Who holds the reservation (a team). */
   owner?: string;
+  /** Anything else to say about it. */
   note?: string;
 }
 

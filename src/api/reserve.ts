@@ -10,22 +10,29 @@ import type { Protocol } from '../registry/types.js';
 import { check } from './check.js';
 import { resolveSources, type SourcesInput } from './common.js';
 
+/** What {@link reserve} takes: the port, the service, and the options of {@link check}. */
 export interface ReserveRequest extends SourcesInput {
+  /** The port to reserve, 1-65535. */
   port: number | string;
   /** `tcp` (default), or several: `tcp,udp`. */
   protocol?: string;
   /** The service the port is for. */
   name: string;
+  /** Who holds the reservation (a team). */
   owner?: string;
+  /** Anything else the file should say about it. */
   note?: string;
   /** Add the reservation even when the port is reserved already or `check` calls it a conflict. */
   force?: boolean;
+  /** The service speaks HTTP: ports browsers refuse conflict. */
   http?: boolean;
+  /** The service may run on Kubernetes: the NodePort range (30000-32767) conflicts. */
   k8s?: boolean;
   /** Try binding the port on this machine as `check` does (default true). */
   bindProbe?: boolean;
 }
 
+/** What {@link reserve} did: added, or refused with the conflicts. */
 export interface ReserveReport {
   /** `added` (written), or `refused` (a conflict, and no force: nothing written). */
   status: 'added' | 'refused';
@@ -40,15 +47,30 @@ export interface ReserveReport {
   conflicts: { protocol: Protocol; source: string; summary: string }[];
   /** Added despite conflicts. */
   forced: boolean;
+  /** The check of each protocol that decided it. */
   checks: CheckReport[];
 }
 
 /**
  * `portpick reserve PORT --name SERVICE`: adds the reservation to the nearest
- * reservation file (`--reservations FILE`, else .portpick.json/.yaml/.yml or
- * portpick.config.json here or above, else a new .portpick.yaml here),
- * keeping its comments and order, after `check` finds no conflict (`force`
- * adds it anyway). The file is replaced atomically.
+ * reservation file (`reservationsFile`, else .portpick.json/.yaml/.yml or
+ * portpick.config.json in `cwd` or above, else a new .portpick.yaml in `cwd`),
+ * keeping its comments and order, after {@link check} finds no conflict
+ * (`force` adds it anyway). The file is replaced atomically.
+ *
+ * @param request The port, the service name, an owner and note, and the options of {@link check}.
+ * @returns `added` with the file and line, or `refused` with the conflicts (nothing written).
+ * @throws
+ * - {@link PortSpecError} for a port outside 1-65535; {@link InvalidArgumentError} without a service name.
+ * - {@link FileAccessError} when the reservation file cannot be read or written; {@link RegistryParseError} when it is malformed.
+ *
+ * @example
+ * ```ts
+ * import { reserve } from 'portpick';
+ *
+ * const result = await reserve({ port: 7404, name: 'job-queue', owner: 'platform' });
+ * if (result.status === 'refused') console.error(result.conflicts.map((c) => c.summary).join('\n'));
+ * ```
  */
 export async function reserve(request: ReserveRequest): Promise<ReserveReport> {
   const port = parsePort(request.port, 'port', { min: MINIMUM_PORT.check });

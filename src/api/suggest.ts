@@ -7,13 +7,17 @@ import { abortable, throwIfAborted } from './abort.js';
 import { bindProbeFor, browserUnsafeSet, planProbes, refuseUnchecked, resolveSources, type SourcesInput } from './common.js';
 import { sweepNetworks, type NetworkSweepOptions } from './network-sweep.js';
 
+/** What {@link suggest} takes: where to look, how many, how the service will run, and where the sources come from. */
 export interface SuggestRequest extends SourcesInput {
   /** `A-B`, default 1024-49151. */
   range?: string | { start: number; end: number };
+  /** How many candidates, 1-1000 (default 5). */
   count?: number;
   /** `tcp` (default), or several: `tcp,udp` gives ports free in both. */
   protocol?: string;
+  /** The protocols as a list (instead of `protocol`). */
   protocols?: string[];
+  /** The service speaks HTTP: ports browsers refuse are excluded. */
   http?: boolean;
   /** The service may run on Kubernetes: the NodePort range (30000-32767) is excluded. */
   k8s?: boolean;
@@ -21,6 +25,7 @@ export interface SuggestRequest extends SourcesInput {
   name?: string;
   /** Sweep these networks for the candidate ports and exclude any found open. */
   networks?: string[];
+  /** Tuning of that sweep (engine, rate, timeout, retries, exclusions, signal). */
   sweep?: NetworkSweepOptions;
   /** Bind-probe the final candidates on this machine (default true). */
   bindProbe?: boolean;
@@ -31,6 +36,7 @@ export interface SuggestRequest extends SourcesInput {
   strict?: boolean;
 }
 
+/** What {@link suggest} gives: the candidates, what each source excluded, and what was not checked. */
 export interface SuggestReport extends SuggestResult {
   /** The protocols, comma-separated (`tcp`, `tcp,udp`). */
   protocol: string;
@@ -45,7 +51,25 @@ export interface SuggestReport extends SuggestResult {
  * `portpick suggest`: candidates that pass every available source, ranked, each
  * with its evidence, and how many ports each source excluded. Bind probes and
  * network sweeps run on a shortlist, then the ranking is recomputed without the
- * ports they found taken, until `count` candidates survive.
+ * ports they found taken, until `count` candidates survive. With `name` the
+ * pick is stable: the same name gives the same port while that port stays free.
+ *
+ * @param request The range (default 1024-49151), how many candidates (default 5), and where the sources come from.
+ * @returns The candidates best first, each with its reasons; the exclusions per source; notes on sources not checked.
+ * @throws
+ * - {@link PortSpecError} for a range that is not `A-B` within 1-65535.
+ * - {@link InvalidArgumentError} for an option of the wrong shape (`count` outside 1-1000).
+ * - {@link UncheckedSourcesError} with `strict` when a source the run consults could not be checked.
+ * - {@link SourceUnavailableError}, {@link RegistryParseError}, {@link FileAccessError} as {@link loadSources}.
+ * - the signal's reason when `signal` aborts; the errors of {@link scan} when `networks` are swept.
+ *
+ * @example
+ * ```ts
+ * import { suggest } from 'portpick';
+ *
+ * const { candidates, excluded } = await suggest({ range: '7000-7999', count: 3, protocols: ['tcp', 'udp'] });
+ * console.log(candidates.map((c) => c.port), `${excluded.total} ports excluded`);
+ * ```
  */
 export async function suggest(request: SuggestRequest = {}): Promise<SuggestReport> {
   const protocols = parseProtocolList(request.protocols ?? request.protocol ?? 'tcp');

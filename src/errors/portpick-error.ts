@@ -4,8 +4,10 @@
  * message that says what was expected and what came, and the underlying `cause`.
  */
 export class PortpickError extends Error {
+  /** Stable and machine-readable (`ERR_PORT_SPEC` …): branch on it, or on the class, never on the message. */
   readonly code: string;
 
+  /** @internal The library makes these errors; callers catch them. */
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;

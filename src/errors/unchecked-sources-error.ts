@@ -1,10 +1,14 @@
 import { PortpickError } from './portpick-error.js';
 
-/** `strict`: some source the run consults could not be checked, so no answer is given. */
+/**
+ * `strict`: some source the run consults could not be checked, so no answer is given.
+ * Its `code` is `ERR_UNCHECKED_SOURCES`.
+ */
 export class UncheckedSourcesError extends PortpickError {
   /** Each source that could not be checked, and why. */
   readonly unchecked: readonly { source: string; reason: string }[];
 
+  /** @internal The library makes these errors; callers catch them. */
   constructor(unchecked: readonly { source: string; reason: string }[], options?: { cause?: unknown }) {
     super(
       'ERR_UNCHECKED_SOURCES',

@@ -24,6 +24,22 @@ export interface PortMapJson {
   notes: string[];
 }
 
+/**
+ * The map as plain data (what `portpick map --json` prints, without its
+ * `schema` key): each class with its colour and port count, the ports as runs
+ * of one class, each source's tally, the candidates.
+ *
+ * @param map A map from {@link mapPorts}.
+ * @returns JSON-safe data.
+ *
+ * @example
+ * ```ts
+ * import { mapPorts, portMapJson } from 'portpick';
+ *
+ * const data = portMapJson(await mapPorts({ range: '8000-8999' }));
+ * console.log(data.classes.map((c) => `${c.label}: ${c.ports}`));
+ * ```
+ */
 export function portMapJson(map: PortMap): PortMapJson {
   const { classification } = map;
   const runs: PortMapJson['runs'] = [];

@@ -5,6 +5,7 @@ import { parseSourceList } from '../pick/source-selection.js';
 import type { PortRange } from '../pick/types.js';
 import { buildPortMap, type PortMap } from './port-map.js';
 
+/** What {@link mapPorts} takes: the range, the protocol, the candidates to mark, and where the sources come from. */
 export interface MapRequest extends SourcesInput {
   /** `A-B` or `{ start, end }`; default 0-65535. */
   range?: string | PortRange;
@@ -20,7 +21,27 @@ export interface MapRequest extends SourcesInput {
   k8s?: boolean;
 }
 
-/** `portpick map`: loads the sources (or takes them loaded) and judges every port of the range. */
+/**
+ * `portpick map`: loads the sources (or takes them loaded) and judges every
+ * port of the range, for a picture of the port space: draw the result with
+ * {@link renderSvg}, {@link renderHtml} or {@link renderTerminal}, or turn it
+ * into data with {@link portMapJson}.
+ *
+ * @param request The range (default 0-65535), the protocol, the candidates to mark, and where the sources come from.
+ * @returns The map: each port's class, the candidates, the sources' statuses and notes.
+ * @throws
+ * - {@link PortSpecError} for a range outside 0-65535; {@link InvalidArgumentError} when `consult` names `bind` or `network` (the map probes nothing).
+ * - {@link SourceUnavailableError}, {@link RegistryParseError}, {@link FileAccessError} as {@link loadSources}.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { mapPorts, renderSvg } from 'portpick';
+ *
+ * const map = await mapPorts({ range: '1024-49151', k8s: true, consult: ['iana', 'nmap', 'defaults'] });
+ * writeFileSync('map.svg', renderSvg(map, { titles: false }));
+ * ```
+ */
 export async function mapPorts(request: MapRequest = {}): Promise<PortMap> {
   const protocol = parseProtocol(request.protocol ?? 'tcp');
   const range = typeof request.range === 'string' ? parsePortRangeSpec(request.range, { min: 0 }) : request.range;

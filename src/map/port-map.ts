@@ -35,7 +35,9 @@ export interface PortMapOptions {
 export interface PortMap {
   protocol: Protocol;
   range: PortRange;
+  /** @internal Each source's verdict per port, for the renderers. */
   layers: RangeLayer[];
+  /** @internal The class (colour) of each port, for the renderers. */
   classification: PortClassification;
   /** Where the candidates were picked from (the map's range within the User range), null when it holds none. */
   candidateRange: PortRange | null;

@@ -10,6 +10,22 @@ import { renderSvgElement, svgLayout } from './render-svg.js';
  * fetch can happen, whatever a title contains.
  */
 
+/**
+ * The map as one self-contained HTML page (what `portpick map -o map.html`
+ * writes): the SVG, and a panel that shows each port's evidence on hover.
+ * It loads nothing from anywhere.
+ *
+ * @param map A map from {@link mapPorts}.
+ * @returns The page's text.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { mapPorts, renderHtml } from 'portpick';
+ *
+ * writeFileSync('map.html', renderHtml(await mapPorts({ name: 'billing-api' })));
+ * ```
+ */
 export function renderHtml(map: PortMap): string {
   const layout = svgLayout(map);
   const title = `portpick map: ${map.range.start}-${map.range.end}/${map.protocol}`;

@@ -124,7 +124,21 @@ export function renderSvgElement(map: PortMap, layout: SvgLayout = svgLayout(map
   return out.join('\n');
 }
 
-/** A standalone SVG file. */
+/**
+ * The map as a standalone SVG file (what `portpick map -o map.svg` writes):
+ * one cell per port, coloured by the source that decides it, with a legend.
+ *
+ * @param map A map from {@link mapPorts}.
+ * @param options `titles: false` leaves out the hover titles (a third of the size, for pictures nobody hovers over).
+ * @returns The file's text.
+ *
+ * @example
+ * ```ts
+ * import { mapPorts, renderSvg } from 'portpick';
+ *
+ * const svg = renderSvg(await mapPorts({ range: '1024-49151' }));
+ * ```
+ */
 export function renderSvg(map: PortMap, options: SvgOptions = {}): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${renderSvgElement(map, svgLayout(map), options)}\n`;
 }

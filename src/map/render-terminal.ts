@@ -24,6 +24,24 @@ const UPPER_HALF = '\u2580';
 const LOWER_HALF = '\u2584';
 const FULL_BLOCK = '\u2588';
 
+/**
+ * The map for a terminal (what `portpick map` prints): two ports per
+ * character cell with colour, or a glyph per class without it (which
+ * survives a pipe, a file and NO_COLOR), a legend, the candidates and what
+ * was not checked.
+ *
+ * @param map A map from {@link mapPorts}.
+ * @param options The terminal's width in columns, colour or not, and at most how many lines of map.
+ * @returns Lines of text, joined with line breaks.
+ *
+ * @example
+ * ```ts
+ * import { mapPorts, renderTerminal } from 'portpick';
+ *
+ * const text = renderTerminal(await mapPorts(), { columns: process.stdout.columns ?? 80, colour: process.stdout.isTTY });
+ * process.stdout.write(`${text}\n`);
+ * ```
+ */
 export function renderTerminal(map: PortMap, options: TerminalRenderOptions): string {
   const colours = picocolors.createColors(options.colour);
   const layout = terminalLayout(map.range, options.columns, options.maxLines);

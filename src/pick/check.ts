@@ -41,9 +41,12 @@ export interface CheckOptions {
   strict?: boolean;
 }
 
+/** What {@link check} gives for one port: a verdict per source and their combination. */
 export interface CheckReport extends VerdictTally {
+  /** The port judged. */
   port: number;
   protocol: Protocol;
+  /** Where the port sits: its RFC 6335 range and the OS ephemeral ranges that hold it. */
   classification: PortClassification;
   /** One verdict per source, in VERDICT_SOURCES order, then one per source the caller added. */
   verdicts: AnyVerdict[];

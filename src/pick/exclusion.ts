@@ -45,6 +45,7 @@ export const EXCLUSION_ORDER = [
   'browser-unsafe',
   'exclude',
 ] as const;
+/** @useDeclaredType */
 export type ExclusionSource = (typeof EXCLUSION_ORDER)[number];
 
 /** Ports excluded per source: every EXCLUSION_ORDER source, and each source the caller added, by its name. */

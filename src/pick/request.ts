@@ -32,6 +32,7 @@ export const TEMPLATE_FIELDS = [
   'Known Unauthorized Uses',
   'Assignment Notes',
 ] as const;
+/** @useDeclaredType */
 export type TemplateFieldName = (typeof TEMPLATE_FIELDS)[number];
 
 /**
@@ -63,12 +64,17 @@ export interface RegistrationRequestOptions {
   additionalPorts?: number[];
   /** At least one; no duplicates. */
   protocols: Protocol[];
+  /** What the service does, for the template's Description field. */
   description?: string;
+  /** Who the assignment is for (a person or organisation). */
   assignee?: string;
+  /** Who IANA talks to (name and e-mail). */
   contact?: string;
+  /** A document that describes the protocol. */
   reference?: string;
   /** DCCP Service Code (DCCP only). */
   serviceCode?: string;
+  /** Notes for the template's Assignment Notes field. */
   assignmentNotes?: string;
   /** The service speaks plain HTTP. */
   http?: boolean;
@@ -86,12 +92,17 @@ export interface TemplateField {
   value: string;
 }
 
+/** What {@link request} gives: a registration draft and whether IANA would take it as it stands. */
 export interface RegistrationDraft {
+  /** No problem found: the draft can be sent as it stands. */
   valid: boolean;
+  /** What IANA would refuse (a malformed name, an assigned port …). */
   problems: string[];
+  /** What weakens the request without making it invalid. */
   warnings: string[];
   /** One line per source verdict, per requested port and protocol. */
   evidence: string[];
+  /** The RFC 6335 §8.1.1 template's fields, in order. */
   template: TemplateField[];
   /** The template, problems, warnings and evidence as plain text. */
   text: string;

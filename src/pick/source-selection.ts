@@ -30,6 +30,7 @@ export const SELECTABLE_SOURCES = [
   'os-reserved',
   'network',
 ] as const;
+/** @useDeclaredType */
 export type SelectableSource = (typeof SELECTABLE_SOURCES)[number];
 
 /** The sources every pick needs: the IANA registry is where "free" starts. */

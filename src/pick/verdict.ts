@@ -33,13 +33,17 @@ export const VERDICT_SOURCES = [
   'browser-unsafe',
   'network',
 ] as const;
+/** @useDeclaredType */
 export type VerdictSource = (typeof VERDICT_SOURCES)[number];
 
+/** One source's judgement of one (port, protocol). */
 export interface Verdict<S extends string, E> {
+  /** The source's id (`iana`, `nmap` …; a custom source's name). */
   source: S;
   status: VerdictStatus;
   /** One sentence for people: what the source says and why it matters. */
   summary: string;
+  /** What the source holds about the port, per source (see each `…Evidence` type). */
   evidence: E;
 }
 
@@ -162,6 +166,7 @@ export type NetworkVerdict = Verdict<'network', NetworkEvidence>;
 
 /** The verdict of a source the caller added (src/registry/custom-source.ts); `source` is its name. */
 export interface CustomVerdict extends Verdict<string, CustomEvidence> {
+  /** Tells a custom source's verdict from a built-in one: `'custom' in verdict` narrows to this type. */
   custom: true;
 }
 
@@ -206,9 +211,11 @@ export function isBuiltInVerdict(verdict: AnyVerdict): verdict is SourceVerdict 
 export type OverallVerdict = 'free' | 'conflict' | 'unchecked';
 
 export interface VerdictTally {
+  /** `free`, `conflict`, or with `strict` `unchecked` (see {@link OverallVerdict}). */
   overall: OverallVerdict;
   /** Sources (built-in ids or the names of the caller's) by status. */
   conflicts: string[];
+  /** Sources that see a caveat but no conflict. */
   warnings: string[];
   /** Sources the run consults that could not be checked. */
   notChecked: string[];

@@ -5,8 +5,8 @@ export type CommandRunner = (file: string, args: readonly string[]) => Promise<{
 
 const COMMAND_TIMEOUT_MS = 10_000;
 
-// node:child_process is imported on first use: loading it costs every start-up
-// ~5 ms, and most commands never run a tool.
+// node:child_process is imported on first use: most commands never run a tool,
+// and a module imported at the top is loaded by every start-up.
 export const runCommand: CommandRunner = async (file, args) => {
   const { execFile } = await import('node:child_process');
   return new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@
  */
 
 export const PROTOCOLS = ['tcp', 'udp', 'sctp', 'dccp'] as const;
+/** @useDeclaredType */
 export type Protocol = (typeof PROTOCOLS)[number];
 
 /**

@@ -7,7 +7,7 @@
  *
  * Why not a Set of numbers: a sweep completes every position once, so a Set did
  * an insert and (after the watermark passed) a delete per probe, boxing each
- * position; that was ~40 % of the main thread's per-result work.
+ * position, on the main thread's per-result path.
  */
 export class DonePositions {
   /** Position of bit 0 (a multiple of 8). */

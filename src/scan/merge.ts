@@ -225,6 +225,25 @@ function mergeSummaries(
 }
 
 /** Merges already-opened JSON lines inputs (texts or line iterables). Throws ScanOutputParseError on bad input. */
+/**
+ * `portpick merge`: combines the JSON-lines outputs of several shards (or
+ * runs) into one report, from text or lines in hand: one result per (address,
+ * port), the more decided state winning (open > closed > unreachable >
+ * filtered), summaries added, missing shards named.
+ *
+ * @param inputs Each output's name (for messages) and its content: the whole text, or its lines.
+ * @returns The merged results sorted by address and port, the summed summary, and which shards were seen.
+ * @throws {@link ScanOutputParseError} for a malformed line (naming `file:line`; a last line cut short is dropped and noted instead), or inputs that are not shards of one sweep.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs';
+ * import { mergeJsonLines } from 'portpick';
+ *
+ * const merged = await mergeJsonLines(['a.jsonl', 'b.jsonl'].map((name) => ({ name, content: readFileSync(name, 'utf8') })));
+ * if (merged.shards.missing.length > 0) console.error(`missing shards: ${merged.shards.missing.join(', ')}`);
+ * ```
+ */
 export async function mergeJsonLines(inputs: readonly JsonLinesInput[]): Promise<MergeResult> {
   if (inputs.length === 0) throw new ScanOutputParseError('Expected at least one JSON lines input to merge, got none', '(merge)');
   const documents: JsonLinesDocument[] = [];
@@ -277,7 +296,20 @@ async function* fileLines(path: string): AsyncGenerator<string> {
   }
 }
 
-/** Reads the files at `paths` (streamed line by line) and merges them. Throws FileAccessError for an unreadable file. */
+/**
+ * {@link mergeJsonLines} on files, each read line by line as a stream.
+ *
+ * @param paths The JSON-lines files that `portpick scan -oJ` (or `--format jsonl`) wrote.
+ * @returns As {@link mergeJsonLines}.
+ * @throws {@link FileAccessError} for a file that cannot be read; otherwise as {@link mergeJsonLines}.
+ *
+ * @example
+ * ```ts
+ * import { mergeJsonLinesFiles } from 'portpick';
+ *
+ * const { results, summary } = await mergeJsonLinesFiles(['shard-1.jsonl', 'shard-2.jsonl']);
+ * ```
+ */
 export async function mergeJsonLinesFiles(paths: readonly string[]): Promise<MergeResult> {
   for (const path of paths) {
     try {

@@ -3,7 +3,8 @@
  * memory (ranges and a port bitmap, never an expanded list), plus the mapping
  * from a probe's position to its (address, port).
  *
- * Index space (BRIEF): N = A × P, A addresses (IPv4 ranges in order, then IPv6
+ * Index space (the same in native/core/sweep_plan.h; docs/architecture.md,
+ * "The order of a sweep"): N = A × P, A addresses (IPv4 ranges in order, then IPv6
  * ranges in order), P ports ascending; index x → address x mod A, port ⌊x / A⌋.
  * Shard i of n holds global positions g = i + k·n; k is the shard-local
  * position; global position g probes index permute(g).

@@ -6,7 +6,7 @@
  * is the watermark (every shard-local position below it is done) and
  * `skipPositions` are the positions above it that are done too.
  */
-// Synchronous fs: a resume file is a few KB, and node:fs/promises costs every sweep ~5 ms to load.
+// Synchronous fs: a resume file is small, and node:fs/promises would be one more module for every sweep to load.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
@@ -15,14 +15,22 @@ import { describeValue } from '../errors/portpick-error.js';
 export const RESUME_FORMAT = 'portpick-resume';
 export const RESUME_VERSION = 1;
 
+/**
+ * What a later sweep needs to finish exactly the rest of this one (from the
+ * handle's resumeState()); plain JSON, so it can be written to a file and
+ * passed back as `resume`.
+ */
 export interface ResumeState {
   format: typeof RESUME_FORMAT;
   version: typeof RESUME_VERSION;
+  /** The plan's fingerprint (ScanPlanInfo.fingerprint): resuming another plan is refused. */
   fingerprint: string;
   /** The permutation seed, decimal. */
   seed: string;
   shard: { index: number; count: number };
+  /** Every shard-local position below this is done. */
   startPosition: number;
+  /** Positions at or above `startPosition` that are done too. */
   skipPositions: number[];
   /** Informational: probes done and probes in the shard when the state was taken. */
   completed: number;

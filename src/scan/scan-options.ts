@@ -7,19 +7,22 @@ import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { describeValue } from '../errors/portpick-error.js';
 import type { EntryIndex } from '../registry/entry-index.js';
-import { SCAN_MODES, type EngineProbe, type ScanMode } from './engine-choice.js';
+import { SCAN_MODES, type ScanMode } from './engine-choice.js';
 import type { Shard } from './plan.js';
 import { validateResumeState, type ResumeState } from './resume.js';
 import type { RateRequest } from './sweep-safety.js';
 import type { HostLookup } from './targets.js';
 import type { ScanProgress } from './types.js';
 
+/** What {@link scan} takes: the targets, the ports, and how to sweep them. */
 export interface ScanOptions {
   /** Target specs (addresses, CIDR blocks, ranges, hostnames); see targets.ts. */
   targets?: string | readonly string[];
   /** Files of targets (`-iL`). */
   targetFiles?: readonly string[];
+  /** Targets to leave out (same forms as `targets`); nothing in them is probed. */
   exclude?: readonly string[];
+  /** Files of exclusions; one that cannot be read or parsed stops the sweep before any probe. */
   excludeFiles?: readonly string[];
   /** nmap-style spec (`22,80,8000-8100`) or a list of ports. Give this or topPorts. */
   ports?: string | readonly number[];
@@ -67,7 +70,9 @@ export interface ScanOptions {
    * many ports when only open ones matter.
    */
   openOnly?: boolean;
+  /** Stops the sweep as abort() does: the results so far stay, and the summary says `interrupted`. */
   signal?: AbortSignal;
+  /** Called every `progressIntervalMs` while the sweep runs; a throw stops the sweep and rejects `summary` with it. */
   onProgress?: (progress: ScanProgress) => void;
   /** How often onProgress fires, ms (default 1000). */
   progressIntervalMs?: number;
@@ -75,8 +80,6 @@ export interface ScanOptions {
   highWaterMark?: number;
   /** Hostname resolver (default dns.lookup with all: true). */
   lookup?: HostLookup;
-  /** Engine availability, for tests. */
-  engineProbe?: EngineProbe;
 }
 
 export interface ValidatedScanOptions {
@@ -106,7 +109,6 @@ export interface ValidatedScanOptions {
   progressIntervalMs: number;
   highWaterMark: number;
   lookup: HostLookup | undefined;
-  engineProbe: EngineProbe | undefined;
 }
 
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -282,6 +284,5 @@ export function validateScanOptions(options: ScanOptions): ValidatedScanOptions 
     progressIntervalMs: finiteNumber('progressIntervalMs', options.progressIntervalMs, 1000, 10, 3_600_000, true),
     highWaterMark: finiteNumber('highWaterMark', options.highWaterMark, 10_000, 1, 100_000_000, true),
     lookup: options.lookup,
-    engineProbe: options.engineProbe,
   };
 }

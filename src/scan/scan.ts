@@ -11,7 +11,7 @@
  */
 import pLimit from 'p-limit';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import { chooseEngine, type EngineChoice } from './engine-choice.js';
+import { chooseEngine, type EngineChoice, type EngineProbe } from './engine-choice.js';
 import { zeroCounters, type EngineCounters, type EngineSink, type EngineSources, type RunningEngine } from './engine.js';
 import type { NativeAddon } from '../native.js';
 import { startNativeEngine } from './native-engine.js';
@@ -42,12 +42,15 @@ export function nativeHighWaterMark(highWaterMark: number): number {
 /** Rough probes/s per engine for dry-run estimates when no rate is given. */
 export const ESTIMATE_RATE: Record<ScanEngineName, number> = { syn: 100_000, connect: 20_000, 'connect-ts': 5_000 };
 
+/** The sweep as planned, before any probe leaves. */
 export interface ScanPlanInfo {
   /** Probes this run will send (after shard, exclusions and resume). */
   planned: number;
+  /** Addresses in the plan (after exclusions), of which IPv4 and IPv6: */
   addressCount: number;
   ipv4Addresses: number;
   ipv6Addresses: number;
+  /** Ports per address. */
   portCount: number;
   /** The ports swept, ascending. */
   ports: Uint16Array;
@@ -57,10 +60,13 @@ export interface ScanPlanInfo {
   shardTotal: number;
   /** planned / (rate, or the engine's typical rate), ms. */
   estimatedDurationMs: number;
+  /** The engine chosen, and why (`auto: no CAP_NET_RAW, native connect engine` …). */
   engine: ScanEngineName;
   engineReason: string;
+  /** The permutation seed, decimal. */
   seed: string;
   shard: Shard;
+  /** sha256 of targets, ports, seed and shard: a resume state belongs to the plan with the same fingerprint. */
   fingerprint: string;
   /** The rate ceiling in effect, local vs non-local targets, default exclusions, and a refusal (sweep-safety.ts). */
   safety: SweepSafety;
@@ -68,8 +74,16 @@ export interface ScanPlanInfo {
   hostnames: ReadonlyMap<string, readonly string[]>;
 }
 
+/**
+ * A running sweep. Read its results one way: iterate the handle itself (one
+ * result at a time) or `batches()` (an array per engine batch), not both.
+ * Leaving either loop early stops the sweep, and the summary then says
+ * `interrupted`.
+ */
 export interface ScanHandle extends AsyncIterable<ScanResult> {
+  /** The plan, once targets are read and resolved; rejects with the error that stopped the sweep before it began. */
   readonly plan: Promise<ScanPlanInfo>;
+  /** Every probe accounted for, at the end; rejects when the sweep fails (summarySoFar() then still answers). */
   readonly summary: Promise<ScanSummary>;
   /** What a later run needs to finish exactly the rest; null before the plan exists. */
   resumeState(): ResumeState | null;
@@ -85,12 +99,26 @@ export interface ScanHandle extends AsyncIterable<ScanResult> {
    * one or the other). Leaving the loop early stops the sweep, as with the handle.
    */
   batches(): AsyncIterable<readonly ScanResult[]>;
+}
+
+/**
+ * The handle inside the package: the public one plus the engine's packed
+ * records, for writers that format straight from them (the CLI's reports).
+ * Not part of the library's API.
+ */
+export interface SweepHandle extends ScanHandle {
   /**
    * As batches(), without making result objects: each batch is the engine's
-   * packed records and the indexes of the reported ones (for writers that
-   * format straight from records). Use one iteration or the other.
+   * packed records and the indexes of the reported ones. Use one iteration or
+   * the other.
    */
   recordBatches(): AsyncIterable<ReportedBatch>;
+}
+
+/** What the package's own callers may set beyond ScanOptions. */
+export interface SweepInternals {
+  /** Engine availability (tests stand in for an addon that is missing). */
+  engineProbe?: EngineProbe;
 }
 
 /** Builds the plan from validated options (reads files, resolves hostnames). */
@@ -145,12 +173,64 @@ function planInfo(plan: SweepPlan, choice: EngineChoice, safety: SweepSafety): S
   };
 }
 
-/** Starts a sweep. Throws typed errors for bad options at once; see the module comment. */
+/**
+ * `portpick scan`: starts a TCP sweep of the targets' ports (SYN with raw
+ * sockets when this process may open them, else connect) and streams the
+ * results while it runs. Only targets you are allowed to probe: sweeps beyond
+ * this host's links get a rate ceiling, and wide ones need an explicit `rate`.
+ *
+ * Bad option shapes and port specs throw at once; target files, exclusions and
+ * hostnames are read before any probe leaves, and their errors reject `plan`
+ * and `summary` and end the iteration.
+ *
+ * @param options The targets, the ports (or `topPorts`), and the sweep's tuning.
+ * @returns A handle: iterate it for the results (or use `batches()`), await `summary` for the counts.
+ * @throws
+ * - {@link InvalidArgumentError} for an option of the wrong shape; {@link PortSpecError} for a bad port spec; {@link SourceUnavailableError} for `topPorts` without `nmapServices`.
+ * - (through `plan` and `summary`) {@link TargetParseError} for a target or exclusion that cannot be parsed or resolved, {@link FileAccessError} for an unreadable target file, {@link SweepRefusedError} for a wide sweep beyond this host's links without a rate, {@link PermissionError} / {@link NativeUnavailableError} for `mode: 'syn'` without raw sockets or without the addon, {@link SweepError} when the engine stops on a system failure (with `errno`, `syscall` and a `hint`; the results found before it stay delivered and counted).
+ *
+ * @example
+ * ```ts
+ * import { scan } from 'portpick';
+ *
+ * const handle = scan({ targets: ['198.51.100.0/24'], ports: '22,80,443,8000-8100', rate: 5000, openOnly: true });
+ * for await (const result of handle) console.log(`${result.address}:${result.port} ${result.state} (${result.rttMs} ms)`);
+ * const summary = await handle.summary;
+ * console.log(`${summary.completed} of ${summary.planned} probes, ${summary.open} open`);
+ * ```
+ */
 export function scan(options: ScanOptions): ScanHandle {
-  return startScan(options, null);
+  return publicHandle(startScan(options, null, {}));
 }
 
-/** Starts several sweeps, at most `concurrency` running at once (the rest wait their turn). */
+/** scan() for the package's own callers: the handle with its record batches, and the internals. */
+export function startSweep(options: ScanOptions, internals: SweepInternals = {}): SweepHandle {
+  return startScan(options, null, internals);
+}
+
+/** The handle without what the library does not promise. */
+function publicHandle(handle: SweepHandle): ScanHandle {
+  const { recordBatches: _records, ...rest } = handle;
+  return rest;
+}
+
+/**
+ * Starts several sweeps, at most `concurrency` (default 2) running at once;
+ * the others wait their turn, and their time waiting is not sweep time.
+ *
+ * @param optionsList One {@link ScanOptions} per sweep.
+ * @param settings How many sweeps run at once.
+ * @returns One handle per sweep, in the order given.
+ * @throws {@link InvalidArgumentError} for a `concurrency` that is not a whole number of at least 1; otherwise as {@link scan}.
+ *
+ * @example
+ * ```ts
+ * import { scanMany } from 'portpick';
+ *
+ * const shards = [1, 2, 3, 4].map((i) => ({ targets: ['198.51.100.0/24'], ports: '1-1024', seed: 7, shard: `${i}/4` }));
+ * const summaries = await Promise.all(scanMany(shards, { concurrency: 2 }).map((handle) => handle.summary));
+ * ```
+ */
 export function scanMany(optionsList: readonly ScanOptions[], settings: { concurrency?: number } = {}): ScanHandle[] {
   const concurrency = settings.concurrency ?? 2;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -166,13 +246,13 @@ export function scanMany(optionsList: readonly ScanOptions[], settings: { concur
       turnGranted();
       return done;
     });
-    const handle = startScan(options, turn);
+    const handle = startScan(options, turn, {});
     handle.summary.then(finished, finished);
-    return handle;
+    return publicHandle(handle);
   });
 }
 
-function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHandle {
+function startScan(rawOptions: ScanOptions, turn: Promise<void> | null, internals: SweepInternals): SweepHandle {
   const options = validateScanOptions(rawOptions);
   const ports = resolvePorts(options);
   const queue = new ResultQueue(options.highWaterMark);
@@ -224,7 +304,7 @@ function startScan(rawOptions: ScanOptions, turn: Promise<void> | null): ScanHan
       startedAt = new Date();
       startedMs = performance.now();
     }
-    const choice = chooseEngine(options.mode, options.engineProbe);
+    const choice = chooseEngine(options.mode, internals.engineProbe);
     // The TypeScript engine (and node:net with it) is loaded only when chosen.
     const tsEngine = choice.engine === 'connect-ts' || !choice.addon ? await import('./ts-connect-engine.js') : null;
     plan = await buildSweepPlan(options, ports);

@@ -21,7 +21,7 @@
  * target that does not lie wholly inside one, and what they took is reported.
  */
 // Synchronous read: target files are read once before the sweep, and node:fs/promises
-// would cost every sweep ~5 ms to load.
+// would be one more module for every sweep to load.
 import { existsSync, readFileSync } from 'node:fs';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { TargetParseError } from '../errors/target-parse-error.js';

@@ -78,7 +78,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 // node:net is loaded when this engine starts, not when the module is imported:
 // the command line is one bundle whose static imports of Node's modules all run
-// at start-up, and this engine is the fallback (~4 ms of every start otherwise).
+// at start-up, and this engine is only the fallback.
 const requireBuiltin = createRequire(import.meta.url);
 
 export function startTsConnectEngine(plan: SweepPlan, tuning: EngineTuning, sink: EngineSink): RunningEngine {

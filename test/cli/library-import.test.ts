@@ -21,7 +21,8 @@ describe('import("portpick")', () => {
       let error;
       try { await lib.check({ sources, port: 70000 }); } catch (e) { error = e; }
       console.log(JSON.stringify({
-        exports: ['scan', 'scanMany', 'check', 'suggest', 'freePorts', 'ranges', 'request', 'update', 'sources', 'mergeJsonLines', 'createReporter', 'PortSpecError'].filter((n) => typeof lib[n] !== 'function'),
+        exports: ['scan', 'scanMany', 'check', 'suggest', 'freePorts', 'ranges', 'request', 'update', 'sources', 'mergeJsonLines', 'mapPorts', 'PortSpecError'].filter((n) => typeof lib[n] !== 'function'),
+        deepPaths: await Promise.all(['portpick/dist/scan/scan.js', 'portpick/dist/index.js', 'portpick/package.json'].map((path) => import(path).then(() => 'loaded', (e) => e.code))),
         free: free.overall, taken: taken.overall, candidates: candidates.map((c) => c.port),
         errorIsTyped: error instanceof lib.PortSpecError || error instanceof lib.PortpickError, errorCode: error && error.code,
       }));`;
@@ -32,6 +33,8 @@ describe('import("portpick")', () => {
     );
     const result = JSON.parse(output);
     expect(result.exports).toEqual([]);
+    // The exports map exposes the package's root only: no internal module is reachable by a deep path.
+    expect(result.deepPaths).toEqual(['ERR_PACKAGE_PATH_NOT_EXPORTED', 'ERR_PACKAGE_PATH_NOT_EXPORTED', 'ERR_PACKAGE_PATH_NOT_EXPORTED']);
     expect(result.free).toBe('free');
     expect(result.taken).toBe('conflict');
     // 7400 sits next to 7399, which has no IANA row: ports with unassigned neighbours rank first.

@@ -10,7 +10,7 @@ import { required } from '../helpers/required.js';
 import { cliPath, runCli, testCacheDir } from './run-cli.js';
 
 /**
- * At home for nmap, masscan and zmap users (issue 12): their shard conventions
+ * At home for nmap, masscan and zmap users: their shard conventions
  * round-trip through merge, nmap's own tools read the XML, the progress fits
  * the terminal. Run as the built binary inside the private-namespace lab.
  */

@@ -10,7 +10,7 @@ import { required } from '../helpers/required.js';
 import { cliPath, runCli, testCacheDir } from './run-cli.js';
 
 /**
- * Reports are never lost (issue 11, item 6): a resumed sweep continues every
+ * Reports are never lost: a resumed sweep continues every
  * report of the run it resumes, in every format; an engine failure, a full
  * disk, a reader that went away, a second Ctrl-C or a hang-up all leave a
  * resume file and properly ended reports. Wire tests in the lab: real sweeps,

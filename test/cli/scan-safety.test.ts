@@ -10,7 +10,7 @@ import { required } from '../helpers/required.js';
 import { runCli } from './run-cli.js';
 
 /**
- * Safe by default (issue 12): nothing becomes a target by accident, nothing is
+ * Safe by default: nothing becomes a target by accident, nothing is
  * swept that no host can answer on, wide sweeps beyond this host's links need
  * a rate. Inside the private-namespace lab, with a resolver of the test's own.
  */

@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lab } from '../helpers/lab.js';
 import { addon } from '../helpers/native-addon.js';
-import { NATIVE_MIN_HIGH_WATER_MARK, scan } from '../../src/scan/scan.js';
+import { NATIVE_MIN_HIGH_WATER_MARK, scan, startSweep } from '../../src/scan/scan.js';
 import type { ScanMode } from '../../src/scan/engine-choice.js';
 
 const modes: ScanMode[] = [];
@@ -39,7 +39,7 @@ describe.skipIf(!lab.available || modes.length === 0)('native engines wait for a
     let completed = 0;
     let consumed = 0;
     let maxAhead = 0;
-    const handle = scan({
+    const handle = startSweep({
       targets: '127.0.0.1-127.0.0.4',
       ports: '1-65535',
       mode,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addon } from '../helpers/native-addon.js';
 
 
-// The BRIEF's recipe, written out plainly with 32-bit integer arithmetic on numbers.
+// The recipe of docs/architecture.md ("The order of a sweep"), written out plainly with 32-bit integer arithmetic on numbers.
 function fmix32(h: number): number {
   h = (h ^ (h >>> 16)) >>> 0;
   h = Math.imul(h, 0x85ebca6b) >>> 0;

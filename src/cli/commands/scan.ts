@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { ScanOptions } from '../../scan/scan-options.js';
-import type { ScanHandle, ScanPlanInfo } from '../../scan/scan.js';
+import type { ScanPlanInfo, SweepHandle } from '../../scan/scan.js';
 import type { ReportCarry, ReporterOptions, ScanMeta, ServiceNameLookup } from '../../scan/reporters/index.js';
 import type { ReportedBatch } from '../../scan/reported-batch.js';
 import type { ScanProgress, ScanSummary } from '../../scan/types.js';
@@ -25,7 +25,7 @@ import { addSweepOptions, numberFlag, sweepOptionsFrom, type SweepFlags } from '
 import { loadIanaSnapshot } from '../../registry/iana-snapshot.js';
 import { formatPortList } from '../../scan/reporters/index.js';
 import { readResumeFile, withoutPositions, writeResumeFile } from '../../scan/resume.js';
-import { scan } from '../../scan/scan.js';
+import { startSweep } from '../../scan/scan.js';
 import { loadNmapServices } from '../../registry/nmap-services.js';
 import { warnWhenAddonMissing } from '../print/addon-notice.js';
 
@@ -168,7 +168,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
   };
 
   if (flags.dryRun) {
-    const handle = scan(options);
+    const handle = startSweep(options);
     const plan = await handle.plan;
     writeLine(ctx.stdout, describePlan(plan, 'Dry run: nothing was sent.').join('\n'));
     await handle.summary;
@@ -191,9 +191,9 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     options.onProgress = progress.onProgress;
     options.progressIntervalMs = progress.intervalMs ?? 1000;
   }
-  let handle: ScanHandle;
+  let handle: SweepHandle;
   try {
-    handle = scan(options); // throws at once on a bad option (a port spec): nothing was swept, nothing left behind
+    handle = startSweep(options); // throws at once on a bad option (a port spec): nothing was swept, nothing left behind
   } catch (error) {
     reports.abandon();
     throw error;
@@ -205,7 +205,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
 const HURRY = Symbol('hurry');
 
 async function runSweep(
-  handle: ScanHandle,
+  handle: SweepHandle,
   reports: ReportSet,
   resume: ResumeReport | null,
   progress: ProgressLike,

@@ -15,6 +15,7 @@ export const INVENTORY_KINDS = [
   'package-json',
   'spring',
 ] as const;
+/** @useDeclaredType */
 export type InventoryKind = (typeof INVENTORY_KINDS)[number];
 
 /**

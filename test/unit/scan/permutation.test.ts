@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Permutation, fmix32, shardSize } from '../../../src/scan/permutation.js';
 
 /**
- * A second implementation written straight from the BRIEF with bigint
+ * A second implementation written straight from the recipe in
+ * docs/architecture.md ("The order of a sweep") with bigint
  * arithmetic (mod 2^32 by masking), so the production code is checked against
  * the spec, not against itself.
  */
@@ -70,7 +71,7 @@ describe('Permutation', () => {
     expect(seen.every((count) => count === 1)).toBe(true);
   });
 
-  it('matches the reference written from the BRIEF (small, large, 2^48)', () => {
+  it('matches the reference written from the recipe (small, large, 2^48)', () => {
     const seeds = [0n, 1n, 42n, 0xffffffffn, 0x100000000n, 0xffffffffffffffffn, 0x0123456789abcdefn];
     const totals = [2, 3, 4, 5, 17, 1000, 65_535 * 256, 2 ** 32 + 7, 16_777_216 * 1000, 2 ** 48];
     for (const seed of seeds) {

@@ -10,7 +10,7 @@ import { TargetParseError } from '../../../src/errors/target-parse-error.js';
 import type { EngineProbe } from '../../../src/scan/engine-choice.js';
 import { readResumeFile, writeResumeFile, type ResumeState } from '../../../src/scan/resume.js';
 import { formatShard, parseSeed, parseShard, validateScanOptions } from '../../../src/scan/scan-options.js';
-import { scan } from '../../../src/scan/scan.js';
+import { startSweep } from '../../../src/scan/scan.js';
 
 const noAddon: EngineProbe = { loadAddon: () => null, unavailableReason: () => 'not built (test)' };
 
@@ -51,19 +51,19 @@ describe('option validation', () => {
   });
 
   it('scan() throws port and top-port errors synchronously', () => {
-    expect(() => scan({ targets: '198.18.0.1', ports: '0', engineProbe: noAddon })).toThrow(PortSpecError);
-    expect(() => scan({ targets: '198.18.0.1', topPorts: 100, engineProbe: noAddon })).toThrow(SourceUnavailableError);
+    expect(() => startSweep({ targets: '198.18.0.1', ports: '0' }, { engineProbe: noAddon })).toThrow(PortSpecError);
+    expect(() => startSweep({ targets: '198.18.0.1', topPorts: 100 }, { engineProbe: noAddon })).toThrow(SourceUnavailableError);
   });
 
   it('scan() rejects plan and summary (and ends the iterator) on a bad target', async () => {
-    const handle = scan({ targets: ['198.18.0.0/33'], ports: '80', engineProbe: noAddon });
+    const handle = startSweep({ targets: ['198.18.0.0/33'], ports: '80' }, { engineProbe: noAddon });
     await expect(handle.plan).rejects.toBeInstanceOf(TargetParseError);
     await expect(handle.summary).rejects.toBeInstanceOf(TargetParseError);
     await expect((async () => { for await (const _ of handle) void _; })()).rejects.toBeInstanceOf(TargetParseError);
   });
 
   it('dry run: counts probes and estimates the duration, sends nothing', async () => {
-    const handle = scan({ targets: ['198.18.0.0/24', '2001:db8::/120'], ports: '22,80,443', dryRun: true, rate: 1000, seed: 99, engineProbe: noAddon });
+    const handle = startSweep({ targets: ['198.18.0.0/24', '2001:db8::/120'], ports: '22,80,443', dryRun: true, rate: 1000, seed: 99 }, { engineProbe: noAddon });
     const plan = await handle.plan;
     expect(plan).toMatchObject({ planned: 512 * 3, addressCount: 512, ipv4Addresses: 256, ipv6Addresses: 256, portCount: 3, estimatedDurationMs: 1536, seed: '99', engine: 'connect-ts' });
     expect([...plan.ports]).toEqual([22, 80, 443]);
@@ -108,14 +108,14 @@ describe('resume files', () => {
   });
 
   it('refuses to resume another plan', async () => {
-    const first = scan({ targets: ['198.18.0.0/30'], ports: '80', seed: 1, dryRun: true, engineProbe: noAddon });
+    const first = startSweep({ targets: ['198.18.0.0/30'], ports: '80', seed: 1, dryRun: true }, { engineProbe: noAddon });
     await first.summary;
     const resume = first.resumeState() as ResumeState;
     expect(resume.fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    const other = scan({ targets: ['198.18.0.0/29'], ports: '80', resume, dryRun: true, engineProbe: noAddon });
+    const other = startSweep({ targets: ['198.18.0.0/29'], ports: '80', resume, dryRun: true }, { engineProbe: noAddon });
     await expect(other.summary).rejects.toThrow(/resume state to belong to this sweep/);
-    expect(() => scan({ targets: ['198.18.0.0/30'], ports: '80', resume, seed: 2, engineProbe: noAddon })).toThrow(/match the resume state's seed 1/);
-    const same = scan({ targets: ['198.18.0.0/30'], ports: '80', resume, dryRun: true, engineProbe: noAddon });
+    expect(() => startSweep({ targets: ['198.18.0.0/30'], ports: '80', resume, seed: 2 }, { engineProbe: noAddon })).toThrow(/match the resume state's seed 1/);
+    const same = startSweep({ targets: ['198.18.0.0/30'], ports: '80', resume, dryRun: true }, { engineProbe: noAddon });
     expect((await same.summary).seed).toBe('1');
   });
 });
