@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -21,6 +20,7 @@
 #include <vector>
 
 #include "completion_window.h"
+#include "monotonic_clock.h"
 #include "thread_name.h"
 #include "connect_outcomes.h"
 #include "rlimit.h"
@@ -36,12 +36,12 @@ constexpr int kMaxEvents = 1024;
 // Launches per loop turn before results are flushed and `stop` is checked again
 // (on loopback nearly every probe is decided inside connect() itself).
 constexpr uint32_t kLaunchBurst = 2048;
-constexpr uint64_t kMillis = 1000000;
-constexpr uint64_t kStopPollNs = 20 * kMillis;
-constexpr uint64_t kDeferralBackoffNs = 2 * kMillis;
-constexpr uint64_t kWindowRegrowQuietNs = 100 * kMillis;
+constexpr int64_t kMillis = 1000000;
+constexpr int64_t kStopPollNs = 20 * kMillis;
+constexpr int64_t kDeferralBackoffNs = 2 * kMillis;
+constexpr int64_t kWindowRegrowQuietNs = 100 * kMillis;
 // Nothing in flight and every launch deferred for this long: give up with an error.
-constexpr uint64_t kStallLimitNs = 30000 * kMillis;
+constexpr int64_t kStallLimitNs = 30000 * kMillis;
 // Worker threads: on loopback and AnyIP targets most of a probe's cost is the
 // kernel's TCP work done inside connect() on the calling thread, so a second
 // thread nearly doubles the rate when a core is free. Small windows and low rate
@@ -57,26 +57,20 @@ constexpr size_t kCursorBlock = 64;
 // AnyIP typically a listener whose accept queue overflowed. The sweep then gets
 // a launch-rate cap (half the rate that caused the loss), held for a second,
 // then raised 10 % every 100 ms until it no longer binds.
-constexpr uint64_t kKernelSynRetransmitNs = 1000 * kMillis;
+constexpr int64_t kKernelSynRetransmitNs = 1000 * kMillis;
 constexpr double kMinRateCap = 1000;
-constexpr uint64_t kLossHoldNs = 1000 * kMillis;
-constexpr uint64_t kRateGrowIntervalNs = 100 * kMillis;
+constexpr int64_t kLossHoldNs = 1000 * kMillis;
+constexpr int64_t kRateGrowIntervalNs = 100 * kMillis;
 // Losses are judged per window: sparse random loss (below this share of the probes
 // completed in the window) is left to retries — slowing down would not reduce it
 // and would only stretch the sweep; a burst (an overflowing accept queue, a path
 // that drops above some rate) crosses it at once.
-constexpr uint64_t kLossWindowNs = 200 * kMillis;
+constexpr int64_t kLossWindowNs = 200 * kMillis;
 constexpr double kCongestionLossShare = 0.05;
 constexpr double kRateGrowFactor = 1.1;
 constexpr double kRateCapLift = 1e6;
-// Proven loss also earns silent probes extra tries (as nmap's max_successful_tryno + 1), up to this many in all.
-constexpr uint32_t kMaxAdaptiveTries = 6;
-
-uint64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
-}
+// Proven loss also earns silent probes extra tries (sweep_types.h), up to this many in all.
+constexpr uint32_t kMaxAdaptiveTries = kMaxAdaptiveRetries + 1;
 
 // Local resource shortage: try the same probe again later, never a port state.
 bool is_transient(int err) {
@@ -117,14 +111,14 @@ struct Pending {
 // A probe in flight.
 struct Slot {
   Pending probe;
-  uint64_t started_ns = 0;
+  int64_t started_ns = 0;
   int fd = -1;
   uint32_t generation = 0;
   bool busy = false;
 };
 
 struct Deadline {
-  uint64_t at_ns;
+  int64_t at_ns;
   uint32_t slot;
   uint32_t generation;
 };
@@ -175,7 +169,7 @@ class SharedCursor {
 
   // A probe was answered on try `answered_try` (1-based) after a loss.
   // `current_rate`: the sweep's launch rate over the last interval.
-  void on_loss(uint64_t now, uint8_t answered_try, double current_rate) {
+  void on_loss(int64_t now, uint8_t answered_try, double current_rate) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (answered_try > max_answered_try_.load(std::memory_order_relaxed)) {
       max_answered_try_.store(answered_try, std::memory_order_relaxed);
@@ -202,7 +196,7 @@ class SharedCursor {
   }
 
   // The sweep-wide launch-rate cap (probes/s), 0 = none; raised while no loss is seen.
-  double rate_cap(uint64_t now) {
+  double rate_cap(int64_t now) {
     double cap = rate_cap_.load(std::memory_order_relaxed);
     if (cap > 0 && now - last_change_ns_.load(std::memory_order_relaxed) >= kRateGrowIntervalNs) {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -232,10 +226,10 @@ class SharedCursor {
   EngineOutcome outcome_;
   std::atomic<bool> failed_{false};
   std::atomic<double> rate_cap_{0};
-  std::atomic<uint64_t> last_change_ns_{0};
-  uint64_t last_decrease_ns_ = 0;
+  std::atomic<int64_t> last_change_ns_{0};
+  int64_t last_decrease_ns_ = 0;
   // The loss-judging window (guarded by mutex_).
-  uint64_t window_start_ns_ = 0;
+  int64_t window_start_ns_ = 0;
   uint64_t window_start_completed_ = 0;
   uint64_t window_losses_ = 0;
   std::atomic<uint8_t> max_answered_try_{0};
@@ -268,18 +262,18 @@ class ConnectRun {
 
  private:
   EngineOutcome run_loop();
-  void fill(uint64_t now);
-  void launch(Pending probe, uint64_t now);
-  void decide(int fd, const Pending& probe, uint8_t tries, uint64_t started_ns, int err, uint64_t now);
+  void fill(int64_t now);
+  void launch(Pending probe, int64_t now);
+  void decide(int fd, const Pending& probe, uint8_t tries, int64_t started_ns, int err, int64_t now);
   // Closes `fd`, or keeps it for the next probe when `reusable` and the pool has room.
   void release_socket(int fd, int family_index, bool reusable);
   void on_silent(const Pending& probe, uint8_t tries);
   // Re-queues a probe that met a local shortage (`shortage`: shrink the window) or a self-connect.
   // `cause`/`syscall`: the error that deferred it (named if the sweep stalls).
-  void defer(const Pending& probe, uint64_t now, bool shortage = true, int cause = EMFILE, const char* syscall = "connect");
+  void defer(const Pending& probe, int64_t now, bool shortage = true, int cause = EMFILE, const char* syscall = "connect");
   void emit(const Pending& probe, uint8_t tries, PortState state, Reason reason, uint32_t rtt_micros);
-  void handle_event(const epoll_event& event, uint64_t now);
-  void expire(uint64_t now);
+  void handle_event(const epoll_event& event, int64_t now);
+  void expire(int64_t now);
   void flush();
   void fail(int err, const char* syscall, const char* hint, std::string message) {
     if (outcome_.errno_value == 0) {
@@ -287,9 +281,9 @@ class ConnectRun {
       shared_.fail(outcome_);
     }
   }
-  bool can_launch_now(uint64_t now) const;
-  int wait_timeout_ms(uint64_t now) const;
-  void refill_tokens(uint64_t now);
+  bool can_launch_now(int64_t now) const;
+  int wait_timeout_ms(int64_t now) const;
+  void refill_tokens(int64_t now);
 
   SharedCursor& shared_;
   const EngineOptions& options_;
@@ -317,18 +311,18 @@ class ConnectRun {
   uint32_t in_flight_ = 0;
   uint32_t max_window_ = kMinWindow;
   uint32_t window_limit_ = kMinWindow;
-  uint64_t timeout_ns_ = 0;
+  int64_t timeout_ns_ = 0;
   uint8_t max_tries_ = 1;
-  uint64_t backoff_until_ns_ = 0;
-  uint64_t last_deferral_ns_ = 0;
-  uint64_t stalled_since_ns_ = 0;  // 0 = not stalled
+  int64_t backoff_until_ns_ = 0;
+  int64_t last_deferral_ns_ = 0;
+  int64_t stalled_since_ns_ = 0;  // 0 = not stalled
   // Token bucket for options.rate.
   double rate_ = 0;  // in effect for this worker, 0 = none
   double tokens_ = 0;
   double burst_ = 1;
-  uint64_t last_refill_ns_ = 0;
+  int64_t last_refill_ns_ = 0;
   // currentRate bookkeeping.
-  uint64_t rate_mark_ns_ = 0;
+  int64_t rate_mark_ns_ = 0;
   uint64_t rate_mark_sent_ = 0;
 };
 
@@ -357,7 +351,7 @@ EngineOutcome ConnectRun::run_loop() {
   slots_.resize(max_window_);
   free_slots_.reserve(max_window_);
   for (uint32_t i = max_window_; i > 0; --i) free_slots_.push_back(i - 1);
-  timeout_ns_ = uint64_t{std::max<uint32_t>(options_.timeout_ms, 1)} * kMillis;
+  timeout_ns_ = int64_t{std::max<uint32_t>(options_.timeout_ms, 1)} * kMillis;
   max_tries_ = static_cast<uint8_t>(std::min<uint32_t>(options_.retries, 254) + 1);
   rate_ = limits_.rate;
   if (rate_ > 0) {
@@ -366,13 +360,13 @@ EngineOutcome ConnectRun::run_loop() {
   }
   results_.reserve(kLaunchBurst + kMaxEvents);
   finished_tickets_.reserve(kLaunchBurst + kMaxEvents);
-  const uint64_t start = monotonic_ns();
+  const int64_t start = monotonic_ns();
   last_refill_ns_ = rate_mark_ns_ = start;
 
   std::vector<epoll_event> events(kMaxEvents);
   while (outcome_.errno_value == 0) {
     if (stop_.load(std::memory_order_relaxed) || shared_.failed()) break;  // abandon what is in flight
-    uint64_t now = monotonic_ns();
+    int64_t now = monotonic_ns();
     expire(now);
     fill(now);
     flush();
@@ -400,7 +394,7 @@ EngineOutcome ConnectRun::run_loop() {
   return outcome_;
 }
 
-bool ConnectRun::can_launch_now(uint64_t now) const {
+bool ConnectRun::can_launch_now(int64_t now) const {
   if (in_flight_ >= window_limit_ || now < backoff_until_ns_) return false;
   if (waiting_.empty() && exhausted_) return false;
   if (waiting_.empty() && sink_.backlogged()) return false;  // new probes wait for the consumer; retries go on
@@ -408,7 +402,7 @@ bool ConnectRun::can_launch_now(uint64_t now) const {
   return true;
 }
 
-void ConnectRun::refill_tokens(uint64_t now) {
+void ConnectRun::refill_tokens(int64_t now) {
   // The user's ceiling, or the congestion cap when lower (both split between workers).
   const double cap = shared_.rate_cap(now) / limits_.workers;
   const double rate = cap > 0 && (limits_.rate <= 0 || cap < limits_.rate) ? cap : limits_.rate;
@@ -425,14 +419,14 @@ void ConnectRun::refill_tokens(uint64_t now) {
   last_refill_ns_ = now;
 }
 
-int ConnectRun::wait_timeout_ms(uint64_t now) const {
-  uint64_t wake = now + kStopPollNs;
+int ConnectRun::wait_timeout_ms(int64_t now) const {
+  int64_t wake = now + kStopPollNs;
   const bool room = in_flight_ < window_limit_ && !(waiting_.empty() && (exhausted_ || sink_.backlogged()));
   if (room) {
     if (now < backoff_until_ns_) {
       wake = std::min(wake, backoff_until_ns_);
     } else if (rate_ > 0 && tokens_ < 1) {
-      wake = std::min(wake, now + static_cast<uint64_t>((1 - tokens_) * 1e9 / rate_));
+      wake = std::min(wake, now + static_cast<int64_t>((1 - tokens_) * 1e9 / rate_));
     } else {
       return 0;
     }
@@ -442,7 +436,7 @@ int ConnectRun::wait_timeout_ms(uint64_t now) const {
   return static_cast<int>((wake - now + kMillis - 1) / kMillis);
 }
 
-void ConnectRun::fill(uint64_t now) {
+void ConnectRun::fill(int64_t now) {
   refill_tokens(now);
   if (window_limit_ < max_window_ && now - last_deferral_ns_ > kWindowRegrowQuietNs) {
     // Quiet since the last shortage: grow back towards the configured window.
@@ -475,7 +469,7 @@ void ConnectRun::release_socket(int fd, int family_index, bool reusable) {
   }
 }
 
-void ConnectRun::launch(Pending probe, uint64_t now) {
+void ConnectRun::launch(Pending probe, int64_t now) {
   const bool v4 = probe.target.address.family == 4;
   auto& pool = spare_sockets_[v4 ? 0 : 1];
   int fd = -1;
@@ -545,9 +539,9 @@ void ConnectRun::launch(Pending probe, uint64_t now) {
   synchronous_ = false;
 }
 
-void ConnectRun::decide(int fd, const Pending& probe, uint8_t tries, uint64_t started_ns, int err,
-                        uint64_t now) {
-  const uint32_t rtt = static_cast<uint32_t>(std::min<uint64_t>((now - started_ns) / 1000, 0xfffffffeu));
+void ConnectRun::decide(int fd, const Pending& probe, uint8_t tries, int64_t started_ns, int err,
+                        int64_t now) {
+  const uint32_t rtt = static_cast<uint32_t>(std::clamp<int64_t>((now - started_ns) / 1000, 0, 0xfffffffe));
   const int family_index = probe.target.address.family == 4 ? 0 : 1;
   const ConnectOutcome outcome = outcomes_.at(err);
   switch (outcome.action) {
@@ -609,7 +603,7 @@ void ConnectRun::on_silent(const Pending& probe, uint8_t tries) {
   emit(probe, tries, PortState::Filtered, Reason::Timeout, 0xffffffffu);
 }
 
-void ConnectRun::defer(const Pending& probe, uint64_t now, bool shortage, int cause, const char* syscall) {
+void ConnectRun::defer(const Pending& probe, int64_t now, bool shortage, int cause, const char* syscall) {
   stats_.local_deferrals.fetch_add(1, std::memory_order_relaxed);
   waiting_.push_front(probe);
   if (!shortage) return;
@@ -640,7 +634,7 @@ void ConnectRun::emit(const Pending& probe, uint8_t tries, PortState state, Reas
   finished_tickets_.push_back(probe.ticket);
 }
 
-void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
+void ConnectRun::handle_event(const epoll_event& event, int64_t now) {
   const uint32_t index = static_cast<uint32_t>(event.data.u64);
   const uint32_t generation = static_cast<uint32_t>(event.data.u64 >> 32);
   if (index >= slots_.size()) return;
@@ -652,7 +646,7 @@ void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
   if (err == 0 && !(event.events & EPOLLOUT)) err = ECONNREFUSED;  // hung up without an error or a connection
   const int fd = slot.fd;
   const Pending probe = slot.probe;
-  const uint64_t started = slot.started_ns;
+  const int64_t started = slot.started_ns;
   slot.busy = false;
   slot.fd = -1;
   ++slot.generation;
@@ -669,7 +663,7 @@ void ConnectRun::handle_event(const epoll_event& event, uint64_t now) {
   decide(fd, base, probe.tries, started, err, now);
 }
 
-void ConnectRun::expire(uint64_t now) {
+void ConnectRun::expire(int64_t now) {
   while (!deadlines_.empty() && deadlines_.front().at_ns <= now) {
     const Deadline d = deadlines_.front();
     deadlines_.pop_front();
@@ -739,7 +733,7 @@ class ConnectEngine final : public ProbeEngine {
         shared.fail({EIO, "engine", failure_hint::kEngineFailure, std::string("The connect engine failed: ") + e.what()});
       }
     };
-    const uint64_t start = monotonic_ns();
+    const int64_t start = monotonic_ns();
     std::vector<std::thread> threads;
     for (unsigned i = 1; i < workers; ++i) {
       // A worker that cannot start leaves its share to the others (they pull from one cursor).
@@ -751,7 +745,7 @@ class ConnectEngine final : public ProbeEngine {
     }
     work(0);
     for (std::thread& t : threads) t.join();
-    const uint64_t elapsed = monotonic_ns() - start;
+    const int64_t elapsed = monotonic_ns() - start;
     if (elapsed > 0) {
       stats.current_rate.store(static_cast<double>(stats.sent.load()) * 1e9 / static_cast<double>(elapsed));
     }

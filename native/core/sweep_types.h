@@ -72,4 +72,10 @@ struct EngineOptions {
   uint32_t window = 0;        // connect: probes in flight, 0 = auto from RLIMIT_NOFILE
 };
 
+// Like nmap (max_successful_tryno + 1): when retransmissions are seen to be
+// answered (proven loss), silent probes get one try more than the highest try
+// that ever succeeded, up to this many retries in all (both engines). With
+// --retries 0, never.
+constexpr uint32_t kMaxAdaptiveRetries = 5;
+
 }  // namespace portpick

@@ -61,10 +61,6 @@ constexpr uint32_t kReplyQueueSize = 1u << 14;
 constexpr unsigned kSendBatch = 64;               // messages per sendmmsg
 constexpr size_t kResultBatch = 512;
 constexpr int64_t kResultFlushNs = 5'000'000;
-// Like nmap (max_successful_tryno + 1): when retransmissions are seen to be
-// answered (proven loss), silent probes get one try more than the highest try
-// that ever succeeded, up to this many extra tries. With --retries 0, never.
-constexpr uint32_t kMaxAdaptiveRetries = 5;
 // The kernel refusing every packet (ENOBUFS …) for max(this, 5 × --timeout) ends the sweep with an error.
 constexpr int64_t kMinSendStallNs = 5'000'000'000;
 // The warm-up waits at most this long for the first next hop to resolve.
