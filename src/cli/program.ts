@@ -73,6 +73,7 @@ function reportError(ctx: CliContext, error: unknown): number {
 
 /** Runs the command line on `argv`; the process ends with its exit code once its work and output are done. */
 export function run(argv: string[]): void {
+  ignoreClosedReaders();
   main(argv).then(
     (code) => {
       process.exitCode = code;
@@ -82,4 +83,22 @@ export function run(argv: string[]): void {
       process.exitCode = 2;
     },
   );
+}
+
+/**
+ * A reader that goes away (`portpick free 1024 49151 | head -1`) is not a
+ * failure of the command: writes to it stop quietly, as for tools that end on
+ * SIGPIPE, and the command keeps its exit status. Without a listener Node
+ * throws the stream's EPIPE as an uncaught error with a stack trace. The scan
+ * command's report outputs watch standard output themselves (report-output.ts):
+ * a sweep whose report cannot be written stops and keeps a resume file.
+ */
+function ignoreClosedReaders(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || stream === process.stderr) return;
+      process.stderr.write(`portpick: cannot write to standard output: ${error.code ?? error.message}\n`);
+      process.exitCode = 2;
+    });
+  }
 }
