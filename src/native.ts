@@ -2,11 +2,14 @@
  * The whole native surface in one file: this module loads the compiled addon
  * and declares its type. No other module touches `.node` files.
  *
- * Contract (mirrored by native/binding/*.cc):
+ * Contract (implemented by native/binding/):
  * - TypeScript validates everything; the addon receives compact typed arrays,
  *   never strings or expanded target lists.
  * - A sweep runs on native threads of its own; results come back in batches of
  *   packed records (RESULT_RECORD_BYTES each), never one JS call per probe.
+ * - The record layout, the stats vector, the state/reason codes and the failure
+ *   hints are declared once, in native/boundary.json (native-boundary.ts is
+ *   generated from it, as is the addon's native/core/boundary.h).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -55,57 +58,16 @@ export interface NativeSweepConfig {
   highWaterMark: number;
 }
 
-/** Result record layout (little-endian), RESULT_RECORD_BYTES each. */
-export const RESULT_RECORD_BYTES = 40;
-export const RECORD = {
-  family: 0, // u8: 4 or 6
-  state: 1, // u8: NativePortState
-  reason: 2, // u8: NativeReason
-  tries: 3, // u8: how many tries it took
-  port: 4, // u16
-  flags: 6, // u16: RECORD_FLAG_*
-  rttMicros: 8, // u32 (0xffffffff when unknown)
-  ttl: 12, // u8 (0 when unknown)
-  address: 16, // 16 bytes; IPv4 in the first 4 (network order)
-  position: 32, // f64: shard-local position of the probe
-} as const;
-
-export const NativePortState = { open: 1, closed: 2, filtered: 3, unreachable: 4 } as const;
-export const NativeReason = {
-  synAck: 1,
-  reset: 2,
-  connected: 3,
-  refused: 4,
-  timeout: 5,
-  hostUnreachable: 6,
-  netUnreachable: 7,
-  icmpProhibited: 8,
-  icmpPortUnreachable: 9,
-  icmpOther: 10,
-} as const;
-/** Record flags. */
-export const RECORD_FLAG_TARPIT = 1; // host answered "open" on an implausible share of ports
-
-/** Stats vector layout (Float64Array), delivered with every batch. */
-export const STATS = {
-  planned: 0,
-  sent: 1,
-  answered: 2,
-  retried: 3,
-  silent: 4,
-  sendErrors: 5,
-  receiveDrops: 6,
-  completed: 7,
-  /** Shard-local positions below this are all finished (for resume). */
-  watermark: 8,
-  /** Current sending rate, probes/s (after adaptive control). */
-  currentRate: 9,
-  /** Replies discarded by validation (stray, spoofed, duplicate). */
-  invalidReplies: 10,
-  /** Transient local errors (EMFILE, EADDRNOTAVAIL, ENOBUFS …) that were retried later. */
-  localDeferrals: 11,
-  length: 12,
-} as const;
+export {
+  NATIVE_OUTCOME_KIND,
+  NativePortState,
+  NativeReason,
+  RECORD,
+  RECORD_FLAG_TARPIT,
+  RESULT_RECORD_BYTES,
+  SOURCE_ADDRESS_BYTES,
+  STATS,
+} from './native-boundary.js';
 
 export interface NativeSweepError {
   code: string; // 'EPERM', 'EACCES', 'ENOBUFS' …
@@ -113,7 +75,7 @@ export interface NativeSweepError {
   errno: number;
   /** The call that failed: 'socket', 'sendmmsg', 'pthread_create', 'malloc', 'getrandom' … */
   syscall: string;
-  /** A SweepFailureHint (src/errors/sweep-error.ts). */
+  /** A SweepFailureHint (native/boundary.json). */
   hint: string;
   message: string;
 }
@@ -123,7 +85,7 @@ export interface NativeSweepReport {
   /**
    * Source addresses the engine chose other than the targets themselves (SYN
    * only; the connect engines leave the choice to the kernel per connection):
-   * 17 bytes each, the family (4 or 6) then 16 address bytes (IPv4 in the first 4).
+   * SOURCE_ADDRESS_BYTES each, the family (4 or 6) then 16 address bytes (IPv4 in the first 4).
    */
   sourceAddresses: Uint8Array;
   /** Probes that left from their target's own address (a target on a local route: loopback, AnyIP, this host's). */

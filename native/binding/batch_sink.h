@@ -1,5 +1,5 @@
-// Collects engine results as packed 40-byte little-endian records (the layout
-// of RECORD in src/native.ts) for the flusher thread to hand to JavaScript.
+// Collects engine results as packed little-endian records (the record layout of
+// boundary.h) for the flusher thread to hand to JavaScript.
 // deliver() runs on engine threads, take() on the flusher thread, release() on
 // the JavaScript thread.
 //
@@ -24,17 +24,15 @@
 
 namespace portpick_binding {
 
-constexpr size_t kRecordBytes = 40;
 // A batch is flushed at this many records, or every kFlushIntervalMs, whichever first.
 constexpr size_t kBatchRecords = 4096;
 constexpr int kFlushIntervalMs = 50;
 
-// Packs one result at `out` (kRecordBytes bytes).
+// Packs one result at `out` (portpick::record::kBytes bytes).
 void pack_record(const portpick::ProbeResult& result, uint8_t* out);
 
-// The STATS vector of src/native.ts.
-constexpr size_t kStatsLength = 12;
-using StatsSnapshot = std::array<double, kStatsLength>;
+// The stats vector (indexes: portpick::stats_index).
+using StatsSnapshot = std::array<double, portpick::stats_index::kLength>;
 StatsSnapshot snapshot_stats(const portpick::SweepStats& stats);
 
 class BatchSink final : public portpick::ResultSink {

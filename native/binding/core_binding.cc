@@ -34,20 +34,18 @@ Napi::Value Permute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsBigInt() || !info[2].IsTypedArray() ||
       info[2].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-    Napi::TypeError::New(env, "Expected permute(total: number, seed: bigint, positions: Float64Array)")
-        .ThrowAsJavaScriptException();
+    ThrowTypeError(env, "Expected permute(total: number, seed: bigint, positions: Float64Array)");
     return env.Undefined();
   }
   const double total = info[0].As<Napi::Number>().DoubleValue();
   if (!(total >= 0) || total > static_cast<double>(portpick::Permutation::kMaxTotal) || std::floor(total) != total) {
-    Napi::RangeError::New(env, "Expected total to be an integer from 0 to 2^48, got " + std::to_string(total))
-        .ThrowAsJavaScriptException();
+    ThrowRangeError(env, "Expected total to be an integer from 0 to 2^48, got " + std::to_string(total));
     return env.Undefined();
   }
   bool lossless = false;
   const uint64_t seed = info[1].As<Napi::BigInt>().Uint64Value(&lossless);
   if (!lossless) {
-    Napi::RangeError::New(env, "Expected seed to be an unsigned 64-bit bigint").ThrowAsJavaScriptException();
+    ThrowRangeError(env, "Expected seed to be an unsigned 64-bit bigint");
     return env.Undefined();
   }
   Napi::Float64Array positions = info[2].As<Napi::Float64Array>();
@@ -56,9 +54,8 @@ Napi::Value Permute(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < positions.ElementLength(); ++i) {
     const double g = positions[i];
     if (!(g >= 0) || g >= total || std::floor(g) != g) {
-      Napi::RangeError::New(env, "Expected every position to be an integer below total " + std::to_string(total) +
-                                     ", got " + std::to_string(g))
-          .ThrowAsJavaScriptException();
+      ThrowRangeError(env, "Expected every position to be an integer below total " + std::to_string(total) + ", got " +
+                               std::to_string(g));
       return env.Undefined();
     }
     out[i] = static_cast<double>(permutation.permute(static_cast<uint64_t>(g)));

@@ -106,6 +106,15 @@ const char* errno_code(int e) {
   }
 }
 
+// Sets a native failure's code (`EPERM` …), errno, syscall and hint on `error`.
+void SetFailure(Napi::Env env, Napi::Object error, int errno_value, const std::string& syscall, const std::string& hint) {
+  const char* code = errno_code(errno_value);
+  error.Set("code", code ? std::string(code) : "E" + std::to_string(errno_value));
+  error.Set("errno", Napi::Number::New(env, errno_value));
+  error.Set("syscall", syscall);
+  error.Set("hint", hint.empty() ? std::string(portpick::failure_hint::kEngineFailure) : hint);
+}
+
 class Sweep : public Napi::ObjectWrap<Sweep> {
  public:
   static Napi::Function Define(Napi::Env env) {
@@ -138,12 +147,12 @@ struct Reader {
   void type_error(const std::string& field, const std::string& expected) {
     if (failed) return;
     failed = true;
-    Napi::TypeError::New(env, "Expected config." + field + " to be " + expected).ThrowAsJavaScriptException();
+    ThrowTypeError(env, "Expected config." + field + " to be " + expected);
   }
   void range_error(const std::string& message) {
     if (failed) return;
     failed = true;
-    Napi::RangeError::New(env, message).ThrowAsJavaScriptException();
+    ThrowRangeError(env, message);
   }
 
   Napi::TypedArray typed(const char* field, napi_typedarray_type type, const char* name) {
@@ -175,7 +184,7 @@ struct Reader {
 Sweep::Sweep(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sweep>(info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsObject()) {
-    Napi::TypeError::New(env, "Expected new Sweep(config: NativeSweepConfig)").ThrowAsJavaScriptException();
+    ThrowTypeError(env, "Expected new Sweep(config: NativeSweepConfig)");
     return;
   }
   Reader r{env, info[0].As<Napi::Object>()};
@@ -264,7 +273,7 @@ Sweep::Sweep(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Sweep>(info) {
   std::string error;
   run->plan = portpick::SweepPlan::build(plan, error);
   if (!run->plan) {
-    Napi::RangeError::New(env, error).ThrowAsJavaScriptException();
+    ThrowRangeError(env, error);
     return;
   }
   run->seed = plan.seed;
@@ -366,16 +375,12 @@ void CallJs(Napi::Env env, Napi::Function callback, SweepRun* run, Batch* raw) {
   Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, batch->records.size());
   if (!batch->records.empty()) std::memcpy(buffer.Data(), batch->records.data(), batch->records.size());
   Napi::Uint8Array records = Napi::Uint8Array::New(env, batch->records.size(), buffer, 0);
-  Napi::Float64Array stats = Napi::Float64Array::New(env, kStatsLength);
-  for (size_t i = 0; i < kStatsLength; ++i) stats[i] = batch->stats[i];
+  Napi::Float64Array stats = Napi::Float64Array::New(env, batch->stats.size());
+  for (size_t i = 0; i < batch->stats.size(); ++i) stats[i] = batch->stats[i];
   Napi::Value error = env.Null();
   if (batch->done && batch->errno_value != 0) {
     Napi::Object e = Napi::Object::New(env);
-    const char* code = errno_code(batch->errno_value);
-    e.Set("code", code ? std::string(code) : "E" + std::to_string(batch->errno_value));
-    e.Set("errno", Napi::Number::New(env, batch->errno_value));
-    e.Set("syscall", batch->syscall);
-    e.Set("hint", batch->hint.empty() ? std::string(portpick::failure_hint::kEngineFailure) : batch->hint);
+    SetFailure(env, e, batch->errno_value, batch->syscall, batch->hint);
     e.Set("message", batch->message.empty() ? std::string(std::strerror(batch->errno_value)) : batch->message);
     error = e;
   }
@@ -383,12 +388,14 @@ void CallJs(Napi::Env env, Napi::Function callback, SweepRun* run, Batch* raw) {
   if (batch->done) run->owner = nullptr;
   Napi::Value report = env.Null();
   if (batch->done) {
-    // NativeSweepReport: 17 bytes per source (family, then 16 address bytes).
+    // NativeSweepReport: kSourceAddressBytes per source (family, then 16 address bytes).
+    constexpr size_t kEach = portpick::kSourceAddressBytes;
+    static_assert(kEach == 1 + std::tuple_size<decltype(portpick::Address::bytes)>::value, "family byte + address bytes");
     Napi::Object r = Napi::Object::New(env);
-    Napi::Uint8Array sources = Napi::Uint8Array::New(env, batch->sources.size() * 17);
+    Napi::Uint8Array sources = Napi::Uint8Array::New(env, batch->sources.size() * kEach);
     for (size_t i = 0; i < batch->sources.size(); ++i) {
-      sources[i * 17] = batch->sources[i].family;
-      std::memcpy(sources.Data() + i * 17 + 1, batch->sources[i].bytes.data(), 16);
+      sources[i * kEach] = batch->sources[i].family;
+      std::memcpy(sources.Data() + i * kEach + 1, batch->sources[i].bytes.data(), 16);
     }
     r.Set("sourceAddresses", sources);
     r.Set("selfSourced", Napi::Number::New(env, static_cast<double>(batch->self_sourced)));
@@ -411,15 +418,15 @@ void FinalizeRun(Napi::Env, std::shared_ptr<SweepRun>* keep, SweepRun*) {
 Napi::Value Sweep::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!run_) {
-    Napi::Error::New(env, "This sweep was not constructed").ThrowAsJavaScriptException();
+    ThrowStateError(env, "This sweep was not constructed");
     return env.Undefined();
   }
   if (info.Length() < 1 || !info[0].IsFunction()) {
-    Napi::TypeError::New(env, "Expected start(onBatch: function)").ThrowAsJavaScriptException();
+    ThrowTypeError(env, "Expected start(onBatch: function)");
     return env.Undefined();
   }
   if (started_) {
-    Napi::Error::New(env, "This sweep was started already; create a new Sweep").ThrowAsJavaScriptException();
+    ThrowStateError(env, "This sweep was started already; create a new Sweep");
     return env.Undefined();
   }
   started_ = true;
@@ -440,12 +447,7 @@ Napi::Value Sweep::Start(const Napi::CallbackInfo& info) {
     Unref();
     tsfn.Release();
     Napi::Error error = Napi::Error::New(env, std::string("Cannot start the sweep's thread: ") + e.what());
-    const int err = e.code().value() != 0 ? e.code().value() : EAGAIN;
-    const char* code = errno_code(err);
-    error.Set("code", code ? std::string(code) : "E" + std::to_string(err));
-    error.Set("errno", Napi::Number::New(env, err));
-    error.Set("syscall", "pthread_create");
-    error.Set("hint", portpick::failure_hint::kThreadStart);
+    SetFailure(env, error.Value(), e.code().value() != 0 ? e.code().value() : EAGAIN, "pthread_create", portpick::failure_hint::kThreadStart);
     error.ThrowAsJavaScriptException();
   }
   return env.Undefined();
@@ -454,7 +456,7 @@ Napi::Value Sweep::Start(const Napi::CallbackInfo& info) {
 Napi::Value Sweep::Release(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(env, "Expected release(records: number)").ThrowAsJavaScriptException();
+    ThrowTypeError(env, "Expected release(records: number)");
     return env.Undefined();
   }
   const double records = info[0].As<Napi::Number>().DoubleValue();

@@ -19,6 +19,12 @@
 // Window: options.window probes in flight, or, when 0, min(RLIMIT_NOFILE hard
 // limit − reserve, 20000) after raising the soft limit. Closing uses
 // SO_LINGER {1, 0} on connected sockets: an RST, no TIME_WAIT pile-up.
+//
+// Parts: this file starts the workers and splits the window and the rate
+// between them; connect_run.h is one worker (its sockets, epoll, deadlines,
+// retries, and its pacing on rate_control.h's TokenBucket); what they share is
+// the cursor and completion window (shared_cursor.h), the first failure
+// (error_latch.h) and the congestion cap (congestion_cap.h).
 #pragma once
 
 #include <cstdint>

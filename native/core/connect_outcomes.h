@@ -2,7 +2,7 @@
 // The table is not written here: TypeScript holds the one table both connect
 // engines use (src/scan/connect-outcomes.ts) and hands it to the native engine
 // encoded by this platform's errno numbers, 3 bytes per outcome: the kind, and
-// for a decided outcome the port state and reason (codes of sweep_types.h).
+// for a decided outcome the port state and reason (the codes of boundary.h).
 #pragma once
 
 #include <cstddef>
@@ -13,13 +13,6 @@
 #include "sweep_types.h"
 
 namespace portpick {
-
-enum class ConnectAction : uint8_t {
-  Fatal = 0,     // not expected from connect(): the sweep stops with an error
-  Decided = 1,   // a port state
-  Silent = 2,    // no answer: another try while tries remain, then filtered (timeout)
-  Deferred = 3,  // a local shortage: probe again later, not a try
-};
 
 struct ConnectOutcome {
   ConnectAction action = ConnectAction::Fatal;

@@ -1,7 +1,8 @@
 // A keyed bijection on [0, N) for N ≤ 2^48: a 4-round Feistel network over the
 // smallest even bit width that covers N, with cycle walking for the excess.
-// The exact recipe is fixed by the project BRIEF and mirrored bit for bit by
-// src/scan/permutation.ts: the same (N, seed) gives the same order in both.
+// The exact recipe is fixed (seeds, shards and resume files depend on it) and
+// src/scan/permutation.ts implements it bit for bit for the TypeScript engine:
+// the same (N, seed) gives the same order in both (test/native/permutation.test.ts).
 // Constant memory, O(1) expected time per index (fewer than 4 Feistel
 // evaluations on average, since the Feistel domain is below 4·N).
 #pragma once

@@ -29,20 +29,6 @@ class TargetCursor {
   }
 };
 
-// What to do about a failure, for programs (the SweepFailureHint values of
-// src/errors/sweep-error.ts; the command line turns them into advice).
-namespace failure_hint {
-constexpr const char* kRawSocketPermission = "raw-socket-permission";
-constexpr const char* kDescriptorLimit = "descriptor-limit";
-constexpr const char* kLocalPortsExhausted = "local-ports-exhausted";
-constexpr const char* kSendBufferStall = "send-buffer-stall";
-constexpr const char* kOutOfMemory = "out-of-memory";
-constexpr const char* kThreadStart = "thread-start";
-constexpr const char* kRandomnessUnavailable = "randomness-unavailable";
-constexpr const char* kUnexpectedConnectError = "unexpected-connect-error";
-constexpr const char* kEngineFailure = "engine-failure";
-}  // namespace failure_hint
-
 // Outcome of ProbeEngine::run: errno_value 0 means it ran to the end (or was stopped).
 struct EngineOutcome {
   EngineOutcome() = default;
@@ -50,7 +36,7 @@ struct EngineOutcome {
       : errno_value(error), syscall(std::move(failed_call)), hint(failure_hint), message(std::move(text)) {}
   int errno_value = 0;
   std::string syscall;  // the system call (or library call) that failed
-  std::string hint;     // a failure_hint value
+  std::string hint;     // a failure_hint value (boundary.h)
   std::string message;  // what failed, when errno_value != 0
   // Source addresses the engine chose (SYN: per destination, as the kernel
   // would; empty when the kernel chose them per connection): the distinct ones

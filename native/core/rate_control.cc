@@ -5,10 +5,10 @@
 
 namespace portpick {
 
-void TokenBucket::set_rate(double rate, uint32_t burst, int64_t now_ns) {
+void TokenBucket::set_rate(double rate, double burst, int64_t now_ns) {
   refill(now_ns);
   rate_ = std::isfinite(rate) ? rate : 0;
-  burst_ = std::max<double>(1, burst);
+  burst_ = std::max(1.0, burst);
   tokens_ = std::min(tokens_, burst_);
 }
 

@@ -1,6 +1,7 @@
-// Pacing and timing of the SYN engine:
-// - TokenBucket: the sending rate in effect (probes/s) with a small burst.
-// - AdaptiveRate: the rate in effect under the --rate ceiling, and the burst (how
+// Pacing and timing of the engines:
+// - TokenBucket: the sending rate in effect (probes/s) with a small burst; both
+//   engines pace their launches with it.
+// - AdaptiveRate (the SYN engine): the rate in effect under the --rate ceiling, and the burst (how
 //   many SYNs may leave back to back). Slow start (doubling per interval) until the
 //   first loss, then additive increase; on loss the rate drops to half (of the rate in
 //   effect, or of the rate at which the lost try was sent if lower: that undoes a
@@ -22,7 +23,10 @@ namespace portpick {
 class TokenBucket {
  public:
   // rate ≤ 0 means unlimited; `burst` = tokens that may accumulate (≥ 1).
-  void set_rate(double rate, uint32_t burst, int64_t now_ns);
+  void set_rate(double rate, double burst, int64_t now_ns);
+  // Makes `tokens` available now (at most the burst), e.g. one when pacing
+  // begins mid-sweep, so that the next probe need not wait a whole interval.
+  void set_tokens(double tokens) { tokens_ = std::min(burst_, tokens); }
   // Takes up to `wanted` tokens; returns how many were available.
   uint32_t take(int64_t now_ns, uint32_t wanted);
   // Returns tokens taken but not used.

@@ -102,6 +102,7 @@ bool raw_sockets_permitted() {
 
 int open_raw_sockets(RawSockets& s, uint16_t first, uint16_t last, bool with_ipv6) {
   int error = 0;
+  s.failed_call = "socket";
   s.send4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
   if (s.send4 < 0) error = errno;
   if (!error) {
@@ -109,12 +110,22 @@ int open_raw_sockets(RawSockets& s, uint16_t first, uint16_t last, bool with_ipv
     if (setsockopt(s.send4, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) != 0)
       setsockopt(s.send4, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
     s.tcp4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
-    if (s.tcp4 < 0 || attach_port_filter(s.tcp4, true, first, last) != 0) error = errno;
+    if (s.tcp4 < 0) {
+      error = errno;
+    } else if (attach_port_filter(s.tcp4, true, first, last) != 0) {
+      error = errno;
+      s.failed_call = "setsockopt";
+    }
   }
   if (!error) {
     grow_receive_buffer(s.tcp4);
     s.icmp4 = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
-    if (s.icmp4 < 0 || attach_icmp_filter(s.icmp4) != 0) error = errno;
+    if (s.icmp4 < 0) {
+      error = errno;
+    } else if (attach_icmp_filter(s.icmp4) != 0) {
+      error = errno;
+      s.failed_call = "setsockopt";
+    }
   }
   if (error) {
     close_raw_sockets(s);

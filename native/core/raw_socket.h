@@ -24,6 +24,7 @@ struct RawSockets {
   int tcp6 = -1;   // IPv6 send and receive; -1 when IPv6 is unavailable
   int icmp6 = -1;
   int ipv6_error = 0;  // why tcp6 is -1
+  const char* failed_call = "socket";  // the call whose errno open_raw_sockets returned
 };
 
 // True when socket(AF_INET, SOCK_RAW, IPPROTO_TCP) succeeds (CAP_NET_RAW held).
@@ -31,7 +32,7 @@ bool raw_sockets_permitted();
 
 // Opens every socket (the IPv6 ones only when `with_ipv6`: a sweep without IPv6
 // targets would only pay for reading them); on failure of the IPv4 sockets returns
-// the errno (and closes what was opened). IPv6 failures only leave tcp6 = -1
+// the errno, names the call in `failed_call` and closes what was opened. IPv6 failures only leave tcp6 = -1
 // (ipv6_error says why).
 int open_raw_sockets(RawSockets& sockets, uint16_t local_port_first, uint16_t local_port_last, bool with_ipv6 = true);
 void close_raw_sockets(RawSockets& sockets);

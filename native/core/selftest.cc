@@ -6,8 +6,10 @@
 #include <unordered_set>
 
 #include "completion_window.h"
+#include "congestion_cap.h"
 #include "connect_engine.h"
 #include "permutation.h"
+#include "rate_control.h"
 #include "sweep_plan.h"
 
 namespace portpick {
@@ -227,11 +229,48 @@ SelfTestResult completion_window() {
   return r;
 }
 
+SelfTestResult connect_pacing() {
+  SelfTestResult r{"connect pacing: one token when pacing begins, then the rate, never more than the burst", true, ""};
+  const int64_t t = 1'000'000'000;
+  TokenBucket bucket;
+  r.ok = bucket.take(t, 100) == 100;  // no rate: unlimited
+  bucket.set_rate(1000, 10, t);
+  bucket.set_tokens(1);
+  const uint32_t first = bucket.take(t, 100);
+  const int64_t wait = bucket.wait_ns(t);
+  const uint32_t later = bucket.take(t + 5'000'000, 100);
+  const uint32_t capped = bucket.take(t + 2'000'000'000, 100);
+  r.ok = r.ok && first == 1 && wait > 0 && wait <= 1'000'001 && later == 5 && capped == 10;
+  r.detail = std::to_string(first) + ", wait " + std::to_string(wait) + " ns, " + std::to_string(later) + ", " +
+             std::to_string(capped);
+  return r;
+}
+
+SelfTestResult congestion_cap() {
+  SelfTestResult r{"congestion cap: a burst of loss halves the rate, sparse loss does not; held, then raised 10 %", true, ""};
+  const int64_t t = 1'000'000'000;
+  const int64_t window = CongestionCap::kLossWindowNs;
+  CongestionCap sparse;
+  sparse.on_loss(t, 2, 0, 40000);
+  sparse.on_loss(t + window, 2, 1000, 40000);  // 2 losses in 1,000 completed: below 5 %
+  CongestionCap burst;
+  burst.on_loss(t, 2, 0, 40000);
+  burst.on_loss(t + window, 3, 10, 40000);  // 2 in 10
+  const double halved = burst.rate_cap(t + window + 1);
+  const double held = burst.rate_cap(t + window + CongestionCap::kLossHoldNs / 2);
+  const double raised = burst.rate_cap(t + window + CongestionCap::kLossHoldNs);
+  r.ok = sparse.rate_cap(t + window) == 0 && halved == 20000 && held == 20000 && raised > 21999 && raised < 22001 &&
+         burst.max_answered_try() == 3;
+  r.detail = "cap " + std::to_string(halved) + ", held " + std::to_string(held) + ", raised " + std::to_string(raised);
+  return r;
+}
+
 }  // namespace
 
 std::vector<SelfTestResult> core_selftests() {
-  return {small_bijections(), medium_bijections(), large_sampled(), seeds_differ(), plan_mapping(),
-          shards_partition(), resume_skips(),      plan_rejects(),  completion_window()};
+  return {small_bijections(), medium_bijections(), large_sampled(), seeds_differ(),   plan_mapping(),
+          shards_partition(), resume_skips(),      plan_rejects(),  completion_window(), connect_pacing(),
+          congestion_cap()};
 }
 
 std::vector<SelfTestResult> all_selftests() {

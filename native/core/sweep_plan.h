@@ -3,7 +3,8 @@
 // only the ranges it was given, so a /8 × 1000 ports costs no more memory than
 // one host.
 //
-// Index space (fixed by the BRIEF, mirrored in TypeScript): probes 0..N-1 with
+// Index space (fixed: seeds, shards and resume files depend on it; src/scan/plan.ts
+// computes the same): probes 0..N-1 with
 // N = A × P, A addresses (IPv4 ranges in order, then IPv6 ranges in order),
 // P ports ascending. Index x → address x mod A, port floor(x / A). Global
 // position g is visited as permute(g); shard i of n takes g = i + k·n, and k is

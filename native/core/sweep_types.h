@@ -8,25 +8,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "boundary.h"
+
 namespace portpick {
-
-enum class PortState : uint8_t { Open = 1, Closed = 2, Filtered = 3, Unreachable = 4 };
-
-// Why a state was decided (mirrors NativeReason in src/native.ts).
-enum class Reason : uint8_t {
-  SynAck = 1,
-  Reset = 2,
-  Connected = 3,
-  Refused = 4,
-  Timeout = 5,
-  HostUnreachable = 6,
-  NetUnreachable = 7,
-  IcmpProhibited = 8,
-  IcmpPortUnreachable = 9,
-  IcmpOther = 10,
-};
-
-constexpr uint16_t kFlagTarpit = 1;
 
 // One address: IPv4 in bytes[0..3] (network order) with family 4, IPv6 in all 16 with family 6.
 struct Address {
@@ -87,5 +71,11 @@ struct EngineOptions {
   uint32_t retries = 1;       // extra tries for silent probes
   uint32_t window = 0;        // connect: probes in flight, 0 = auto from RLIMIT_NOFILE
 };
+
+// Like nmap (max_successful_tryno + 1): when retransmissions are seen to be
+// answered (proven loss), silent probes get one try more than the highest try
+// that ever succeeded, up to this many retries in all (both engines). With
+// --retries 0, never.
+constexpr uint32_t kMaxAdaptiveRetries = 5;
 
 }  // namespace portpick

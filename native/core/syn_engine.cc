@@ -61,10 +61,6 @@ constexpr uint32_t kReplyQueueSize = 1u << 14;
 constexpr unsigned kSendBatch = 64;               // messages per sendmmsg
 constexpr size_t kResultBatch = 512;
 constexpr int64_t kResultFlushNs = 5'000'000;
-// Like nmap (max_successful_tryno + 1): when retransmissions are seen to be
-// answered (proven loss), silent probes get one try more than the highest try
-// that ever succeeded, up to this many extra tries. With --retries 0, never.
-constexpr uint32_t kMaxAdaptiveRetries = 5;
 // The kernel refusing every packet (ENOBUFS …) for max(this, 5 × --timeout) ends the sweep with an error.
 constexpr int64_t kMinSendStallNs = 5'000'000'000;
 // The warm-up waits at most this long for the first next hop to resolve.
@@ -72,8 +68,7 @@ constexpr int64_t kMaxWarmUpNs = 3'000'000'000;
 
 std::string permission_message(int error) {
   return std::string("Cannot open a raw socket (") + std::strerror(error) +
-         "): TCP SYN sweeps need CAP_NET_RAW (root, or the capability granted to the node binary, e.g. "
-         "`sudo setcap cap_net_raw+ep $(readlink -f $(which node))`); connect sweeps need no privilege.";
+         "): TCP SYN sweeps need CAP_NET_RAW, which this process lacks; connect sweeps need no privilege";
 }
 
 // A second thread that sends IPv4 batches on a raw socket of its own.
@@ -686,9 +681,12 @@ class SynEngine final : public ProbeEngine {
     choose_local_port_range(first, last);
     RawSockets sockets;
     const int error = open_raw_sockets(sockets, first, last, targets.includes_family(6));
-    if (error == EPERM || error == EACCES) return {error, "socket", failure_hint::kRawSocketPermission, permission_message(error)};
+    if (error == EPERM || error == EACCES) {
+      return {error, sockets.failed_call, failure_hint::kRawSocketPermission, permission_message(error)};
+    }
     if (error) {
-      return {error, "socket", error == EMFILE || error == ENFILE ? failure_hint::kDescriptorLimit : failure_hint::kEngineFailure,
+      return {error, sockets.failed_call,
+              error == EMFILE || error == ENFILE ? failure_hint::kDescriptorLimit : failure_hint::kEngineFailure,
               std::string("Cannot open the raw sockets of the SYN engine: ") + std::strerror(error)};
     }
     // The cookie key must be unpredictable, or anyone could forge answers: no

@@ -8,15 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 namespace portpick {
-
-int64_t monotonic_ns() {
-  timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 ReplyVerdict validate_reply(const ParsedReply& r, const SynCookie& cookie, uint16_t port_first, uint32_t port_count,
                             ReplyEvent& out) {

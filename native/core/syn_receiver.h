@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "monotonic_clock.h"
 #include "packet.h"
 #include "raw_socket.h"
 #include "syn_cookie.h"
@@ -83,7 +84,5 @@ class SynReceiver {
   std::thread thread_;
   uint32_t socket_drops_[4] = {0, 0, 0, 0};
 };
-
-int64_t monotonic_ns();
 
 }  // namespace portpick

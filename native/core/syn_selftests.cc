@@ -427,7 +427,7 @@ void control_tests(Checks& c) {
   uint16_t normal = 0;
   for (int i = 0; i < 150; ++i) normal |= guard.record(v4(198, 18, 9, 10), i % 3 == 0 ? PortState::Open : PortState::Closed);
   c.check("tarpit guard flags a host open on every port, not a normal one",
-          flags == kFlagTarpit && normal == 0 && guard.flagged_hosts() == 1);
+          flags == record_flag::kTarpit && normal == 0 && guard.flagged_hosts() == 1);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ uint16_t TarpitGuard::record(const Address& address, PortState state) {
     host.flagged = true;
     ++flagged_hosts_;
   }
-  return host.flagged && state == PortState::Open ? kFlagTarpit : 0;
+  return host.flagged && state == PortState::Open ? record_flag::kTarpit : 0;
 }
 
 }  // namespace portpick

@@ -1,7 +1,7 @@
 // Tarpit guard: a host that answers "open" on an implausible share of the ports
 // probed (> 90 % of at least 100) is probably a tarpit, WAF or SYN proxy. Results
 // are streamed, so the flag cannot reach results already delivered: once a host
-// crosses the threshold, its later "open" results carry kFlagTarpit (the first
+// crosses the threshold, its later "open" results carry record_flag::kTarpit (the first
 // ~100 do not; consumers should treat any flagged result as marking the host).
 // Counters live in a fixed direct-mapped table (constant memory): two hosts that
 // collide evict each other, which can only delay a flag, never invent one.
@@ -21,7 +21,7 @@ class TarpitGuard {
   static constexpr double kOpenShare = 0.9;
 
   TarpitGuard();
-  // Records one result of `address`; returns kFlagTarpit when it should carry the flag.
+  // Records one result of `address`; returns record_flag::kTarpit when it should carry the flag.
   uint16_t record(const Address& address, PortState state);
   uint64_t flagged_hosts() const { return flagged_hosts_; }
 

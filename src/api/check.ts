@@ -1,7 +1,7 @@
 import { checkPort, type CheckReport } from '../pick/check.js';
 import { MINIMUM_PORT, parsePort, parseProtocol } from '../pick/port-input.js';
 import type { NetworkFinding } from '../pick/types.js';
-import { CHECK_EXIT_CODE, type OverallVerdict } from '../pick/verdict.js';
+import type { OverallVerdict } from '../pick/verdict.js';
 import type { Protocol } from '../registry/types.js';
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
 import { abortable, throwIfAborted } from './abort.js';
@@ -26,7 +26,7 @@ export interface CheckRequest extends SourcesInput {
   sweep?: NetworkSweepOptions;
   /**
    * A source the run consults that could not be checked (nmap-services absent,
-   * no reservations, no network swept …) makes the port `unchecked` (exit 1).
+   * no reservations, no network swept …) makes the port `unchecked`.
    */
   strict?: boolean;
 }
@@ -40,8 +40,6 @@ export interface CheckPortsRequest extends Omit<CheckRequest, 'port'> {
 export interface CheckPortsReport {
   /** `conflict` when any port conflicts; else `unchecked` when any is (strict); else `free`. */
   overall: OverallVerdict;
-  /** What `portpick check` exits with: 0 when `free`, 1 otherwise. */
-  exitCode: 0 | 1;
   /** One report per port, in the order given. */
   reports: CheckReport[];
 }
@@ -133,7 +131,7 @@ export async function checkPorts(request: CheckPortsRequest): Promise<CheckPorts
     : reports.some((report) => report.overall === 'unchecked')
       ? 'unchecked'
       : 'free';
-  return { overall, exitCode: CHECK_EXIT_CODE[overall], reports };
+  return { overall, reports };
 }
 
 async function sweepFor(plan: ProbePlan, request: CheckPortsRequest, ports: number[], protocol: Protocol): Promise<NetworkFinding | null> {

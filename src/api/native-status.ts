@@ -1,3 +1,4 @@
+import type { SweepFailureHint } from '../errors/sweep-error.js';
 import { nativeUnavailableReason, tryLoadNative } from '../native.js';
 
 export interface NativeStatus {
@@ -7,19 +8,22 @@ export interface NativeStatus {
   engines: string[];
   /** Why the addon or the SYN engine is unavailable. */
   reason: string | null;
+  /** What to do about the SYN engine being unavailable when the addon loaded (`raw-socket-permission`), else null. */
+  hint: SweepFailureHint | null;
 }
 
 /** Which native features this process can use, and why not when it cannot. */
 export async function nativeStatus(): Promise<NativeStatus> {
   const addon = tryLoadNative();
   if (!addon) {
-    return { loaded: false, version: null, engines: ['connect-ts'], reason: nativeUnavailableReason()?.message ?? null };
+    return { loaded: false, version: null, engines: ['connect-ts'], reason: nativeUnavailableReason()?.message ?? null, hint: null };
   }
   const raw = addon.canUseRawSockets();
   return {
     loaded: true,
     version: addon.version(),
     engines: raw ? ['syn', 'connect', 'connect-ts'] : ['connect', 'connect-ts'],
-    reason: raw ? null : 'SYN engine unavailable: no CAP_NET_RAW (run as root, or setcap cap_net_raw+ep on the node binary)',
+    reason: raw ? null : 'SYN engine unavailable: this process lacks CAP_NET_RAW',
+    hint: raw ? null : 'raw-socket-permission',
   };
 }

@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { PortpickError } from '../errors/portpick-error.js';
 import type { CliContext } from './context.js';
 import { registerCommands } from './commands/index.js';
+import { errorAdvice } from './failure-advice.js';
 import { normaliseNmapFlags } from './commands/nmap-flags.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -59,6 +60,8 @@ function reportError(ctx: CliContext, error: unknown): number {
   }
   if (error instanceof PortpickError) {
     ctx.stderr.write(`portpick: ${error.message}\n`);
+    const advice = errorAdvice(error);
+    if (advice !== null) ctx.stderr.write(`portpick: to fix: ${advice}\n`);
     return 2;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -10,11 +10,13 @@
  */
 import { nativeStatus } from '../api/native-status.js';
 import { packageVersion } from '../version.js';
+import { adviceFor } from './failure-advice.js';
 
 export async function versionReport(): Promise<string> {
   const status = await nativeStatus();
   const addon = status.loaded ? `native addon: ${status.version ?? 'unknown version'}` : `native addon: not loaded (${status.reason ?? 'unknown reason'})`;
-  const engines = `engines: ${status.engines.join(', ')}${status.loaded && status.reason ? ` (${status.reason})` : ''}`;
+  const why = status.reason === null ? '' : ` (${status.reason}${status.hint === null ? '' : `; to fix: ${adviceFor(status.hint)}`})`;
+  const engines = `engines: ${status.engines.join(', ')}${status.loaded ? why : ''}`;
   const node = `node: ${process.version} (${process.platform} ${process.arch}, N-API ${process.versions.napi ?? '?'})`;
   return [`portpick ${packageVersion()}`, addon, engines, node].join('\n');
 }

@@ -1,39 +1,8 @@
+import type { SweepFailureHint } from '../native-boundary.js';
 import { PortpickError } from './portpick-error.js';
 
-/**
- * What to do about a failed sweep, for programs (the CLI turns it into advice):
- * - `raw-socket-permission`: raw sockets need CAP_NET_RAW, which the process lacks.
- * - `descriptor-limit`: no socket could be opened for long (RLIMIT_NOFILE too low, or other sweeps hold them).
- * - `local-ports-exhausted`: no local port was free for long (EADDRNOTAVAIL).
- * - `send-buffer-stall`: the kernel refused every packet for long (ENOBUFS: a full queue or a device that does not send).
- * - `out-of-memory`: the engine could not allocate memory.
- * - `thread-start`: the engine could not start a thread (process or system thread limit).
- * - `randomness-unavailable`: the kernel gave no random bytes to key the SYN cookies.
- * - `unexpected-connect-error`: connect() failed in a way no port state explains.
- * - `engine-failure`: anything else the engine could not go on from.
- */
-export type SweepFailureHint =
-  | 'raw-socket-permission'
-  | 'descriptor-limit'
-  | 'local-ports-exhausted'
-  | 'send-buffer-stall'
-  | 'out-of-memory'
-  | 'thread-start'
-  | 'randomness-unavailable'
-  | 'unexpected-connect-error'
-  | 'engine-failure';
-
-export const SWEEP_FAILURE_HINTS: readonly SweepFailureHint[] = [
-  'raw-socket-permission',
-  'descriptor-limit',
-  'local-ports-exhausted',
-  'send-buffer-stall',
-  'out-of-memory',
-  'thread-start',
-  'randomness-unavailable',
-  'unexpected-connect-error',
-  'engine-failure',
-];
+/** What to do about a failed sweep: one of SWEEP_FAILURE_HINTS (declared in native/boundary.json). */
+export { SWEEP_FAILURE_HINTS, type SweepFailureHint } from '../native-boundary.js';
 
 /**
  * A sweep's engine stopped because of a system failure. The results found
@@ -43,8 +12,11 @@ export const SWEEP_FAILURE_HINTS: readonly SweepFailureHint[] = [
  * Its `code` is `ERR_SWEEP_FAILED`.
  */
 export class SweepError extends PortpickError {
+  /** The symbolic errno the kernel gave (`EPERM`, `ENOBUFS` …). */
   readonly errno: string;
+  /** The call that failed (`socket`, `sendmmsg` …). */
   readonly syscall: string;
+  /** What to do about it, for programs: a {@link SweepFailureHint}. */
   readonly hint: SweepFailureHint;
   /** The engine that failed: `syn`, `connect` or `connect-ts`. */
   readonly engine: string;

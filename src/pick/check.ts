@@ -37,7 +37,7 @@ export interface CheckOptions {
   network?: NetworkFinding | null;
   /** The service may run on Kubernetes: the NodePort range is a conflict, not a warning. */
   k8s?: boolean;
-  /** A source the run consults that could not be checked makes the port `unchecked` (exit 1), not free. */
+  /** A source the run consults that could not be checked makes the port `unchecked`, not free. */
   strict?: boolean;
 }
 
@@ -55,8 +55,8 @@ export interface CheckReport extends VerdictTally {
 /**
  * Judges one (port, protocol) against every source. Pure: the sources, the
  * bind probe and the network sweep are inputs. The report's `overall` is
- * `free` when no source conflicts (exit 0) and `conflict` otherwise (exit 1);
- * with `strict`, `unchecked` (exit 1) when nothing conflicts but a source the
+ * `free` when no source conflicts and `conflict` otherwise; with `strict`,
+ * `unchecked` when nothing conflicts but a source the
  * run consults could not be checked. See source-verdicts.ts for each source's
  * rule. A source the run does not consult (`sources.consulted`) gets a
  * not-checked verdict saying so, and is listed in `notConsulted`.

@@ -210,18 +210,9 @@ export function isBuiltInVerdict(verdict: AnyVerdict): verdict is SourceVerdict 
  */
 export type OverallVerdict = 'free' | 'conflict' | 'unchecked';
 
-/**
- * Exit codes the CLI uses for `check`: 0 free, 1 conflict or (--strict)
- * unchecked. (2 — an error such as bad input or an unreadable file — is set
- * by the CLI, never computed here.)
- */
-export const CHECK_EXIT_CODE = { free: 0, conflict: 1, unchecked: 1 } as const satisfies Record<OverallVerdict, number>;
-
 export interface VerdictTally {
   /** `free`, `conflict`, or with `strict` `unchecked` (see {@link OverallVerdict}). */
   overall: OverallVerdict;
-  /** What `portpick check` exits with: 0 when `free`, 1 otherwise. */
-  exitCode: 0 | 1;
   /** Sources (built-in ids or the names of the caller's) by status. */
   conflicts: string[];
   /** Sources that see a caveat but no conflict. */
@@ -251,7 +242,6 @@ export function combineVerdicts(
   const overall: OverallVerdict = conflicts.length > 0 ? 'conflict' : strict && notChecked.length > 0 ? 'unchecked' : 'free';
   return {
     overall,
-    exitCode: CHECK_EXIT_CODE[overall],
     conflicts,
     warnings: of('warning'),
     notChecked,

@@ -18,7 +18,7 @@
  *   anything else                    fatal: the sweep stops with a typed error (its results so far are kept)
  */
 import { createRequire } from 'node:module';
-import { NativePortState, NativeReason } from '../native.js';
+import { NATIVE_OUTCOME_KIND, NativePortState, NativeReason } from '../native.js';
 import type { ScanPortState, ScanReason } from './types.js';
 
 export type ConnectOutcome =
@@ -62,8 +62,7 @@ export function connectOutcome(code: string): ConnectOutcome {
   return CONNECT_OUTCOMES.get(code) ?? FATAL;
 }
 
-/** Native encoding: 3 bytes per outcome (kind, state, reason); index 0 = connected, index n = errno n. */
-export const NATIVE_OUTCOME_KIND = { fatal: 0, decided: 1, silent: 2, deferred: 3 } as const;
+/** Native encoding: 3 bytes per outcome (NATIVE_OUTCOME_KIND, state, reason); index 0 = connected, index n = errno n. */
 const MAX_NATIVE_ERRNO = 4095;
 
 const STATE_CODES: Record<ScanPortState, number> = NativePortState;

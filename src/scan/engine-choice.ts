@@ -4,7 +4,8 @@
  * - `auto`: SYN when the addon loads and raw sockets are allowed; else the
  *   native connect engine; else the TypeScript connect engine.
  * - `syn`: the native SYN engine or a typed error — never a silent downgrade.
- *   Addon missing → NativeUnavailableError; no CAP_NET_RAW → PermissionError naming the fixes.
+ *   Addon missing → NativeUnavailableError; no CAP_NET_RAW → PermissionError
+ *   (hint `raw-socket-permission`: the command line names the fixes).
  * - `connect`: the native connect engine, else the TypeScript one (the reason says so).
  * - `connect-ts`: the TypeScript engine, always.
  */
@@ -38,9 +39,6 @@ function sweepCapable(addon: NativeAddon | null): addon is NativeAddon {
   return addon !== null && typeof addon.Sweep === 'function' && typeof addon.canUseRawSockets === 'function';
 }
 
-export const RAW_SOCKET_FIX =
-  'run with sudo, grant the capability with `sudo setcap cap_net_raw+ep "$(command -v node)"`, or use --mode connect';
-
 export function chooseEngine(mode: ScanMode, probe: EngineProbe = defaultEngineProbe): EngineChoice {
   if (mode === 'connect-ts') return { engine: 'connect-ts', reason: 'mode connect-ts: TypeScript connect engine requested', addon: null };
   const addon = probe.loadAddon();
@@ -52,7 +50,11 @@ export function chooseEngine(mode: ScanMode, probe: EngineProbe = defaultEngineP
       throw new NativeUnavailableError(`SYN scans need the native addon: ${whyNot()}`, []);
     }
     if (!native.canUseRawSockets()) {
-      throw new PermissionError(`SYN scans need raw sockets (CAP_NET_RAW), which this process lacks: ${RAW_SOCKET_FIX}.`, 'EPERM');
+      throw new PermissionError('SYN scans need raw sockets (CAP_NET_RAW), which this process lacks; connect scans need no privilege', {
+        errno: 'EPERM',
+        syscall: 'socket',
+        hint: 'raw-socket-permission',
+      });
     }
     return { engine: 'syn', reason: 'mode syn: CAP_NET_RAW held', addon: native };
   }

@@ -5,7 +5,7 @@
  */
 import type { RecordBatch } from './decode.js';
 
-/** Counters an engine keeps while it runs (mirrors the native STATS vector). */
+/** Counters an engine keeps while it runs (the native engines deliver them as the STATS vector). */
 export interface EngineCounters {
   sent: number;
   answered: number;

@@ -5,6 +5,7 @@
 import { SWEEP_FAILURE_HINTS, SweepError, type SweepFailureHint } from '../errors/sweep-error.js';
 import {
   RESULT_RECORD_BYTES,
+  SOURCE_ADDRESS_BYTES,
   STATS,
   type NativeAddon,
   type NativeBatchCallback,
@@ -34,12 +35,12 @@ export function countersFromStats(stats: Float64Array): EngineCounters {
   };
 }
 
-/** The report's source addresses as text (17 bytes each: family, 16 address bytes). */
+/** The report's source addresses as text (SOURCE_ADDRESS_BYTES each: family, 16 address bytes). */
 export function sourcesFromReport(report: NativeSweepReport): EngineSources {
   const bytes = report.sourceAddresses;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const addresses: string[] = [];
-  for (let offset = 0; offset + 17 <= bytes.byteLength; offset += 17) {
+  for (let offset = 0; offset + SOURCE_ADDRESS_BYTES <= bytes.byteLength; offset += SOURCE_ADDRESS_BYTES) {
     addresses.push(bytes[offset] === 4 ? formatIPv4(view.getUint32(offset + 1, false)) : formatIPv6(readIPv6Bytes(bytes, offset + 1)));
   }
   return { addresses, selfSourced: report.selfSourced };

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lab } from '../helpers/lab.js';
 import { canValidateWithNmapDtd, NMAP_XSL, portpickNmapDtd, xmllintErrors } from '../helpers/nmap-dtd.js';
 import { required } from '../helpers/required.js';
-import { cliPath, runCli, testCacheDir } from './run-cli.js';
+import { cliFixtures, cliPath, runCli, testCacheDir } from './run-cli.js';
 
 /**
  * At home for nmap, masscan and zmap users: their shard conventions
@@ -77,6 +77,29 @@ describe.skipIf(!lab.available)('conventions (built CLI, lab)', () => {
     const missing = await runCli(['merge', zmap[0] as string, zmap[2] as string]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/shards missing from the merge: 2\/3 \(zmap --shard 1\)/);
+  });
+
+  it('merge names services as scan does, in the table, XML and grep reports, with nmap-services as found or as given', async () => {
+    // The lines of each report that name services, without timings or the command line (which differ between the two runs).
+    const named = (dir: string): string[] => [
+      ...readFileSync(join(dir, 'r.nmap'), 'utf8').split('\n').filter((line) => /^\d+\/tcp/.test(line) || line.startsWith('Nmap scan report')),
+      ...(readFileSync(join(dir, 'r.xml'), 'utf8').match(/<port [^]*?<\/port>/g) ?? []),
+      // grep lines stream in the order results came (a scan) or in address order (a merge)
+      ...readFileSync(join(dir, 'r.gnmap'), 'utf8').split('\n').filter((line) => line.includes('Ports:')).sort(),
+    ];
+    const smallNmap = join(cliFixtures, 'nmap-services-small'); // names 7401 busy-thing, not 6789: IANA's radg then
+    for (const nmapFlags of [[], ['--nmap-services', smallNmap]]) {
+      const scanned = mkdtempSync(join(work, 'names-scan-'));
+      const merged = mkdtempSync(join(work, 'names-merge-'));
+      const scan = await runCli(['scan', '198.18.5.48/31', '-p', `${open[1]},${open[0]},7401,20999`, '-oA', join(scanned, 'r'), '-oJ', join(scanned, 'r.jsonl'), '-q', ...nmapFlags]);
+      expect(scan.code, scan.stderr).toBe(0);
+      const merge = await runCli(['merge', join(scanned, 'r.jsonl'), '-oA', join(merged, 'r'), ...nmapFlags]);
+      expect(merge.code, merge.stderr).toBe(0);
+      const fromScan = named(scanned);
+      const nmapName = nmapFlags.length === 0 && existsSync('/usr/share/nmap/nmap-services');
+      expect(fromScan.some((line) => line.includes(nmapName ? 'ibm-db2-admin' : 'radg')), fromScan.join('\n')).toBe(true);
+      expect(named(merged)).toEqual(fromScan);
+    }
   });
 
   it('--open is --open-only', async () => {

@@ -93,14 +93,14 @@ describe('check PORT…', () => {
   it('--json: one port is a portpick.check/1 object; several are a portpick.check-list/1 object', async () => {
     const one = JSON.parse((await runCli(['check', '7405', '--json', ...smallSources])).stdout);
     expect(one.schema).toBe('portpick.check/1');
-    expect(one.port).toBe(7405);
+    expect(one).toMatchObject({ port: 7405, overall: 'free', exitCode: 0 });
     const run = await runCli(['check', '7405', '7401', '--json', ...smallSources]);
     expect(run.code).toBe(1);
     const list = JSON.parse(run.stdout);
     expect(list).toMatchObject({ schema: 'portpick.check-list/1', overall: 'conflict', exitCode: 1 });
-    expect(list.reports.map((report: { schema: string; port: number; overall: string }) => [report.schema, report.port, report.overall])).toEqual([
-      ['portpick.check/1', 7405, 'free'],
-      ['portpick.check/1', 7401, 'conflict'],
+    expect(list.reports.map((report: { schema: string; port: number; overall: string; exitCode: number }) => [report.schema, report.port, report.overall, report.exitCode])).toEqual([
+      ['portpick.check/1', 7405, 'free', 0],
+      ['portpick.check/1', 7401, 'conflict', 1],
     ]);
   });
 
@@ -157,7 +157,7 @@ describe('--strict', () => {
     const gate = await runWithoutNmap(['check', '7405', ...sources, '--strict', '--json']);
     expect(gate.code).toBe(1);
     const report = JSON.parse(gate.stdout);
-    expect(report.overall).toBe('unchecked');
+    expect(report).toMatchObject({ overall: 'unchecked', exitCode: 1 });
     expect(report.notChecked).toContain('nmap');
     expect(report.conflicts).toEqual([]);
     // The same gate with nmap left out of the sources passes: nothing it consults went unchecked.

@@ -4,7 +4,7 @@
  * (scripts/lab-setup.sh). Runs only inside the private namespace (npm test).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativePortState, NativeReason, STATS } from '../../src/native.js';
+import { NativePortState, NativeReason, STATS, type NativeSweepError } from '../../src/native.js';
 import { addon } from '../helpers/native-addon.js';
 import { lab } from '../helpers/lab.js';
 import {
@@ -51,6 +51,47 @@ describe('native Sweep: config types', () => {
     expect(() => new addon!.Sweep({ ...good, engine: 'udp' })).toThrow(TypeError);
     expect(() => new addon!.Sweep({ ...good, portSet: new Uint8Array(10) })).toThrow(RangeError);
     expect(() => new addon!.Sweep({ ...good, shardIndex: 3, shardCount: 3 })).toThrow(RangeError);
+  });
+
+  it.skipIf(!addon)('argument errors carry Node-style codes: ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE, ERR_INVALID_STATE', () => {
+    const good = config({ ipv4Ranges: loopback, portSet: portSet([80]) });
+    const thrown = (call: () => unknown): unknown => {
+      try {
+        call();
+      } catch (error) {
+        return error;
+      }
+      return null;
+    };
+    // @ts-expect-error: deliberately wrong type
+    expect(thrown(() => new addon!.Sweep({ ...good, seed: 7 }))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    expect(thrown(() => new addon!.Sweep({ ...good, portSet: new Uint8Array(10) }))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+    expect(thrown(() => new addon!.Sweep({ ...good, timeoutMs: -1 }))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+    const sweep = new addon!.Sweep(good);
+    // @ts-expect-error: deliberately wrong type
+    expect(thrown(() => sweep.start(1))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    // @ts-expect-error: deliberately wrong type
+    expect(thrown(() => sweep.release('1'))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    // @ts-expect-error: deliberately wrong type
+    expect(thrown(() => addon!.permute(10, 1, new Float64Array(1)))).toMatchObject({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+    expect(thrown(() => addon!.permute(10, 1n, new Float64Array([10])))).toMatchObject({ name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
+  });
+
+  it.skipIf(!addon || !lab.available)('a second start() is ERR_INVALID_STATE and leaves the first sweep running to its end', async () => {
+    const sweep = new addon!.Sweep(config({ ipv4Ranges: loopback, portSet: portSet([80]) }));
+    const done = new Promise<NativeSweepError | null>((resolve) => {
+      sweep.start((_records, _stats, finished, error) => {
+        if (finished) resolve(error);
+      });
+    });
+    let second: unknown = null;
+    try {
+      sweep.start(() => undefined);
+    } catch (error) {
+      second = error;
+    }
+    expect(second).toMatchObject({ code: 'ERR_INVALID_STATE' });
+    expect(await done).toBeNull();
   });
 });
 

@@ -3,6 +3,7 @@ import type { CheckPortsReport } from '../../api/check.js';
 import type { CheckReport } from '../../pick/check.js';
 import { isBuiltInVerdict } from '../../pick/verdict.js';
 import { writeLine, type CliContext } from '../context.js';
+import { CHECK_EXIT_CODE, checkListWithExitCode, checkReportWithExitCode } from '../check-exit-code.js';
 import { printReport, withSchema } from './json-output.js';
 import { addSweepOptions, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
 import { addSourceOptions, collect, sourceOptionsFrom, type SourceFlags } from './source-options.js';
@@ -52,10 +53,13 @@ export function registerCheck(program: Command, ctx: CliContext): void {
       });
       const [only] = result.reports;
       if (flags.json) {
-        if (result.reports.length === 1 && only !== undefined) printReport(ctx, 'check', only);
-        else printReport(ctx, 'checkList', { ...result, reports: result.reports.map((report) => withSchema('check', report)) });
+        if (result.reports.length === 1 && only !== undefined) printReport(ctx, 'check', checkReportWithExitCode(only));
+        else {
+          const list = checkListWithExitCode(result);
+          printReport(ctx, 'checkList', { ...list, reports: list.reports.map((report) => withSchema('check', report)) });
+        }
       } else writeLine(ctx.stdout, result.reports.length === 1 && only !== undefined ? formatCheck(only) : formatCheckList(result));
-      ctx.exitCode = result.exitCode;
+      ctx.exitCode = CHECK_EXIT_CODE[result.overall];
     });
 }
 

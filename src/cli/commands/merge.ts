@@ -5,10 +5,12 @@ import { collect } from './source-options.js';
 import { mergeJsonLinesFiles, shardName } from '../../scan/merge.js';
 import { ReportSet } from '../print/report-set.js';
 import { ReportedBatch } from '../../scan/reported-batch.js';
+import { loadServiceNames, namesServices } from '../../scan/service-names.js';
 
 interface MergeFlags extends OutputFlags {
   openOnly?: boolean;
   open?: boolean;
+  nmapServices?: string;
 }
 
 export function registerMerge(program: Command, ctx: CliContext): void {
@@ -26,11 +28,16 @@ export function registerMerge(program: Command, ctx: CliContext): void {
     .option('--output-grep <file>', 'nmap -oG FILE (repeatable)', collect)
     .option('--output-jsonl <file>', 'masscan -oJ FILE (repeatable)', collect)
     .option('--output-all <base>', 'nmap -oA BASE', collect)
+    .option('--nmap-services <file>', 'nmap-services for service names (as scan)')
     .addHelpText('after', '\nExamples:\n  portpick merge part-*.jsonl\n  portpick merge part-0.jsonl part-1.jsonl -oX sweep.xml')
     .action(async (files: string[], flags: MergeFlags) => {
       const targets = reportTargets(flags);
       // Opened first: an output that cannot be written is an error before any input is read.
-      const reports = ReportSet.open(targets, ctx.stdout, { openOnly: flags.openOnly === true || flags.open === true });
+      const openOnly = flags.openOnly === true || flags.open === true;
+      const serviceName = namesServices(targets.map((target) => target.format))
+        ? await loadServiceNames(flags.nmapServices === undefined ? {} : { nmapServicesFile: flags.nmapServices })
+        : undefined;
+      const reports = ReportSet.open(targets, ctx.stdout, { openOnly, ...(serviceName ? { serviceName } : {}) });
       let merged: Awaited<ReturnType<typeof mergeJsonLinesFiles>>;
       try {
         merged = await mergeJsonLinesFiles(files);

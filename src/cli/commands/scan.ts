@@ -10,10 +10,10 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { ScanOptions } from '../../scan/scan-options.js';
 import type { ScanPlanInfo, SweepHandle } from '../../scan/scan.js';
-import type { ReportCarry, ReporterOptions, ScanMeta, ServiceNameLookup } from '../../scan/reporters/index.js';
+import type { ReportCarry, ReporterOptions, ScanMeta } from '../../scan/reporters/index.js';
+import { namesServices, serviceNameLookup } from '../../scan/service-names.js';
 import type { ReportedBatch } from '../../scan/reported-batch.js';
 import type { ScanProgress, ScanSummary } from '../../scan/types.js';
-import type { EntryIndex } from '../../registry/entry-index.js';
 import { packageVersion } from '../../version.js';
 import { writeLine, type CliContext } from '../context.js';
 import { formatDuration, parseInterval, ProgressBar, StatusLines } from '../print/progress.js';
@@ -22,7 +22,6 @@ import { ReportSet } from '../print/report-set.js';
 import { combineSummaries, readResumeReport, type ResumeReport } from '../print/resume-report.js';
 import { collect, type SourceFlags } from './source-options.js';
 import { addSweepOptions, numberFlag, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
-import { loadIanaSnapshot } from '../../registry/iana-snapshot.js';
 import { formatPortList } from '../../scan/reporters/index.js';
 import { readResumeFile, withoutPositions, writeResumeFile } from '../../scan/resume.js';
 import { startSweep } from '../../scan/scan.js';
@@ -147,9 +146,9 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
     flags.resume === undefined ? null : readResumeReport((resumeState as { report?: unknown }).report, flags.resume);
 
   // nmap-services only for --top-ports and the formats that name services (not loaded otherwise).
-  const namesServices = outputs.some((o) => o.format === 'table' || o.format === 'xml' || o.format === 'grep');
+  const namingServices = namesServices(outputs.map((output) => output.format));
   const nmap =
-    flags.topPorts !== undefined || namesServices
+    flags.topPorts !== undefined || namingServices
       ? await loadNmapServices(flags.nmapServices === undefined ? {} : { file: flags.nmapServices })
       : null;
   const options: ScanOptions = {
@@ -182,7 +181,7 @@ async function runScan(targets: string[], flags: ScanFlags, ctx: CliContext): Pr
   const reporterOptions: ReporterOptions = {
     openOnly,
     xmlScanner: flags.xmlScanner,
-    ...(namesServices ? { serviceName: await serviceNames(nmap?.index ?? null) } : {}),
+    ...(namingServices ? { serviceName: serviceNameLookup(nmap?.index ?? null) } : {}),
   };
   // Opened before the sweep starts: an output that cannot be written fails before any probe.
   const reports = ReportSet.open(outputs, ctx.stdout, reporterOptions, resumeReport);
@@ -442,21 +441,4 @@ export function describePlan(plan: ScanPlanInfo, title: string): string[] {
   lines.push(`  seed       ${plan.seed}`);
   if (safety.refusal) lines.push(`  REFUSED    ${safety.refusal}`);
   return lines;
-}
-
-/**
- * Service names for reports, as nmap names them: nmap-services' name when it
- * lists the port (and the name is not `unknown`), else the IANA assignment,
- * else nmap's `unknown` when nmap lists the port at all.
- */
-async function serviceNames(nmap: EntryIndex | null): Promise<ServiceNameLookup> {
-  const iana = loadIanaSnapshot();
-  return (port, protocol) => {
-    const listed = nmap?.lookup(protocol, port) ?? [];
-    const named = listed.find((entry) => entry.names[0] && entry.names[0] !== 'unknown');
-    if (named) return named.names[0];
-    const assigned = iana.lookup(protocol, port).find((entry) => entry.state === 'assigned' && entry.names.length > 0);
-    if (assigned) return assigned.names[0];
-    return listed.length > 0 ? 'unknown' : undefined;
-  };
 }

@@ -5,6 +5,7 @@ import { printJson, writeLine, type CliContext } from '../context.js';
 import { addSourceOptions, sourceOptionsFrom, type SourceFlags } from './source-options.js';
 import { sources } from '../../api/sources.js';
 import { nativeStatus } from '../../api/native-status.js';
+import { adviceFor } from '../failure-advice.js';
 
 export function registerSources(program: Command, ctx: CliContext): void {
   const command = program
@@ -33,5 +34,6 @@ export function formatSources(statuses: SourceStatus[], native: NativeStatus): s
     `${''.padEnd(15)} engines: ${native.engines.join(', ')}`,
   );
   if (native.reason) lines.push(`${''.padEnd(15)} ${native.reason}`);
+  if (native.hint) lines.push(`${''.padEnd(15)} to fix: ${adviceFor(native.hint)}`);
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, PortSpecError } from '../../../src/errors/index.js';
 import { checkPort, type CheckReport } from '../../../src/pick/check.js';
-import { CHECK_EXIT_CODE, VERDICT_SOURCES, type SourceVerdict, type VerdictSource } from '../../../src/pick/verdict.js';
+import { VERDICT_SOURCES, type SourceVerdict, type VerdictSource } from '../../../src/pick/verdict.js';
 import { LINUX_EPHEMERAL, WINDOWS_EPHEMERAL, baseIana, entry, fakeSources, nmapEntry } from './fake-sources.js';
 
 function verdict<S extends VerdictSource>(report: CheckReport, source: S): Extract<SourceVerdict, { source: S }> {
@@ -17,18 +17,16 @@ describe('checkPort', () => {
     const report = checkPort(fakeSources(), { port: FREE_PORT, protocol: 'tcp' });
     expect(report.verdicts.map((v) => v.source)).toEqual([...VERDICT_SOURCES]);
     expect(report.overall).toBe('free');
-    expect(report.exitCode).toBe(0);
     expect(report.conflicts).toEqual([]);
     // No bind probe, no --org directory, no OS reserved list and no network sweep were given: reported, not passed.
     expect(report.notChecked).toEqual(['bind', 'org', 'os-reserved', 'network']);
     expect(report.classification.range.name).toBe('User');
   });
 
-  it('maps overall to the documented exit codes', () => {
-    expect(CHECK_EXIT_CODE).toEqual({ free: 0, conflict: 1, unchecked: 1 });
+  it('reports a conflict as its overall verdict and leaves the exit code to the command line', () => {
     const report = checkPort(fakeSources(), { port: 1023, protocol: 'tcp' });
     expect(report.overall).toBe('conflict');
-    expect(report.exitCode).toBe(1);
+    expect(report).not.toHaveProperty('exitCode');
   });
 
   describe('iana', () => {

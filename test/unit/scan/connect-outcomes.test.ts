@@ -1,10 +1,9 @@
 import { constants } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { NativePortState, NativeReason } from '../../../src/native.js';
+import { NATIVE_OUTCOME_KIND, NativePortState, NativeReason } from '../../../src/native.js';
 import {
   CONNECT_OUTCOMES,
   CONNECTED,
-  NATIVE_OUTCOME_KIND,
   connectOutcome,
   nativeConnectOutcomes,
 } from '../../../src/scan/connect-outcomes.js';
