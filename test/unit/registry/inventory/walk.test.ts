@@ -90,11 +90,13 @@ describe.skipIf(process.getuid?.() !== 0)('unreadable files (as an unprivileged 
       mkdirSync(join(tree, 'secret'));
       writeFileSync(join(tree, 'secret', 'Dockerfile'), 'EXPOSE 7103\n');
       chmodSync(join(tree, 'secret'), 0o700);
-      // The module is loaded as root, then the process becomes `nobody` for the walk: the checkout
-      // itself may sit in a folder only root can read (a 0700 home or temporary directory).
+      // The modules are loaded as root (yaml too, which the readers load on first use), then the
+      // process becomes `nobody` for the walk: the checkout itself may sit in a folder only root
+      // can read (a 0700 home or temporary directory).
       const script =
-        `import('${join(repoRoot, 'dist', 'registry', 'inventory', 'inventory.js')}').then((m) => {` +
-        'process.setgroups([]); process.setgid(65534); process.setuid(65534);' +
+        `Promise.all([import('${join(repoRoot, 'dist', 'registry', 'inventory', 'inventory.js')}'), ` +
+        `import('${join(repoRoot, 'dist', 'registry', 'yaml-module.js')}')]).then(([m, yaml]) => {` +
+        'yaml.yamlPackage(); process.setgroups([]); process.setgid(65534); process.setuid(65534);' +
         'process.stdout.write(JSON.stringify(m.inventoryPaths([process.argv[1]])));})';
       const output = execFileSync(process.execPath, ['-e', script, tree], { encoding: 'utf8' });
       const report = JSON.parse(output) as ReturnType<typeof inventoryPaths>;
