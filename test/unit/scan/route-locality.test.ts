@@ -65,10 +65,10 @@ describe('route locality', () => {
         { address: '198.51.100.2', netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:01', internal: false, cidr: '198.51.100.2/24' },
         { address: 'fe80::1', netmask: 'ffff:ffff:ffff:ffff::', family: 'IPv6', mac: '00:00:00:00:00:01', internal: false, cidr: 'fe80::1/64', scopeid: 2 },
       ],
-      tun0: [{ address: '10.8.0.2', netmask: '255.255.255.255', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '10.8.0.2/32' }],
+      tun0: [{ address: '198.19.8.2', netmask: '255.255.255.255', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '198.19.8.2/32' }],
     });
     expect(subnets.ipv4).toEqual([
-      { first: v4('10.8.0.2'), last: v4('10.8.0.2') },
+      { first: v4('198.19.8.2'), last: v4('198.19.8.2') },
       { first: v4('198.51.100.0'), last: v4('198.51.100.255') },
     ]);
     expect(subnets.ipv6).toEqual([{ first: v6('fe80::'), last: v6('fe80::ffff:ffff:ffff:ffff') }]);
@@ -79,13 +79,13 @@ describe('route locality', () => {
       fibTrie: () => FIB_TRIE,
       ipv6Route: () => IPV6_ROUTE,
       interfaces: () => ({
-        tun0: [{ address: '10.8.0.2', netmask: '255.255.255.255', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '10.8.0.2/32' }],
+        tun0: [{ address: '198.19.8.2', netmask: '255.255.255.255', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '198.19.8.2/32' }],
       }),
     });
     const targets = [
-      { first: v4('10.8.0.0'), last: v4('10.8.0.255') }, // one local address (tun0's own)
       { first: v4('127.0.0.0'), last: v4('127.0.0.255') },
       { first: v4('198.18.0.0'), last: v4('198.18.1.255') },
+      { first: v4('198.19.8.0'), last: v4('198.19.8.255') }, // one local address (tun0's own)
       { first: v4('203.0.113.0'), last: v4('203.0.113.255') },
     ];
     expect(countOutside(targets, local.ipv4)).toBe(255 + 256);

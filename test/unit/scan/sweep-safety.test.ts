@@ -6,11 +6,11 @@ import type { LocalRanges } from '../../../src/scan/route-locality.js';
 import type { TargetSet } from '../../../src/scan/targets.js';
 
 const v4 = (text: string): number => parseIPv4(text) as number;
-/** This host and its links: loopback and 198.18.0.0/16 (as in the lab). */
+/** This host and its links: loopback and 198.19.0.0/16. 198.18.0.0/16 and 203.0.113.0/24 play non-local targets (assessSweep only counts: nothing is sent). */
 const local: LocalRanges = {
   ipv4: [
     { first: v4('127.0.0.0'), last: v4('127.255.255.255') },
-    { first: v4('198.18.0.0'), last: v4('198.18.255.255') },
+    { first: v4('198.19.0.0'), last: v4('198.19.255.255') },
   ],
   ipv6: [{ first: 1n, last: 1n }],
 };
@@ -20,7 +20,7 @@ const none = { rate: undefined, minRate: undefined };
 
 describe('sweep safety', () => {
   it('local sweeps: no ceiling, never refused, however wide', () => {
-    const safety = assessSweep(plan([['127.0.0.0', '127.255.255.255'], ['198.18.0.0', '198.18.255.255']], [1, 2, 3]), none, local);
+    const safety = assessSweep(plan([['127.0.0.0', '127.255.255.255'], ['198.19.0.0', '198.19.255.255']], [1, 2, 3]), none, local);
     expect(safety).toMatchObject({ rate: 0, refusal: null, nonLocalAddresses: 0, localAddresses: 65536 + 2 ** 24 });
     expect(safety.notes[0]).toMatch(/no ceiling: every target is on this host or its links/);
   });
@@ -32,23 +32,23 @@ describe('sweep safety', () => {
   });
 
   it('one /16 of non-local addresses is allowed; one more address, or more than 2^20 probes, is refused without a rate', () => {
-    expect(assessSweep(plan([['100.64.0.0', '100.64.255.255']], [80]), none, local).refusal).toBeNull();
-    expect(assessSweep(plan([['100.64.0.0', '100.65.0.0']], [80]), none, local).refusal).toMatch(
+    expect(assessSweep(plan([['198.18.0.0', '198.18.255.255']], [80]), none, local).refusal).toBeNull();
+    expect(assessSweep(plan([['198.18.0.0', '198.18.255.255'], ['203.0.113.1', '203.0.113.1']], [80]), none, local).refusal).toMatch(
       /Expected an explicit rate for a sweep of 65,537 addresses \(65,537 probes\) beyond this host and its links, got none.*--rate N/,
     );
     // 4,096 addresses × 257 ports = 1,052,672 > 2^20 probes.
     const ports = Array.from({ length: 257 }, (_, i) => i + 1);
-    expect(assessSweep(plan([['100.64.0.0', '100.64.15.255']], ports), none, local).refusal).toMatch(/1,052,672 probes/);
-    expect(assessSweep(plan([['100.64.0.0', '100.64.15.255']], ports.slice(0, 256)), none, local).refusal).toBeNull();
+    expect(assessSweep(plan([['198.18.0.0', '198.18.15.255']], ports), none, local).refusal).toMatch(/1,052,672 probes/);
+    expect(assessSweep(plan([['198.18.0.0', '198.18.15.255']], ports.slice(0, 256)), none, local).refusal).toBeNull();
   });
 
   it('only the non-local part counts towards the refusal', () => {
-    const mixed = plan([['100.64.0.0', '100.64.0.255'], ['198.18.0.0', '198.18.255.255']], [80]);
+    const mixed = plan([['198.18.0.0', '198.18.0.255'], ['198.19.0.0', '198.19.255.255']], [80]);
     expect(assessSweep(mixed, none, local)).toMatchObject({ refusal: null, nonLocalAddresses: 256, rate: DEFAULT_NON_LOCAL_RATE });
   });
 
   it('an explicit rate (0 = none) or min rate lets a wide sweep start and sets the ceiling', () => {
-    const wide = plan([['100.64.0.0', '100.127.255.255']], [443]);
+    const wide = plan([['198.18.0.0', '198.18.255.255'], ['203.0.113.0', '203.0.113.255']], [443]);
     expect(assessSweep(wide, { rate: 5000, minRate: undefined }, local)).toMatchObject({ refusal: null, rate: 5000 });
     expect(assessSweep(wide, { rate: 0, minRate: undefined }, local)).toMatchObject({ refusal: null, rate: 0 });
     const floor = assessSweep(wide, { rate: undefined, minRate: 50_000 }, local);
@@ -58,7 +58,7 @@ describe('sweep safety', () => {
   });
 
   it('reports what the default exclusions took', () => {
-    const withExclusions = plan([['1.0.0.0', '1.0.0.255']], [80], {
+    const withExclusions = plan([['203.0.113.0', '203.0.113.255']], [80], {
       defaultExcluded: [{ block: '224.0.0.0/4', name: 'multicast', reference: 'IANA IPv4 Multicast Address Space Registry, RFC 5771', addresses: 268_435_456 }],
     });
     const safety = assessSweep(withExclusions, none, local);
