@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
+import { closeAll, listenAll } from '../helpers/listeners.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,19 +47,6 @@ function pickPorts(count: number, low: number, high: number): number[] {
   return [...chosen].sort((a, b) => a - b);
 }
 
-async function listenAll(ports: number[], host: string, ipv6Only = false): Promise<Server[]> {
-  return Promise.all(
-    ports.map(
-      (port) =>
-        new Promise<Server>((resolve, reject) => {
-          const server = createServer((socket) => socket.destroy());
-          server.once('error', reject);
-          server.listen({ port, host, exclusive: true, ipv6Only }, () => resolve(server));
-        }),
-    ),
-  );
-}
-
 describe.skipIf(!lab.available)('portpick scan (built CLI, private-namespace lab)', () => {
   const openPorts = pickPorts(6, 21000, 21400);
   let servers: Server[] = [];
@@ -66,7 +54,7 @@ describe.skipIf(!lab.available)('portpick scan (built CLI, private-namespace lab
     servers = await listenAll(openPorts, '0.0.0.0');
   });
   afterAll(async () => {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await closeAll(servers);
   });
 
   it.each(['auto', 'connect', 'connect-ts'])('finds exactly the listening ports of 127.0.0.1 (--mode %s)', async (mode) => {
@@ -96,7 +84,7 @@ describe.skipIf(!lab.available)('portpick scan (built CLI, private-namespace lab
       for (let host = 0; host < 16; host += 1) expected.push(`2001:db8::${host.toString(16)}:${openPorts[0]}`);
       expect(found).toEqual(expected.map((e) => e.replace('2001:db8::0:', '2001:db8:::')).sort());
     } finally {
-      await Promise.all(v6.map((server) => new Promise((resolve) => server.close(resolve))));
+      await closeAll(v6);
     }
   });
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
+import { closeAll, listenAll } from '../helpers/listeners.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,20 +37,9 @@ describe.skipIf(!lab.available)('conventions (built CLI, lab)', () => {
   const open = [21710, 6789];
   let servers: Server[] = [];
   beforeAll(async () => {
-    servers = await Promise.all(
-      open.map(
-        (port) =>
-          new Promise<Server>((resolve, reject) => {
-            const server = createServer((socket) => socket.destroy());
-            server.once('error', reject);
-            server.listen({ port, host: '0.0.0.0' }, () => resolve(server));
-          }),
-      ),
-    );
+    servers = await listenAll(open, '0.0.0.0');
   });
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  });
+  afterAll(() => closeAll(servers));
 
   it("masscan's --shard i/n (1-based) and zmap's --shards N --shard I (0-based) name the same shards, and merge back into the whole", async () => {
     const sweep = ['scan', '198.18.5.0/28', '-p', `${open[0]},20999`, '--seed', '4242'];

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
+import { closeAll, listenAll } from '../helpers/listeners.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,20 +70,9 @@ function signalWhen(file: string, results: number, signal: NodeJS.Signals = 'SIG
 describe.skipIf(!lab.available)('reports kept (built CLI, lab)', () => {
   let servers: Server[] = [];
   beforeAll(async () => {
-    servers = await Promise.all(
-      OPEN.map(
-        (port) =>
-          new Promise<Server>((resolve, reject) => {
-            const server = createServer((socket) => socket.destroy());
-            server.once('error', reject);
-            server.listen({ port, host: '0.0.0.0' }, () => resolve(server));
-          }),
-      ),
-    );
+    servers = await listenAll(OPEN, '0.0.0.0');
   });
-  afterAll(async () => {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  });
+  afterAll(() => closeAll(servers));
 
   it('--resume with -o continues the reports in every format: JSON lines, CSV, grepable, XML, table, ports', async () => {
     const dir = mkdtempSync(join(work, 'every-format-'));

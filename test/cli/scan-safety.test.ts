@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
+import { closeAll, listenAll } from '../helpers/listeners.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,15 +25,11 @@ describe.skipIf(!resolverUsable)('no target by accident (resolver watched)', () 
   const port = 21555;
   beforeAll(async () => {
     dns = await watchDns(new Map([['lab-host.portpick.test', '198.18.3.7']]));
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = createServer((socket) => socket.destroy());
-      s.once('error', reject);
-      s.listen({ port, host: '0.0.0.0' }, () => resolve(s));
-    });
+    [server] = (await listenAll([port], '0.0.0.0')) as [Server];
   });
   afterAll(async () => {
     await dns.close();
-    await new Promise((resolve) => server.close(resolve));
+    await closeAll([server]);
   });
   const inResolver = { wrap: (command: string[]) => withResolver(dns.resolvConf, command) };
 
