@@ -1,5 +1,5 @@
 import { parsePortRangeSpec, parseProtocolList } from '../pick/port-input.js';
-import { notConsultedSources, suggestPorts, type SuggestResult } from '../pick/suggest.js';
+import { notConsultedSources, suggestionRanker, type SuggestResult } from '../pick/suggest.js';
 import type { NetworkFinding } from '../pick/types.js';
 import type { Protocol } from '../registry/types.js';
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
@@ -106,9 +106,10 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
   };
 
   // Shortlist: a few more than asked, so ports taken locally or on the network can drop out.
+  const rank = suggestionRanker(sources, base);
   let network: NetworkFinding | null = null;
   for (let round = 0; round < 8; round += 1) {
-    const shortlist = suggestPorts(sources, { ...base, count: count * 2 + 8, exclude });
+    const shortlist = rank({ count: count * 2 + 8, exclude });
     const ports = shortlist.candidates.map((candidate) => candidate.port);
     let removed = 0;
     if (plan.bindProbe) {
@@ -142,7 +143,7 @@ export async function suggest(request: SuggestRequest = {}): Promise<SuggestRepo
     if (removed === 0) break;
   }
   throwIfAborted(signal);
-  const result = suggestPorts(sources, { ...base, exclude });
+  const result = rank({ count, exclude });
   return { ...result, protocol, protocols, network, notConsulted: notConsultedSources(sources) };
 }
 

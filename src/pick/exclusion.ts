@@ -91,24 +91,23 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
   const size = end - start + 1;
   const { iana } = sources;
 
+  // Indexed loops throughout: a cold process runs each of these once over ~48k
+  // ports, in V8's interpreter, where a for-of (an iterator per port) or a
+  // string-keyed count per port costs milliseconds.
   const unassigned = new Uint8Array(size + 2);
   const ianaStates: Record<RegistryState, number> = { unassigned: 0, assigned: 0, reserved: 0, unknown: 0 };
   for (let i = 0; i < size + 2; i += 1) {
     const port = start - 1 + i;
     if (port < 0 || port > 65535) continue;
     let state: RegistryState = 'unassigned';
-    for (const protocol of protocols) {
-      state = iana.stateOf(protocol, port);
-      if (state !== 'unassigned') break;
-    }
+    for (let p = 0; p < protocols.length && state === 'unassigned'; p += 1) state = iana.stateOf(protocols[p] as Protocol, port);
     unassigned[i] = state === 'unassigned' ? 1 : 0;
     if (i >= 1 && i <= size) ianaStates[state] += 1;
   }
 
   // The first of the marked sources (MARKED_SOURCES_BEFORE_PLATFORM order) that rejects
   // each port of the range, as 1 + its index (0: none). Filled from the last source to the
-  // first, so the earliest wins; typed-array loops, because a cold process runs this once
-  // over ~48k ports and per-port lookups across six tables cost tens of milliseconds there.
+  // first, so the earliest wins.
   const firstMarked = new Uint8Array(size);
   const marksOf: Record<(typeof MARKED_SOURCES_BEFORE_PLATFORM)[number], Parameters<typeof portMarks>[0] | null | undefined> = {
     nmap: sources.nmap,
@@ -137,41 +136,63 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
   const custom = (sources.custom ?? []).filter((source) => source.available !== false && isConsulted(sources, source.name));
   const afterOrg = EXCLUSION_ORDER.indexOf('org') + 1;
   const order = [...EXCLUSION_ORDER.slice(0, afterOrg), ...custom.map((source) => source.name), ...EXCLUSION_ORDER.slice(afterOrg)];
-  const bySource = Object.fromEntries(order.map((source) => [source, 0])) as ExclusionCounts;
+  // Reason codes: 1 + the source's index in `order`.
+  const code = (source: string): number => order.indexOf(source) + 1;
+  const markedCodes = MARKED_SOURCES_BEFORE_PLATFORM.map(code);
+  const [RANGE, IANA, KUBERNETES, OS_RESERVED, BROWSER_UNSAFE] = ['range', 'iana', 'kubernetes', 'os-reserved', 'browser-unsafe'].map(code) as [number, number, number, number, number];
+  const firstCustom = afterOrg + 1;
+  const counts = new Uint32Array(order.length + 1);
   const reasonOf = new Uint8Array(size);
-  let poolSize = 0;
   for (let i = 0; i < size; i += 1) {
     const port = start + i;
-    let reason: string | undefined;
-    if (port >= DYNAMIC_START) reason = 'range';
-    else if (unassigned[i + 1] === 0) reason = 'iana';
+    let reason = IN_POOL;
+    if (port >= DYNAMIC_START) reason = RANGE;
+    else if (unassigned[i + 1] === 0) reason = IANA;
+    else if (firstMarked[i] !== 0) reason = markedCodes[(firstMarked[i] as number) - 1] as number;
     else {
-      const marked = firstMarked[i] as number;
-      if (marked !== 0) reason = MARKED_SOURCES_BEFORE_PLATFORM[marked - 1];
-      if (reason === undefined) {
-        for (const source of custom) {
-          if (protocols.some((protocol) => customFindings(source, protocol, port).length > 0)) {
-            reason = source.name;
-            break;
-          }
-        }
+      for (let c = 0; c < custom.length && reason === IN_POOL; c += 1) {
+        const source = custom[c] as NonNullable<Sources['custom']>[number];
+        if (protocols.some((protocol) => customFindings(source, protocol, port).length > 0)) reason = firstCustom + c;
       }
-      if (reason === undefined) {
-        if (k8s && isKubernetesNodePort(port)) reason = 'kubernetes';
-        else if (osReservedMarks?.[port] === 1) reason = 'os-reserved';
-        else if (browserUnsafe !== undefined && browserUnsafe.has(port)) reason = 'browser-unsafe';
-        else if (exclude !== undefined && exclude.has(port)) reason = 'exclude';
+      if (reason === IN_POOL) {
+        if (k8s && isKubernetesNodePort(port)) reason = KUBERNETES;
+        else if (osReservedMarks?.[port] === 1) reason = OS_RESERVED;
+        else if (browserUnsafe !== undefined && browserUnsafe.has(port)) reason = BROWSER_UNSAFE;
       }
     }
-    if (reason === undefined) {
-      poolSize += 1;
-      continue;
-    }
-    bySource[reason] = (bySource[reason] ?? 0) + 1;
-    reasonOf[i] = 1 + order.indexOf(reason);
+    reasonOf[i] = reason;
+    counts[reason] = (counts[reason] as number) + 1;
   }
-  const total = order.reduce((sum, source) => sum + (bySource[source] ?? 0), 0);
-  return { start, end, reasonOf, order, unassigned, bySource, total, poolSize, ianaStates };
+  const bySource = Object.fromEntries(order.map((source, index) => [source, counts[index + 1] as number])) as ExclusionCounts;
+  const total = size - (counts[IN_POOL] as number);
+  const table: ExclusionTable = { start, end, reasonOf, order, unassigned, bySource, total, poolSize: counts[IN_POOL] as number, ianaStates };
+  return exclude === undefined ? table : withExcluded(table, exclude);
+}
+
+/**
+ * The table with the caller's `exclude` ports taken out of the pool as well.
+ * `exclude` is the last source of EXCLUSION_ORDER, so this is the table
+ * exclusionTable builds with it; a caller that narrows the pool in rounds
+ * (suggest drops ports it finds bound or open) builds the sources' table once.
+ */
+export function withExcluded(table: ExclusionTable, exclude: ReadonlySet<number>): ExclusionTable {
+  const EXCLUDE = table.order.indexOf('exclude') + 1;
+  const reasonOf = table.reasonOf.slice();
+  let excluded = 0;
+  for (const port of exclude) {
+    const i = port - table.start;
+    if (i >= 0 && i < reasonOf.length && reasonOf[i] === IN_POOL) {
+      reasonOf[i] = EXCLUDE;
+      excluded += 1;
+    }
+  }
+  return {
+    ...table,
+    reasonOf,
+    bySource: { ...table.bySource, exclude: table.bySource.exclude + excluded },
+    total: table.total + excluded,
+    poolSize: table.poolSize - excluded,
+  };
 }
 
 const MARKED_SOURCES_BEFORE_PLATFORM = ['nmap', 'defaults', 'services', 'listeners', 'reservations', 'org'] as const satisfies readonly ExclusionSource[];

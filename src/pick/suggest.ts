@@ -2,7 +2,7 @@ import { InvalidArgumentError, describeValue } from '../errors/index.js';
 import { isKubernetesNodePort } from '../registry/kubernetes-node-ports.js';
 import type { LoadedSources } from '../registry/loaded-sources.js';
 import type { EphemeralRange, Protocol } from '../registry/types.js';
-import { exclusionTable, IN_POOL, type ExclusionCounts } from './exclusion.js';
+import { exclusionTable, IN_POOL, withExcluded, type ExclusionCounts, type ExclusionTable } from './exclusion.js';
 import { assertPortRange, MINIMUM_PORT, parseProtocolList } from './port-input.js';
 import { DYNAMIC_START, USER_START, ephemeralRangesContaining, rangeOf, type PortRangeName } from './ranges.js';
 import { MARK_LISTED, portMarks } from './port-marks.js';
@@ -104,28 +104,45 @@ const NEIGHBOUR_LEVELS = 3;
 const NOT_IN_POOL = 255;
 
 export function suggestPorts(sources: LoadedSources, options: SuggestOptions): SuggestResult {
-  const settings = validate(options);
-  const { protocols, http, name, count, k8s } = settings;
+  return suggestionRanker(sources, options)(options);
+}
+
+/** What one ranking round of suggestionRanker may change. */
+export type SuggestRound = Pick<SuggestOptions, 'exclude' | 'count'>;
+
+/**
+ * suggestPorts in two steps, for a caller that narrows the pool in rounds
+ * (api/suggest.ts leaves out the ports it finds bound here or open on a
+ * network, then ranks again): what the sources exclude is worked out once,
+ * for `options`; each round ranks that pool with its own `exclude` and `count`.
+ */
+export function suggestionRanker(sources: LoadedSources, options: SuggestOptions): (round: SuggestRound) => SuggestResult {
+  const { protocols, http, k8s, range, browserUnsafe } = validate(options);
+  const { start, end } = range;
+  const size = end - start + 1;
+  const sourcesTable = exclusionTable(sources, { protocols, start, end, browserUnsafe: http ? browserUnsafe : undefined, k8s });
+  const nmap = isConsulted(sources, 'nmap') ? sources.nmap : null;
+  const nmapTier = new Uint8Array(size);
+  for (const protocol of nmap === null ? [] : protocols) {
+    const marks = portMarks(nmap as NonNullable<typeof nmap>, protocol);
+    for (let i = 0; i < size; i += 1) if (((marks[start + i] as number) & MARK_LISTED) !== 0) nmapTier[i] = TIER_NMAP_LISTED;
+  }
+  return (round) => {
+    const settings = validate({ ...options, ...round });
+    const table = settings.exclude === undefined ? sourcesTable : withExcluded(sourcesTable, settings.exclude);
+    return rankPool(sources, settings, table, nmapTier);
+  };
+}
+
+function rankPool(sources: LoadedSources, settings: Settings, table: ExclusionTable, nmapTier: Uint8Array): SuggestResult {
+  const { protocols, name, count, k8s } = settings;
   const { start, end } = settings.range;
   const size = end - start + 1;
   const { iana, ephemeral } = sources;
-  const nmap = isConsulted(sources, 'nmap') ? sources.nmap : null;
-  const table = exclusionTable(sources, {
-    protocols,
-    start,
-    end,
-    browserUnsafe: http ? settings.browserUnsafe : undefined,
-    exclude: settings.exclude,
-    k8s,
-  });
   const { unassigned } = table;
 
-  const nmapMarks = nmap === null ? [] : protocols.map((protocol) => portMarks(nmap, protocol));
   const linuxReserved = (isConsulted(sources, 'os-reserved') ? sources.osReserved?.linux?.ranges : undefined) ?? [];
-  const tier = new Uint8Array(size);
-  for (const marks of nmapMarks) {
-    for (let i = 0; i < size; i += 1) if (((marks[start + i] as number) & MARK_LISTED) !== 0) tier[i] = TIER_NMAP_LISTED;
-  }
+  const tier = nmapTier.slice();
   for (let i = 0; i < size; i += 1) if (table.reasonOf[i] !== IN_POOL) tier[i] = NOT_IN_POOL;
 
   // The other tier bits are computed only for the ports the selection walk visits

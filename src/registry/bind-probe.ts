@@ -8,7 +8,8 @@
  * listener on 0.0.0.0 makes `::` report in-use, and a dual-stack listener on
  * `::` makes 0.0.0.0 report in-use — what a real service would meet.
  */
-import type { Socket as UdpSocket } from 'node:dgram';
+import dgram, { type Socket as UdpSocket } from 'node:dgram';
+import net from 'node:net';
 import { InvalidArgumentError, describeValue } from '../errors/index.js';
 
 export type BindProbeOutcome = 'free' | 'in-use' | 'denied' | 'unsupported' | 'error';
@@ -58,10 +59,7 @@ export async function probeBind(port: number, protocol: 'tcp' | 'udp'): Promise<
 }
 
 /** Binds and closes again; resolves with the bind error, or null when the bind worked. */
-// node:net and node:dgram are imported on first use (they cost start-up time
-// of commands that never bind).
-async function tryTcp(port: number, host: string): Promise<NodeJS.ErrnoException | null> {
-  const { default: net } = await import('node:net');
+function tryTcp(port: number, host: string): Promise<NodeJS.ErrnoException | null> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -73,8 +71,7 @@ async function tryTcp(port: number, host: string): Promise<NodeJS.ErrnoException
   });
 }
 
-async function tryUdp(port: number, address: string): Promise<NodeJS.ErrnoException | null> {
-  const { default: dgram } = await import('node:dgram');
+function tryUdp(port: number, address: string): Promise<NodeJS.ErrnoException | null> {
   return new Promise((resolve) => {
     let socket: UdpSocket;
     try {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, PortSpecError } from '../../../src/errors/index.js';
 import { stableSequence } from '../../../src/pick/stable-sequence.js';
-import { DEFAULT_SUGGEST_RANGE, EXCLUSION_ORDER, suggestPorts } from '../../../src/pick/suggest.js';
+import { DEFAULT_SUGGEST_RANGE, EXCLUSION_ORDER, suggestionRanker, suggestPorts } from '../../../src/pick/suggest.js';
 import { LINUX_EPHEMERAL, baseIana, defaultsEntry, entry, fakeOrg, fakeSources, nmapEntry } from './fake-sources.js';
 
 const ports = (result: ReturnType<typeof suggestPorts>) => result.candidates.map((candidate) => candidate.port);
@@ -232,5 +232,29 @@ describe('suggestPorts: input', () => {
     expect(() => suggestPorts(sources, { protocol: 'tcp', name: '' })).toThrow('Expected `name` to be a non-empty service name');
     expect(() => suggestPorts(sources, { protocol: 'tcp', exclude: [1] as never })).toThrow('Expected `exclude` to be a Set of ports');
     expect(() => suggestPorts(sources, { protocol: 'xtp' as never })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe('suggestionRanker: rounds over one pool', () => {
+  it('ranks each round as suggestPorts would with that round’s exclude and count', () => {
+    const sources = fakeSources({
+      nmap: [nmapEntry(4001, 'tcp', 'seen', 0.2)],
+      services: [entry('services', 4003, 'tcp', ['svc'])],
+    });
+    const options = { protocol: 'tcp' as const, range: { start: 4000, end: 4010 } };
+    const rank = suggestionRanker(sources, options);
+    const exclude = new Set<number>();
+    const first = rank({ count: 4, exclude });
+    expect(ports(first)).toEqual([4000, 4002, 4004, 4005]);
+    // Found bound: left out in the next round, counted under `exclude`; 4003 stays under services,
+    // and a port outside the range changes nothing.
+    for (const port of [4002, 4003, 9999]) exclude.add(port);
+    const second = rank({ count: 4, exclude });
+    expect(ports(second)).toEqual([4000, 4004, 4005, 4006]);
+    expect(second.excluded.bySource).toMatchObject({ nmap: 1, services: 1, exclude: 1 });
+    expect(second.poolSize).toBe(first.poolSize - 1);
+    expect(second).toEqual(suggestPorts(sources, { ...options, count: 4, exclude: new Set(exclude) }));
+    // The first round's result is not changed by the later one.
+    expect(first.excluded.bySource.exclude).toBe(0);
   });
 });
