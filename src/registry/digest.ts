@@ -247,6 +247,11 @@ class DigestIanaRegistry implements IanaRegistry {
     return STATE_BY_RANK[this.columns.ranks[protocol][port] as number] ?? 'unknown';
   }
 
+  stateRanks(protocol: Protocol): Uint8Array {
+    checkProtocol(protocol);
+    return this.columns.ranks[protocol];
+  }
+
   lookup(protocol: Protocol, port: number): readonly RegistryEntry[] {
     checkProtocol(protocol);
     checkPort(port);
