@@ -103,8 +103,9 @@ export function exclusionTable(sources: Sources, settings: ExclusionSettings): E
   // once per process over ~48k ports, in V8's interpreter, where a call or an
   // iterator per port costs tens of milliseconds.
   //
-  // The sources before the caller's ones, latest first, each overwriting: the
-  // code left on a port is that of the earliest source that rejects it.
+  // Up to `org`, the sources are written from the last in EXCLUSION_ORDER to
+  // the first, each overwriting, so a port keeps the code of the earliest that
+  // rejects it: the marked sources (org back to nmap), then IANA, then range.
   const reasonOf = new Uint8Array(size);
   for (let s = MARKED_SOURCES_BEFORE_PLATFORM.length - 1; s >= 0; s -= 1) {
     const source = MARKED_SOURCES_BEFORE_PLATFORM[s] as (typeof MARKED_SOURCES_BEFORE_PLATFORM)[number];
