@@ -10,5 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const bundle = join(__dirname, 'portpick.bundle.cjs');
+// The bundle is minified; a stack trace printed for PORTPICK_DEBUG names src/ files and lines.
+if (process.env.PORTPICK_DEBUG) process.setSourceMapsEnabled(true);
 if (existsSync(bundle)) (require(bundle) as typeof import('./program.js')).run(process.argv);
 else void import('./main.js');
