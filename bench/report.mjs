@@ -95,10 +95,15 @@ export function formatTable(results) {
   return lines.join('\n');
 }
 
+/** The engine's own time over a tool's successful runs (jsonl summary durationMs): wall minus it is start-up and reporting. */
+function engineMedian(tool) {
+  return median(tool.runList.filter((r) => !r.timedOut && r.code === 0).map((r) => r.summary?.durationMs));
+}
+
 /**
  * The A/B block (run.mjs --portpick-cli): per scenario and engine, each build's
  * median and minimum wall time over its successful runs, and their ratio to the
- * first build given (the baseline); worst recall and precision.
+ * first build given (the baseline); the engine's median time; worst recall and precision.
  */
 export function formatBuildComparison(results) {
   const builds = results.builds ?? [];
@@ -110,7 +115,9 @@ export function formatBuildComparison(results) {
     const groups = [...new Set(scenario.tools.filter((t) => t.group).map((t) => t.group))];
     for (const group of groups) {
       const rows = scenario.tools.filter((t) => t.group === group);
-      const base = rows.find((t) => t.build === baseline)?.summary ?? null;
+      const baseTool = rows.find((t) => t.build === baseline);
+      const base = baseTool?.summary ?? null;
+      const baseEngineMs = baseTool?.summary ? engineMedian(baseTool) : null;
       for (const tool of rows) {
         const s = tool.summary;
         const head = `  ${scenario.name.padEnd(13)} ${group.padEnd(17)} ${tool.build.padEnd(Math.max(...builds.map((b) => b.name.length)))}`;
@@ -118,9 +125,11 @@ export function formatBuildComparison(results) {
           lines.push(`${head}  skipped: ${tool.skipped}`);
           continue;
         }
-        const succeeded = tool.runList.filter((r) => !r.timedOut && r.code === 0).length;
-        lines.push(`${head}  ${s.status} ${succeeded}/${s.runs} runs  median ${fmt.seconds(s.medianWallMs)} s${tool.build === baseline ? '' : ratio(s.medianWallMs, base?.medianWallMs)}` +
-          `  min ${fmt.seconds(s.minWallMs)} s${tool.build === baseline ? '' : ratio(s.minWallMs, base?.minWallMs)}  recall ${fmt.share(s.recall)}  precision ${fmt.share(s.precision)}`);
+        const succeeded = tool.runList.filter((r) => !r.timedOut && r.code === 0);
+        const engineMs = engineMedian(tool);
+        lines.push(`${head}  ${s.status} ${succeeded.length}/${s.runs} runs  median ${fmt.seconds(s.medianWallMs)} s${tool.build === baseline ? '' : ratio(s.medianWallMs, base?.medianWallMs)}` +
+          `  min ${fmt.seconds(s.minWallMs)} s${tool.build === baseline ? '' : ratio(s.minWallMs, base?.minWallMs)}  engine median ${fmt.seconds(engineMs)} s${tool.build === baseline ? '' : ratio(engineMs, baseEngineMs)}` +
+          `  recall ${fmt.share(s.recall)}  precision ${fmt.share(s.precision)}`);
       }
     }
   }
