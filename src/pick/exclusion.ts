@@ -1,5 +1,6 @@
 import type { LoadedSources } from '../registry/loaded-sources.js';
-import { isKubernetesNodePort } from '../registry/kubernetes-node-ports.js';
+import { KUBERNETES_NODE_PORT_RANGE } from '../registry/kubernetes-node-ports.js';
+import { STATE_BY_RANK, STATE_RANK } from '../registry/iana-status.js';
 import type { Protocol, RegistryState } from '../registry/types.js';
 import { customFindings } from './custom-verdict.js';
 import { MARK_SEEN_OPEN, portMarks } from './port-marks.js';
@@ -89,84 +90,107 @@ type Sources = Pick<LoadedSources, 'iana'> & Partial<Omit<LoadedSources, 'iana'>
 export function exclusionTable(sources: Sources, settings: ExclusionSettings): ExclusionTable {
   const { protocols, start, end, browserUnsafe, exclude, k8s } = settings;
   const size = end - start + 1;
-  const { iana } = sources;
+  const { unassigned, ianaStates } = ianaColumns(sources.iana, protocols, start, end);
 
-  // Indexed loops throughout: a cold process runs each of these once over ~48k
-  // ports, in V8's interpreter, where a for-of (an iterator per port) or a
-  // string-keyed count per port costs milliseconds.
-  const unassigned = new Uint8Array(size + 2);
-  const ianaStates: Record<RegistryState, number> = { unassigned: 0, assigned: 0, reserved: 0, unknown: 0 };
-  for (let i = 0; i < size + 2; i += 1) {
-    const port = start - 1 + i;
-    if (port < 0 || port > 65535) continue;
-    let state: RegistryState = 'unassigned';
-    for (let p = 0; p < protocols.length && state === 'unassigned'; p += 1) state = iana.stateOf(protocols[p] as Protocol, port);
-    unassigned[i] = state === 'unassigned' ? 1 : 0;
-    if (i >= 1 && i <= size) ianaStates[state] += 1;
-  }
-
-  // The first of the marked sources (MARKED_SOURCES_BEFORE_PLATFORM order) that rejects
-  // each port of the range, as 1 + its index (0: none). Filled from the last source to the
-  // first, so the earliest wins.
-  const firstMarked = new Uint8Array(size);
-  const marksOf: Record<(typeof MARKED_SOURCES_BEFORE_PLATFORM)[number], Parameters<typeof portMarks>[0] | null | undefined> = {
-    nmap: sources.nmap,
-    defaults: sources.defaults,
-    services: sources.services,
-    listeners: sources.listeners,
-    reservations: sources.reservations,
-    org: sources.org?.index,
-  };
-  for (let s = MARKED_SOURCES_BEFORE_PLATFORM.length - 1; s >= 0; s -= 1) {
-    const source = MARKED_SOURCES_BEFORE_PLATFORM[s] as (typeof MARKED_SOURCES_BEFORE_PLATFORM)[number];
-    const index = marksOf[source];
-    if (index === null || index === undefined || !isConsulted(sources, source)) continue;
-    // nmap rejects only ports seen open; every other source any port it lists.
-    const wanted = source === 'nmap' ? MARK_SEEN_OPEN : 0xff;
-    for (const protocol of protocols) {
-      const marks = portMarks(index, protocol);
-      for (let i = 0; i < size; i += 1) {
-        if (((marks[start + i] as number) & wanted) !== 0) firstMarked[i] = s + 1;
-      }
-    }
-  }
-  const osReservedMarks = isConsulted(sources, 'os-reserved') ? windowsExcludedMarks(sources, protocols) : undefined;
-
-  // The caller's sources are asked only about ports no earlier source rejects.
+  // The caller's sources come right after `org`.
   const custom = (sources.custom ?? []).filter((source) => source.available !== false && isConsulted(sources, source.name));
   const afterOrg = EXCLUSION_ORDER.indexOf('org') + 1;
   const order = [...EXCLUSION_ORDER.slice(0, afterOrg), ...custom.map((source) => source.name), ...EXCLUSION_ORDER.slice(afterOrg)];
-  // Reason codes: 1 + the source's index in `order`.
+  /** A port's reason code: 1 + its source's index in `order` (IN_POOL = 0: none). */
   const code = (source: string): number => order.indexOf(source) + 1;
-  const markedCodes = MARKED_SOURCES_BEFORE_PLATFORM.map(code);
-  const [RANGE, IANA, KUBERNETES, OS_RESERVED, BROWSER_UNSAFE] = ['range', 'iana', 'kubernetes', 'os-reserved', 'browser-unsafe'].map(code) as [number, number, number, number, number];
-  const firstCustom = afterOrg + 1;
-  const counts = new Uint32Array(order.length + 1);
+
+  // Each loop below is a plain pass over typed arrays: a command runs this
+  // once per process over ~48k ports, in V8's interpreter, where a call or an
+  // iterator per port costs tens of milliseconds.
+  //
+  // The sources before the caller's ones, latest first, each overwriting: the
+  // code left on a port is that of the earliest source that rejects it.
   const reasonOf = new Uint8Array(size);
-  for (let i = 0; i < size; i += 1) {
-    const port = start + i;
-    let reason = IN_POOL;
-    if (port >= DYNAMIC_START) reason = RANGE;
-    else if (unassigned[i + 1] === 0) reason = IANA;
-    else if (firstMarked[i] !== 0) reason = markedCodes[(firstMarked[i] as number) - 1] as number;
-    else {
-      for (let c = 0; c < custom.length && reason === IN_POOL; c += 1) {
-        const source = custom[c] as NonNullable<Sources['custom']>[number];
-        if (protocols.some((protocol) => customFindings(source, protocol, port).length > 0)) reason = firstCustom + c;
-      }
-      if (reason === IN_POOL) {
-        if (k8s && isKubernetesNodePort(port)) reason = KUBERNETES;
-        else if (osReservedMarks?.[port] === 1) reason = OS_RESERVED;
-        else if (browserUnsafe !== undefined && browserUnsafe.has(port)) reason = BROWSER_UNSAFE;
-      }
+  for (let s = MARKED_SOURCES_BEFORE_PLATFORM.length - 1; s >= 0; s -= 1) {
+    const source = MARKED_SOURCES_BEFORE_PLATFORM[s] as (typeof MARKED_SOURCES_BEFORE_PLATFORM)[number];
+    const index = source === 'org' ? sources.org?.index : sources[source];
+    if (index === null || index === undefined || !isConsulted(sources, source)) continue;
+    // nmap rejects only ports seen open; every other source any port it lists.
+    const wanted = source === 'nmap' ? MARK_SEEN_OPEN : 0xff;
+    const reason = code(source);
+    for (const protocol of protocols) {
+      const marks = portMarks(index, protocol);
+      for (let i = 0; i < size; i += 1) if (((marks[start + i] as number) & wanted) !== 0) reasonOf[i] = reason;
     }
-    reasonOf[i] = reason;
+  }
+  const IANA = code('iana');
+  for (let i = 0; i < size; i += 1) if (unassigned[i + 1] === 0) reasonOf[i] = IANA;
+  if (end >= DYNAMIC_START) reasonOf.fill(code('range'), Math.max(0, DYNAMIC_START - start));
+
+  // The later sources take only ports still in the pool; the caller's sources
+  // are asked only about those.
+  const takeIfFree = (port: number, reason: number): void => {
+    const i = port - start;
+    if (i >= 0 && i < size && reasonOf[i] === IN_POOL) reasonOf[i] = reason;
+  };
+  if (custom.length > 0) {
+    for (let i = 0; i < size; i += 1) {
+      if (reasonOf[i] !== IN_POOL) continue;
+      const port = start + i;
+      const rejecting = custom.findIndex((source) => protocols.some((protocol) => customFindings(source, protocol, port).length > 0));
+      if (rejecting >= 0) reasonOf[i] = afterOrg + 1 + rejecting;
+    }
+  }
+  if (k8s) takeRange(KUBERNETES_NODE_PORT_RANGE, code('kubernetes'), takeIfFree);
+  if (isConsulted(sources, 'os-reserved')) {
+    for (const range of windowsExcludedRanges(sources, protocols)) takeRange(range, code('os-reserved'), takeIfFree);
+  }
+  if (browserUnsafe !== undefined) for (const port of browserUnsafe) takeIfFree(port, code('browser-unsafe'));
+
+  const counts = new Uint32Array(order.length + 1);
+  for (let i = 0; i < size; i += 1) {
+    const reason = reasonOf[i] as number;
     counts[reason] = (counts[reason] as number) + 1;
   }
   const bySource = Object.fromEntries(order.map((source, index) => [source, counts[index + 1] as number])) as ExclusionCounts;
-  const total = size - (counts[IN_POOL] as number);
-  const table: ExclusionTable = { start, end, reasonOf, order, unassigned, bySource, total, poolSize: counts[IN_POOL] as number, ianaStates };
+  const poolSize = counts[IN_POOL] as number;
+  const table: ExclusionTable = { start, end, reasonOf, order, unassigned, bySource, total: size - poolSize, poolSize, ianaStates };
   return exclude === undefined ? table : withExcluded(table, exclude);
+}
+
+function takeRange(range: { start: number; end: number }, reason: number, take: (port: number, reason: number) => void): void {
+  for (let port = range.start; port <= range.end; port += 1) take(port, reason);
+}
+
+/**
+ * IANA's verdict on [start - 1, end + 1] (index port - start + 1): 1 where the
+ * port is Unassigned for every protocol; and the state count over [start, end]
+ * (a port counts under the state of the first protocol that is not Unassigned).
+ */
+function ianaColumns(
+  iana: Sources['iana'],
+  protocols: readonly Protocol[],
+  start: number,
+  end: number,
+): { unassigned: Uint8Array; ianaStates: Record<RegistryState, number> } {
+  const size = end - start + 1;
+  const ranks = protocols.map((protocol) => iana.stateRanks?.(protocol) ?? ranksByLookup(iana, protocol, start - 1, end + 1));
+  const UNASSIGNED = STATE_RANK.unassigned;
+  const unassigned = new Uint8Array(size + 2);
+  const rankCounts = new Uint32Array(STATE_BY_RANK.length);
+  for (let i = 0; i < size + 2; i += 1) {
+    const port = start - 1 + i;
+    if (port < 0 || port > 65535) continue;
+    let rank = UNASSIGNED;
+    for (let p = 0; p < ranks.length && rank === UNASSIGNED; p += 1) rank = (ranks[p] as Uint8Array)[port] as number;
+    if (rank === UNASSIGNED) unassigned[i] = 1;
+    if (i >= 1 && i <= size) rankCounts[rank] = (rankCounts[rank] as number) + 1;
+  }
+  const ianaStates: Record<RegistryState, number> = { unassigned: 0, assigned: 0, reserved: 0, unknown: 0 };
+  STATE_BY_RANK.forEach((state, rank) => (ianaStates[state] += rankCounts[rank] as number));
+  return { unassigned, ianaStates };
+}
+
+/** State ranks from stateOf, for a registry without stateRanks (one made by hand). */
+function ranksByLookup(iana: Sources['iana'], protocol: Protocol, first: number, last: number): Uint8Array {
+  const ranks = new Uint8Array(65536);
+  for (let port = Math.max(0, first); port <= Math.min(65535, last); port += 1) ranks[port] = STATE_RANK[iana.stateOf(protocol, port)];
+  return ranks;
 }
 
 /**
@@ -198,13 +222,8 @@ export function withExcluded(table: ExclusionTable, exclude: ReadonlySet<number>
 const MARKED_SOURCES_BEFORE_PLATFORM = ['nmap', 'defaults', 'services', 'listeners', 'reservations', 'org'] as const satisfies readonly ExclusionSource[];
 
 /** This machine's Windows excluded ranges for any of the protocols (TCP and UDP have their own lists). */
-function windowsExcludedMarks(sources: Sources, protocols: readonly Protocol[]): Uint8Array | undefined {
+function windowsExcludedRanges(sources: Sources, protocols: readonly Protocol[]): { start: number; end: number }[] {
   const windows = sources.osReserved?.windows;
-  if (windows === undefined || windows === null) return undefined;
-  const marks = new Uint8Array(65536);
-  for (const protocol of protocols) {
-    const ranges = protocol === 'tcp' ? windows.tcp : protocol === 'udp' ? windows.udp : [];
-    for (const range of ranges) marks.fill(1, range.start, range.end + 1);
-  }
-  return marks;
+  if (windows === undefined || windows === null) return [];
+  return protocols.flatMap((protocol) => (protocol === 'tcp' ? windows.tcp : protocol === 'udp' ? windows.udp : []));
 }

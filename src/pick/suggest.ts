@@ -142,8 +142,9 @@ function rankPool(sources: LoadedSources, settings: Settings, table: ExclusionTa
   const { unassigned } = table;
 
   const linuxReserved = (isConsulted(sources, 'os-reserved') ? sources.osReserved?.linux?.ranges : undefined) ?? [];
+  const { reasonOf } = table;
   const tier = nmapTier.slice();
-  for (let i = 0; i < size; i += 1) if (table.reasonOf[i] !== IN_POOL) tier[i] = NOT_IN_POOL;
+  for (let i = 0; i < size; i += 1) if (reasonOf[i] !== IN_POOL) tier[i] = NOT_IN_POOL;
 
   // The other tier bits are computed only for the ports the selection walk visits
   // (it stops once the best tier holds `count` ports), so iana.lookup usually runs a few
@@ -223,7 +224,8 @@ function describeCandidate(sources: LoadedSources, settings: Settings, port: num
   const nmapEntries = nmap === null ? [] : protocols.flatMap((protocol) => [...nmap.lookup(protocol, port)]);
   const nmapNames = [...new Set(nmapEntries.flatMap((entry) => entry.names))];
   const ephemeral = ephemeralRangesContaining(port, sources.ephemeral);
-  const ianaRows = protocols.flatMap((protocol) => [...iana.lookup(protocol, port)]);
+  // Only the rows' unauthorized-use texts are read: a registry that can say there are none is not asked for the rows.
+  const ianaRows = protocols.flatMap((protocol) => (iana.hasUnauthorizedUse?.(protocol, port) === false ? [] : [...iana.lookup(protocol, port)]));
   const unauthorizedUse = [...new Set(ianaRows.map((row) => row.extra.unauthorizedUse).filter((text): text is string => !!text))];
   const assignedNeighbours = [port - 1, port + 1].filter(
     (neighbour) => neighbour >= 0 && neighbour <= 65535 && protocols.some((protocol) => iana.stateOf(protocol, neighbour) !== 'unassigned'),

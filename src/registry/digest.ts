@@ -18,8 +18,9 @@
  * rows' end offsets (Uint32) and the rows as UTF-8.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
+import { FileAccessError } from '../errors/file-access-error.js';
 import { RecordIanaRegistry, checkPort, checkProtocol, entriesForRows, interpretRow, type IanaRecord, type InterpretedRow } from './iana-registry.js';
 import { STATE_BY_RANK } from './iana-status.js';
 import type { IanaRegistry } from './loaded-sources.js';
@@ -69,6 +70,25 @@ export function readSource(file: string): { bytes: Buffer; identity: SourceIdent
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The source file's bytes again, for rows its digest can no longer give
+ * (readDigest's `reread`): a FileAccessError when the file cannot be read or
+ * is no longer the version the digest was made from.
+ */
+export function readSameSource(source: { file: string; identity: SourceIdentity }): Buffer {
+  let read: ReturnType<typeof readSource>;
+  try {
+    read = readSource(source.file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new FileAccessError(`Expected ${source.file} to be readable again (its cached digest has gone), got ${code}`, source.file, { cause: error });
+  }
+  if (read.identity !== source.identity) {
+    throw new FileAccessError(`Expected ${source.file} as it was when the sources were loaded, got a changed file: load the sources again`, source.file);
+  }
+  return read.bytes;
 }
 
 /** The identity of `file` now, or null when it cannot be read. */
@@ -128,32 +148,111 @@ export function writeDigest<Header>(target: string, kind: string, source: Digest
   }
 }
 
-/** The digest of `kind` stored at `file` for `source`; null on any miss or damage. */
-export function readDigest<Header>(file: string, kind: string, source: DigestSource): Digest<Header> | null {
+/**
+ * The digest of `kind` stored at `file` for `source`; null on any miss or damage.
+ *
+ * Only the frame, the columns and the rows' offsets are read here: the rows
+ * (2.6 of the official IANA CSV digest's 3.1 MB) are read when asked for, one
+ * at a time, since a command decodes a handful of the thousands; a caller that
+ * asks for more than SINGLE_ROW_READS gets the rest from one read of them all.
+ * Each read checks that `file` is still the one read here (device, inode,
+ * size, times: digests are replaced, never rewritten in place). When it has
+ * gone or changed (a cache directory emptied, a digest replaced), the rows come
+ * from `reread`: the caller's way to make them again from the source, which
+ * throws when the source itself has changed since.
+ */
+export function readDigest<Header>(file: string, kind: string, source: DigestSource, reread: () => readonly string[]): Digest<Header> | null {
+  let fd: number | undefined;
   try {
-    const data = readFileSync(file);
-    const frameEnd = data.indexOf(0x0a);
-    const frame = JSON.parse(data.toString('utf8', 0, frameEnd)) as Frame<Header>;
+    fd = openSync(file, 'r');
+    const stats = fstatSync(fd, { bigint: true });
+    const size = Number(stats.size);
+    const start = readAt(fd, 0, Math.min(size, FRAME_READ));
+    const frameEnd = start.indexOf(0x0a);
+    if (frameEnd < 0) return null;
+    const frame = JSON.parse(start.toString('utf8', 0, frameEnd)) as Frame<Header>;
     if (frame.format !== FORMAT || frame.kind !== kind || frame.littleEndian !== LITTLE_ENDIAN || !sameSource(frame.source, source)) return null;
+    let headEnd = frameEnd + 1 + frame.rows * Uint32Array.BYTES_PER_ELEMENT;
+    for (const [, typeName, length] of frame.columns) headEnd += ARRAY_TYPES[typeName].BYTES_PER_ELEMENT * length;
+    if (headEnd > size) return null;
+    const head = headEnd <= start.length ? start : readAt(fd, 0, headEnd);
     let at = frameEnd + 1;
     const take = (type: new (length: number) => Column, length: number): Column => {
       const column = new type(length);
-      const end = at + column.byteLength;
-      if (end > data.length) throw new RangeError('truncated');
-      new Uint8Array(column.buffer).set(data.subarray(at, end));
-      at = end;
+      new Uint8Array(column.buffer).set(head.subarray(at, at + column.byteLength));
+      at += column.byteLength;
       return column;
     };
     const columns: Record<string, Column> = {};
     for (const [name, typeName, length] of frame.columns) columns[name] = take(ARRAY_TYPES[typeName], length);
     const rowEnds = take(Uint32Array, frame.rows) as Uint32Array;
-    const rowsStart = at;
-    if (rowsStart + (rowEnds[frame.rows - 1] ?? 0) !== data.length) return null;
-    const row = (index: number): string => data.toString('utf8', rowsStart + (index === 0 ? 0 : (rowEnds[index - 1] as number)), rowsStart + (rowEnds[index] as number));
+    if (headEnd + (rowEnds[frame.rows - 1] ?? 0) !== size) return null;
+    const row = rowReader({ file, identity: identityOf(stats), rowsStart: headEnd, rowEnds, reread });
     return { header: frame.header, columns, rowCount: frame.rows, row };
   } catch {
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** The first read of a digest: its frame, and the whole head of a small one. */
+const FRAME_READ = 64 * 1024;
+/** Rows read one at a time before the rest are read at once. */
+const SINGLE_ROW_READS = 32;
+
+interface StoredRows {
+  file: string;
+  identity: SourceIdentity;
+  rowsStart: number;
+  rowEnds: Uint32Array;
+  reread: () => readonly string[];
+}
+
+function rowReader(stored: StoredRows): (index: number) => string {
+  const { rowEnds } = stored;
+  const offset = (index: number): number => (index === 0 ? 0 : (rowEnds[index - 1] as number));
+  let singleReads = 0;
+  let all: readonly string[] | undefined;
+  return (index) => {
+    if (!Number.isInteger(index) || index < 0 || index >= rowEnds.length) throw new RangeError(`no row ${index} in a digest of ${rowEnds.length}`);
+    if (all === undefined && singleReads < SINGLE_ROW_READS) {
+      singleReads += 1;
+      const bytes = readRows(stored, offset(index), rowEnds[index] as number);
+      if (bytes !== null) return bytes.toString('utf8');
+    }
+    if (all === undefined) {
+      const bytes = readRows(stored, 0, rowEnds[rowEnds.length - 1] ?? 0);
+      all = bytes === null ? stored.reread() : Array.from(rowEnds, (end, at) => bytes.toString('utf8', offset(at), end));
+      if (all.length !== rowEnds.length) throw new RangeError(`expected ${rowEnds.length} rows from the source again, got ${all.length}`);
+    }
+    return all[index] as string;
+  };
+}
+
+/** Bytes [from, to) of the rows, when the digest file is still the one read; null when it has gone or changed. */
+function readRows(stored: StoredRows, from: number, to: number): Buffer | null {
+  let fd: number | undefined;
+  try {
+    fd = openSync(stored.file, 'r');
+    if (identityOf(fstatSync(fd, { bigint: true })) !== stored.identity) return null;
+    return readAt(fd, stored.rowsStart + from, to - from);
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** `length` bytes at `position` (RangeError when the file ends first). */
+function readAt(fd: number, position: number, length: number): Buffer {
+  const bytes = Buffer.allocUnsafe(length);
+  for (let at = 0; at < length; ) {
+    const got = readSync(fd, bytes, at, length - at, position + at);
+    if (got === 0) throw new RangeError('truncated');
+    at += got;
+  }
+  return bytes;
 }
 
 function sameSource(stored: DigestSource, wanted: DigestSource): boolean {
@@ -205,12 +304,19 @@ export function writeIanaDigest(target: string, source: DigestSource, registry: 
   };
   for (const protocol of PROTOCOLS) columns[protocol] = registry.stateRanks(protocol);
   const header: IanaHeader = { origin: registry.origin, updated: registry.updated ?? null, file: source?.file ?? null, entryCount: registry.entryCount };
-  return writeDigest(target, IANA_KIND, source, { header, columns, rows: records.map((record) => JSON.stringify(record)) });
+  return writeDigest(target, IANA_KIND, source, { header, columns, rows: ianaRows(registry) });
 }
 
-/** The registry a digest holds; null on any miss. */
-export function readIanaDigest(file: string, source: DigestSource): IanaRegistry | null {
-  const digest = readDigest<IanaHeader>(file, IANA_KIND, source);
+function ianaRows(registry: RecordIanaRegistry): string[] {
+  return registry.records.map((record) => JSON.stringify(record));
+}
+
+/**
+ * The registry a digest holds; null on any miss. `reparse` parses the source
+ * again, for rows the digest file can no longer give (see readDigest).
+ */
+export function readIanaDigest(file: string, source: DigestSource, reparse: () => RecordIanaRegistry): IanaRegistry | null {
+  const digest = readDigest<IanaHeader>(file, IANA_KIND, source, () => ianaRows(reparse()));
   if (digest === null) return null;
   const { starts, ends, protocols, unauthorized, singles, ranges } = digest.columns;
   const ranks = Object.fromEntries(PROTOCOLS.map((protocol) => [protocol, digest.columns[protocol]])) as Record<Protocol, Uint8Array>;
@@ -245,6 +351,11 @@ class DigestIanaRegistry implements IanaRegistry {
     checkProtocol(protocol);
     checkPort(port);
     return STATE_BY_RANK[this.columns.ranks[protocol][port] as number] ?? 'unknown';
+  }
+
+  stateRanks(protocol: Protocol): Uint8Array {
+    checkProtocol(protocol);
+    return this.columns.ranks[protocol];
   }
 
   lookup(protocol: Protocol, port: number): readonly RegistryEntry[] {
@@ -326,13 +437,24 @@ type NmapHeader = Omit<NmapServicesParse, 'index'>;
 /** Digests a parse of nmap-services. Best effort: false when nothing was stored. */
 export function writeNmapDigest(target: string, source: DigestSource, parsed: NmapServicesParse): boolean {
   const { index, ...header } = parsed;
-  const rows = Array.from({ length: index.columns.ports.length }, (_, row) => index.line(row));
-  return writeDigest(target, NMAP_KIND, source, { header, columns: { ...index.columns }, rows });
+  return writeDigest(target, NMAP_KIND, source, { header, columns: { ...index.columns }, rows: nmapRows(parsed) });
 }
 
-/** What a digest of nmap-services holds (NmapServicesIndex is built from it); null on any miss. */
-export function readNmapDigest(file: string, source: DigestSource): { header: NmapHeader; columns: NmapColumns; line: (row: number) => string } | null {
-  const digest = readDigest<NmapHeader>(file, NMAP_KIND, source);
+function nmapRows({ index }: NmapServicesParse): string[] {
+  return Array.from({ length: index.columns.ports.length }, (_, row) => index.line(row));
+}
+
+/**
+ * What a digest of nmap-services holds (NmapServicesIndex is built from it);
+ * null on any miss. `reparse` parses the source again, for rows the digest
+ * file can no longer give (see readDigest).
+ */
+export function readNmapDigest(
+  file: string,
+  source: DigestSource,
+  reparse: () => NmapServicesParse,
+): { header: NmapHeader; columns: NmapColumns; line: (row: number) => string } | null {
+  const digest = readDigest<NmapHeader>(file, NMAP_KIND, source, () => nmapRows(reparse()));
   if (digest === null) return null;
   const { ports, protocolCodes, frequencies, lineNumbers } = digest.columns;
   const columns = { ports, protocolCodes, frequencies, lineNumbers } as NmapColumns;

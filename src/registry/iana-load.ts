@@ -2,7 +2,7 @@ import { FileAccessError } from '../errors/file-access-error.js';
 import { RegistryParseError } from '../errors/registry-parse-error.js';
 import { DEFAULT_MIN_IANA_RECORDS, assertLooksLikeIanaCsv, parseIanaCsv, type IanaCsvCheckOptions } from './iana-csv.js';
 import type { RecordIanaRegistry } from './iana-registry.js';
-import { digestPath, readIanaDigest, readSource, sourceIdentity, writeIanaDigest } from './digest.js';
+import { digestPath, readIanaDigest, readSameSource, readSource, sourceIdentity, writeIanaDigest } from './digest.js';
 import { parseIanaXml, readIanaXmlRecords } from './iana-xml.js';
 import type { IanaRegistry } from './loaded-sources.js';
 
@@ -41,7 +41,10 @@ export async function loadIanaFile(path: string, options: LoadIanaFileOptions = 
   const cacheDir = options.derivedCacheDir ?? null;
   const digestFile = cacheDir === null ? null : digestPath(cacheDir, 'iana-registry', path);
   const identity = digestFile === null ? null : sourceIdentity(path);
-  const digested = digestFile === null || identity === null ? null : readIanaDigest(digestFile, { file: path, identity });
+  const digested =
+    digestFile === null || identity === null
+      ? null
+      : readIanaDigest(digestFile, { file: path, identity }, () => parseIanaRegistryText(readSameSource({ file: path, identity }).toString('utf8'), path));
   if (digested !== null) return digested;
   let source: ReturnType<typeof readSource>;
   try {

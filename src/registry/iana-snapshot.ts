@@ -22,7 +22,7 @@ let shared: IanaRegistry | undefined;
 
 /** The shipped snapshot (synchronous; cached after the first call). */
 export function loadIanaSnapshot(): IanaRegistry {
-  shared ??= readIanaDigest(SNAPSHOT_DIGEST, null) ?? parseIanaSnapshot();
+  shared ??= readIanaDigest(SNAPSHOT_DIGEST, null, parseIanaSnapshot) ?? parseIanaSnapshot();
   return shared;
 }
 

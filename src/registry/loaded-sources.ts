@@ -28,6 +28,12 @@ export interface IanaRegistry {
    * which registries may answer without building the entries.
    */
   hasUnauthorizedUse?(protocol: Protocol, port: number): boolean;
+  /**
+   * stateOf for every port at once, for passes over whole ranges: 65536 ranks
+   * indexed by port, 0 unknown, 1 unassigned, 2 reserved, 3 assigned. The
+   * caller does not modify it. Registries without it are asked port by port.
+   */
+  stateRanks?(protocol: Protocol): Uint8Array;
 }
 
 /** Everything the port picker knows, loaded once per command. */

@@ -20,7 +20,7 @@
  */
 import { FileAccessError, InvalidArgumentError, RegistryParseError, describeValue } from '../errors/index.js';
 import { cachedFile, resolveCacheDir } from './cache.js';
-import { digestPath, readNmapDigest, readSource, sourceIdentity, writeNmapDigest } from './digest.js';
+import { digestPath, readNmapDigest, readSameSource, readSource, sourceIdentity, writeNmapDigest } from './digest.js';
 import { EntryIndex } from './entry-index.js';
 import { locateNmapServices, modifiedTime, type LocateContext } from './locate.js';
 import type { SourceLoadResult } from './source-result.js';
@@ -373,7 +373,10 @@ export async function loadNmapServices(options: LoadNmapServicesOptions = {}): P
 function readNmapServicesFile(file: string, cacheDir: string | null): NmapServicesParse {
   const digestFile = cacheDir === null ? null : digestPath(cacheDir, 'nmap-services', file);
   const identity = digestFile === null ? null : sourceIdentity(file);
-  const digested = digestFile === null || identity === null ? null : readNmapDigest(digestFile, { file, identity });
+  const digested =
+    digestFile === null || identity === null
+      ? null
+      : readNmapDigest(digestFile, { file, identity }, () => parseNmapServices(readSameSource({ file, identity }).toString('utf8'), file));
   if (digested !== null) return { ...digested.header, index: new NmapServicesIndex(file, digested.columns, digested.line) };
   let source: ReturnType<typeof readSource>;
   try {

@@ -110,28 +110,89 @@ function parseProtocols(value: unknown, fail: (message: string) => never): Proto
   return [...new Set(protocols)];
 }
 
-/** One entry per (port, protocol) of every dataset entry. */
+/** The dataset as an index: one entry per (port, protocol) of every dataset entry. */
 export function wellKnownDefaultsToIndex(defaults: readonly WellKnownDefault[], file: string): EntryIndex {
-  const index = new EntryIndex('defaults');
-  for (const wellKnown of defaults) {
-    for (const protocol of wellKnown.protocols) {
-      for (const { first, last } of wellKnown.ports) {
-        for (let port = first; port <= last; port += 1) {
-          const entry: RegistryEntry = {
-            port,
-            protocol,
-            state: 'assigned',
-            names: [`${wellKnown.product} ${wellKnown.service}`],
-            description: wellKnown.summary,
-            source: 'defaults',
-            extra: { wellKnown, file },
-          };
-          index.add(entry);
+  return new WellKnownDefaultsIndex(defaults, file);
+}
+
+/**
+ * An index over the dataset's port ranges: a port's entries are made when it
+ * is looked up, not for every port of every range up front (the Kubernetes
+ * NodePort range alone is 5,536 of the 5,982 (port, protocol) pairs; making
+ * them all cost each command 15-25 ms). `forEachPort` lists the ports without
+ * making entries (src/pick/port-marks.ts).
+ */
+class WellKnownDefaultsIndex extends EntryIndex {
+  private readonly made = new Map<string, readonly RegistryEntry[]>();
+
+  constructor(
+    private readonly defaults: readonly WellKnownDefault[],
+    private readonly file: string,
+  ) {
+    super('defaults');
+  }
+
+  override lookup(protocol: Protocol, port: number): readonly RegistryEntry[] {
+    const added = super.lookup(protocol, port);
+    const own = this.own(protocol, port);
+    return added.length === 0 ? own : [...own, ...added];
+  }
+
+  override has(protocol: Protocol, port: number): boolean {
+    return this.own(protocol, port).length > 0 || super.has(protocol, port);
+  }
+
+  override get size(): number {
+    let count = super.size;
+    for (const wellKnown of this.defaults) {
+      for (const { first, last } of wellKnown.ports) count += (last - first + 1) * wellKnown.protocols.length;
+    }
+    return count;
+  }
+
+  override *entries(): IterableIterator<RegistryEntry> {
+    for (const wellKnown of this.defaults) {
+      for (const protocol of wellKnown.protocols) {
+        for (const { first, last } of wellKnown.ports) {
+          for (let port = first; port <= last; port += 1) yield this.entry(wellKnown, protocol, port);
         }
       }
     }
+    yield* super.entries();
   }
-  return index;
+
+  forEachPort(protocol: Protocol, visit: (port: number, frequency: number) => void): void {
+    for (const wellKnown of this.defaults) {
+      if (!wellKnown.protocols.includes(protocol)) continue;
+      for (const { first, last } of wellKnown.ports) for (let port = first; port <= last; port += 1) visit(port, 0);
+    }
+    for (const entry of super.entries()) if (entry.protocol === protocol) visit(entry.port, 0);
+  }
+
+  /** The dataset's entries for (protocol, port), in dataset order; made once. */
+  private own(protocol: Protocol, port: number): readonly RegistryEntry[] {
+    const key = `${protocol}/${port}`;
+    let entries = this.made.get(key);
+    if (entries === undefined) {
+      entries = this.defaults
+        .filter((wellKnown) => wellKnown.protocols.includes(protocol) && wellKnown.ports.some(({ first, last }) => port >= first && port <= last))
+        .map((wellKnown) => this.entry(wellKnown, protocol, port));
+      this.made.set(key, entries);
+    }
+    return entries;
+  }
+
+  private entry(wellKnown: WellKnownDefault, protocol: Protocol, port: number): RegistryEntry {
+    return {
+      port,
+      protocol,
+      state: 'assigned',
+      names: [`${wellKnown.product} ${wellKnown.service}`],
+      description: wellKnown.summary,
+      source: 'defaults',
+      extra: { wellKnown, file: this.file },
+    };
+  }
 }
 
 export interface LoadWellKnownDefaultsOptions {

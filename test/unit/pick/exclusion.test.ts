@@ -3,6 +3,7 @@ import { EXCLUSION_ORDER, exclusionTable, IN_POOL } from '../../../src/pick/excl
 import { freePorts } from '../../../src/pick/free.js';
 import { suggestPorts } from '../../../src/pick/suggest.js';
 import { checkPort } from '../../../src/pick/check.js';
+import { STATE_RANK } from '../../../src/registry/iana-status.js';
 import { baseIana, defaultsEntry, entry, fakeOrg, fakeSources, nmapEntry } from './fake-sources.js';
 
 describe('exclusionTable', () => {
@@ -42,6 +43,40 @@ describe('exclusionTable', () => {
     expect(withK8s.bySource['os-reserved']).toBe(6);
     expect(withK8s.bySource.kubernetes).toBe(11);
     expect(withK8s.poolSize).toBe(4);
+  });
+});
+
+describe('exclusionTable: IANA state in bulk', () => {
+  it('gives the same table from a registry with stateRanks as from stateOf port by port, at both ends of the port space', () => {
+    const rows = [
+      { port: 0, protocol: 'tcp' as const, state: 'reserved' as const },
+      { port: 2, protocol: 'udp' as const, state: 'assigned' as const, names: ['u'] },
+      { port: 65534, protocol: 'tcp' as const, state: 'assigned' as const, names: ['t'] },
+    ];
+    const sources = fakeSources({ iana: baseIana(rows) });
+    // The same registry answering whole ranges at once, as the shipped ones do.
+    const bulk = Object.assign(Object.create(Object.getPrototypeOf(sources.iana) as object) as typeof sources.iana, sources.iana, {
+      stateRanks: (protocol: 'tcp' | 'udp') => {
+        const ranks = new Uint8Array(65536);
+        for (let port = 0; port < 65536; port += 1) ranks[port] = STATE_RANK[sources.iana.stateOf(protocol, port)];
+        return ranks;
+      },
+    });
+    for (const [start, end] of [
+      [0, 10],
+      [65530, 65535],
+      [1, 65535],
+    ] as const) {
+      for (const protocols of [['tcp'], ['udp'], ['tcp', 'udp']] as const) {
+        const settings = { protocols, start, end, k8s: false };
+        const byPort = exclusionTable(sources, settings);
+        const inBulk = exclusionTable({ ...sources, iana: bulk }, settings);
+        expect(inBulk).toEqual(byPort);
+      }
+    }
+    const low = exclusionTable(sources, { protocols: ['tcp', 'udp'], start: 0, end: 3, k8s: false });
+    expect(low.ianaStates).toEqual({ unassigned: 2, assigned: 1, reserved: 1, unknown: 0 });
+    expect([...low.unassigned]).toEqual([0, 0, 1, 0, 1, 1]);
   });
 });
 

@@ -32,6 +32,23 @@ describe('parseWellKnownDefaults', () => {
     expect(index.has('udp', 5173)).toBe(false);
   });
 
+  it('gives the same entries through lookup, entries, size and forEachPort (the shipped dataset, both protocols)', async () => {
+    const { index } = await loadWellKnownDefaults();
+    const all = [...index!.entries()];
+    expect(index!.size).toBe(all.length);
+    expect(all.filter((entry) => entry.port >= 30000 && entry.port <= 32767).length).toBeGreaterThanOrEqual(2 * 2768);
+    for (const protocol of ['tcp', 'udp'] as const) {
+      const visited: number[] = [];
+      (index as unknown as { forEachPort(p: string, visit: (port: number) => void): void }).forEachPort(protocol, (port) => visited.push(port));
+      const listed = all.filter((entry) => entry.protocol === protocol);
+      expect(visited.sort((a, b) => a - b)).toEqual(listed.map((entry) => entry.port).sort((a, b) => a - b));
+      const byLookup = Array.from({ length: 65536 }, (_, port) => index!.lookup(protocol, port)).flat();
+      const key = (entry: (typeof all)[number]) => `${entry.port}/${entry.protocol}/${entry.extra.wellKnown?.id}`;
+      expect(byLookup.map(key).sort()).toEqual(listed.map(key).sort());
+      expect(index!.has(protocol, listed[0]!.port)).toBe(true);
+    }
+  });
+
   it.each([
     ['a port out of range', (entry: Record<string, unknown>) => (entry.ports = [70000]), /vite-preview.*`ports`.*70000/],
     ['a reversed range', (entry: Record<string, unknown>) => (entry.ports = [{ from: 10, to: 5 }]), /from: 10, to: 5/],

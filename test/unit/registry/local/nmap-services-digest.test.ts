@@ -11,7 +11,9 @@ const dir = mkdtempSync(join(tmpdir(), 'portpick-nmap-digest-'));
 
 /** The digest stored for `file` under `cacheDir` (null when none matches the file). */
 function stored(cacheDir: string, file: string) {
-  return readNmapDigest(digestPath(cacheDir, 'nmap-services', file), { file, identity: sourceIdentity(file)! });
+  return readNmapDigest(digestPath(cacheDir, 'nmap-services', file), { file, identity: sourceIdentity(file)! }, () => {
+    throw new Error('rows were made again although the digest file was unchanged');
+  });
 }
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
