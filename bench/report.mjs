@@ -26,6 +26,7 @@ export function summarizeRuns(runs, plannedProbes, ceilingPerSecond) {
     status,
     runs: runs.length,
     medianWallMs: wallMs === null ? null : Math.round(wallMs),
+    minWallMs: succeeded.length === 0 ? null : Math.min(...succeeded.map((r) => r.wallMs)),
     probesPerSecond,
     fractionOfCeiling: probesPerSecond && ceilingPerSecond ? Number((probesPerSecond / ceilingPerSecond).toFixed(3)) : null,
     recall: worst('recall'),
@@ -90,6 +91,47 @@ export function formatTable(results) {
   if (settings.size > 0) {
     lines.push('', 'settings (elsewhere as noted above):');
     for (const [name, text] of settings) lines.push(`  ${name}: ${text}`);
+  }
+  return lines.join('\n');
+}
+
+/** The engine's own time over a tool's successful runs (jsonl summary durationMs): wall minus it is start-up and reporting. */
+function engineMedian(tool) {
+  return median(tool.runList.filter((r) => !r.timedOut && r.code === 0).map((r) => r.summary?.durationMs));
+}
+
+/**
+ * The A/B block (run.mjs --portpick-cli): per scenario and engine, each build's
+ * median and minimum wall time over its successful runs, and their ratio to the
+ * first build given (the baseline); the engine's median time; worst recall and precision.
+ */
+export function formatBuildComparison(results) {
+  const builds = results.builds ?? [];
+  if (builds.length < 2) return '';
+  const baseline = builds[0].name;
+  const lines = ['', `A/B, builds taking turns run by run (ratio = build ÷ ${baseline}; median and min of the successful runs):`];
+  const ratio = (value, base) => (value === null || !base ? '' : ` (${(value / base).toFixed(3)})`);
+  for (const scenario of results.scenarios) {
+    const groups = [...new Set(scenario.tools.filter((t) => t.group).map((t) => t.group))];
+    for (const group of groups) {
+      const rows = scenario.tools.filter((t) => t.group === group);
+      const baseTool = rows.find((t) => t.build === baseline);
+      const base = baseTool?.summary ?? null;
+      const baseEngineMs = baseTool?.summary ? engineMedian(baseTool) : null;
+      for (const tool of rows) {
+        const s = tool.summary;
+        const head = `  ${scenario.name.padEnd(13)} ${group.padEnd(17)} ${tool.build.padEnd(Math.max(...builds.map((b) => b.name.length)))}`;
+        if (!s) {
+          lines.push(`${head}  skipped: ${tool.skipped}`);
+          continue;
+        }
+        const succeeded = tool.runList.filter((r) => !r.timedOut && r.code === 0);
+        const engineMs = engineMedian(tool);
+        lines.push(`${head}  ${s.status} ${succeeded.length}/${s.runs} runs  median ${fmt.seconds(s.medianWallMs)} s${tool.build === baseline ? '' : ratio(s.medianWallMs, base?.medianWallMs)}` +
+          `  min ${fmt.seconds(s.minWallMs)} s${tool.build === baseline ? '' : ratio(s.minWallMs, base?.minWallMs)}  engine median ${fmt.seconds(engineMs)} s${tool.build === baseline ? '' : ratio(engineMs, baseEngineMs)}` +
+          `  recall ${fmt.share(s.recall)}  precision ${fmt.share(s.precision)}`);
+      }
+    }
   }
   return lines.join('\n');
 }

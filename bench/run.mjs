@@ -7,18 +7,26 @@
 //   node bench/run.mjs [--quick] [--scenario a,b] [--tools a,b] [--runs N]
 //                      [--json FILE] [--timeout SECONDS] [--seed N]
 //                      [--no-calibrate | --calibrate-only] [--portpick-args "..."] [--list]
+//                      [--portpick-cli NAME=PATH ...]
+//
+// A/B: `--portpick-cli NAME=PATH` (repeatable) runs each portpick tool with the CLI
+// at PATH (another build's dist/cli/portpick.cjs) in the same lab: one row per
+// build (tool id `<tool>@NAME`), the builds taking turns run by run with the order
+// rotating, and a block of each build's median and min wall as a ratio to the
+// first build named. Every build gets the same arguments; a build whose `scan
+// --help` does not list one of them is refused.
 import { parseArgs } from 'node:util';
-import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, totalmem, release, hostname, loadavg } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVethLab } from './lab/veth-lab.mjs';
 import { listenerCommand, startListeners } from './lab/ground-truth.mjs';
 import { canMeasure, inheritedButDropped, TIME_BINARY, TOOL_ENVIRONMENT } from './lab/measure.mjs';
-import { stopAllChildren } from './lab/processes.mjs';
+import { run, stopAllChildren } from './lab/processes.mjs';
 import { buildScenarios, QUICK_SCENARIOS } from './scenarios.mjs';
 import { calibrate } from './calibrate.mjs';
-import { formatTable } from './report.mjs';
+import { formatBuildComparison, formatTable } from './report.mjs';
 import { runScenario, versionKey } from './scenario-runner.mjs';
 import { runMemoryScenario, formatMemory } from './memory.mjs';
 import { runSlowReaderScenario, formatSlowReader } from './slow-reader.mjs';
@@ -26,7 +34,7 @@ import { evaluateTargets, formatTargets } from './targets.mjs';
 import { nmapSyn, nmapConnect, nmapConnectFast } from './peers/nmap.mjs';
 import { masscan, masscanSlow } from './peers/masscan.mjs';
 import { zmap } from './peers/zmap.mjs';
-import { portpickSyn, portpickConnect, portpickConnectTs } from './portpick-runner.mjs';
+import { portpickSyn, portpickConnect, portpickConnectTs, flagsNotListed, portpickVersion, RUNNER_FLAGS } from './portpick-runner.mjs';
 
 const ALL_TOOLS = [portpickSyn, portpickConnect, portpickConnectTs, nmapSyn, nmapConnect, nmapConnectFast, masscan, masscanSlow, zmap];
 /** Quick mode starts no new tool run after this many seconds (each run is also bounded by --timeout). */
@@ -54,6 +62,7 @@ function parseOptions() {
       'no-calibrate': { type: 'boolean', default: false },
       'calibrate-only': { type: 'boolean', default: false },
       'portpick-args': { type: 'string' },
+      'portpick-cli': { type: 'string', multiple: true },
       list: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -64,7 +73,16 @@ function parseOptions() {
     if (!Number.isInteger(value) || value < 1) fail(`Expected --${name} to be a whole number of at least 1, got \`${text}\``);
     return value;
   };
+  const builds = (values['portpick-cli'] ?? []).map((text) => {
+    const equals = text.indexOf('=');
+    if (equals < 1) fail(`Expected --portpick-cli NAME=PATH, got \`${text}\``);
+    const path = resolve(text.slice(equals + 1));
+    if (!existsSync(path)) fail(`Expected a portpick CLI at ${path}, got no file (run \`npm install\` in that build)`);
+    return { name: text.slice(0, equals), path };
+  });
+  if (new Set(builds.map((b) => b.name)).size !== builds.length) fail(`Expected a different NAME for each --portpick-cli, got ${builds.map((b) => b.name).join(', ')}`);
   return {
+    builds,
     quick: values.quick,
     scenarioNames: values.scenario?.split(',').map((s) => s.trim()).filter(Boolean) ?? null,
     toolIds: values.tools?.split(',').map((s) => s.trim()).filter(Boolean) ?? null,
@@ -92,7 +110,7 @@ async function toolVersions(tools) {
 async function main() {
   const options = parseOptions();
   if (options.help) {
-    process.stdout.write('usage: npm run bench -- [--quick] [--scenario a,b] [--tools a,b] [--runs N] [--json FILE] [--timeout S] [--seed N] [--no-calibrate | --calibrate-only] [--portpick-args "..."] [--list]\n');
+    process.stdout.write('usage: npm run bench -- [--quick] [--scenario a,b] [--tools a,b] [--runs N] [--json FILE] [--timeout S] [--seed N] [--no-calibrate | --calibrate-only] [--portpick-args "..."] [--portpick-cli NAME=PATH ...] [--list]\n');
     return;
   }
   const scenarios = buildScenarios({ quick: options.quick, seed: options.seed });
@@ -117,6 +135,18 @@ async function main() {
   for (const id of options.toolIds ?? []) if (!ALL_TOOLS.some((t) => t.id === id)) fail(`Expected a tool among ${ALL_TOOLS.map((t) => t.id).join(', ')}, got \`${id}\``);
   const tools = ALL_TOOLS.filter((t) => !options.toolIds || options.toolIds.includes(t.id));
   for (const tool of tools) if (tool.id.startsWith('portpick')) tool.extraArgs = options.portpickArgs;
+  if (options.builds.length > 0) {
+    if (runMemory || runSlowReader) fail('Expected --scenario without memory and slow-reader with --portpick-cli (they run one build), got them (name the scenarios)');
+    const passed = [...RUNNER_FLAGS, ...options.portpickArgs.filter((arg) => arg.startsWith('-')).map((arg) => arg.split('=')[0])];
+    for (const build of options.builds) {
+      const missing = await flagsNotListed(build.path, passed);
+      if (missing.length > 0) fail(`Expected build ${build.name} (${build.path}) to accept ${missing.join(', ')}, got a \`scan --help\` without them: every build gets the same arguments`);
+      build.version = await portpickVersion(build.path);
+      const commit = await run(['git', '-C', dirname(build.path), 'rev-parse', '--short', 'HEAD'], { timeoutMs: 15_000 }).catch(() => null);
+      build.commit = commit?.code === 0 ? commit.stdout.trim() : null;
+    }
+    tools.splice(0, tools.length, ...tools.flatMap((tool) => (tool.forBuild ? options.builds.map((build) => { const copy = tool.forBuild(build); copy.extraArgs = tool.extraArgs; return copy; }) : [tool])));
+  }
 
   const started = Date.now();
   // Quick mode keeps its promise of < 3 minutes: tools not started by then are skipped, and say so.
@@ -141,7 +171,7 @@ async function main() {
   options.log = (text) => process.stderr.write(text);
   process.once('SIGINT', () => { cleanUp(); process.exit(130); });
   process.once('SIGTERM', () => { cleanUp(); process.exit(143); });
-  const results = { date: new Date(started).toISOString(), mode: options.quick ? 'quick' : 'full', seed: options.seed, runsPerTool: options.runs, machine, versions, calibration: null, scenarios: [], memory: null, slowReader: null, targets: [] };
+  const results = { builds: options.builds.length > 0 ? options.builds : undefined, date: new Date(started).toISOString(), mode: options.quick ? 'quick' : 'full', seed: options.seed, runsPerTool: options.runs, machine, versions, calibration: null, scenarios: [], memory: null, slowReader: null, targets: [] };
   try {
     if (options.calibrate) {
       process.stderr.write('bench: calibrating (hping3 SYN flood, veth and loopback) ...\n');
@@ -200,12 +230,17 @@ async function main() {
     `environment of every tool: ${Object.keys(TOOL_ENVIRONMENT).join(', ')} only` +
       (inheritedButDropped.length > 0 ? ` (set here and not passed on: ${inheritedButDropped.join(', ')})` : ''),
   );
+  if (options.builds.length > 0) {
+    lines.push(`A/B builds, taking turns run by run: ${options.builds.map((b) => `${b.name} = ${b.path}${b.commit ? ` (commit ${b.commit})` : ''}`).join('; ')}`);
+    lines.push(`every build gets: scan TARGETS -p PORTS --mode MODE --rate 0 --format jsonl --open-only -o FILE${options.portpickArgs.length ? ` ${options.portpickArgs.join(' ')}` : ''} (each flag listed in every build's \`scan --help\`)`);
+  }
   if (c?.available) lines.push(`ceiling (SYNs answered/s, hping3 flood): veth ${c.ceilingPerSecond.veth.toLocaleString('en-US')}, loopback ${c.ceilingPerSecond.loopback.toLocaleString('en-US')}${[...Object.values(c.veth), ...Object.values(c.loopback)].some((m) => m.senderBound) ? ' (sender-bound: the true ceiling is at least this)' : ''}`);
   else if (c) lines.push(`ceiling: not measured (${c.reason})`);
   results.targets = evaluateTargets(results);
   const memoryText = results.memory ? `${formatMemory(results.memory)}\n` : '';
   const slowReaderText = results.slowReader ? `${formatSlowReader(results.slowReader)}\n` : '';
-  process.stdout.write(`${lines.join('\n')}\n${formatTable(results)}\n${memoryText}${slowReaderText}${formatTargets(results.targets)}\n\ntotal ${results.elapsedSeconds} s\n`);
+  const comparisonText = formatBuildComparison(results) ? `${formatBuildComparison(results)}\n` : '';
+  process.stdout.write(`${lines.join('\n')}\n${formatTable(results)}\n${comparisonText}${memoryText}${slowReaderText}${formatTargets(results.targets)}\n\ntotal ${results.elapsedSeconds} s\n`);
 
   const jsonFile = options.jsonFile ?? join(benchDir, 'results', `bench-${results.date.replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(jsonFile), { recursive: true });
