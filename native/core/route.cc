@@ -121,11 +121,15 @@ RouteAnswer SourceRouter::answer_of(const Entry& e) {
 }
 
 RouteAnswer SourceRouter::lookup(const Address& destination) {
-  Entry& by_address = address_cache_[hash_bytes(destination) & (kAddressCacheSize - 1)];
-  if (matches(by_address, destination)) return answer_of(by_address);
+  // The small prefix cache first: a /24 (/64) has an entry there only when one
+  // route covers all of it and that route is not local, so then none of its
+  // addresses has an entry of its own, and a sweep of remote hosts never
+  // touches the large address cache.
   const Address prefix = prefix_of(destination);
   Entry& by_prefix = prefix_cache_[hash_bytes(prefix) & (kPrefixCacheSize - 1)];
   if (matches(by_prefix, prefix)) return answer_of(by_prefix);
+  Entry& by_address = address_cache_[hash_bytes(destination) & (kAddressCacheSize - 1)];
+  if (matches(by_address, destination)) return answer_of(by_address);
   const RouteAnswer answer = lookup_uncached(destination);
   if (answer.error != 0) return answer;  // never cached
   if (same(answer.source, destination)) {

@@ -1,27 +1,22 @@
 #include "syn_inflight.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace portpick {
 
-uint8_t timer_class(int64_t wait_ns) {
-  uint8_t c = 0;
-  while (c + 1 < kTimerLists && timer_class_ns(c) < wait_ns) ++c;
-  return c;
-}
-
-int64_t timer_class_ns(uint8_t timer_class) {
-  // 1 ms · 2^(c/4), rounded up to whole microseconds: 1 ms … about 4 h.
-  static const auto table = [] {
-    struct Table {
-      int64_t ns[kTimerLists];
-    } t{};
-    for (int c = 0; c < kTimerLists; ++c) t.ns[c] = static_cast<int64_t>(std::ceil(1000.0 * std::exp2(c / 4.0))) * 1000;
-    return t;
-  }();
-  return table.ns[timer_class < kTimerLists ? timer_class : kTimerLists - 1];
-}
 namespace {
+
+// Duration of each timer class: 1 ms · 2^(c/4), rounded up to whole microseconds
+// (1 ms … about 4 h), ascending. Built once at load, so a lookup costs no guard.
+struct TimerClassTable {
+  int64_t ns[kTimerLists];
+};
+const TimerClassTable kTimerClassNs = [] {
+  TimerClassTable t{};
+  for (int c = 0; c < kTimerLists; ++c) t.ns[c] = static_cast<int64_t>(std::ceil(1000.0 * std::exp2(c / 4.0))) * 1000;
+  return t;
+}();
 
 bool same_address(const Address& a, const Address& b) { return a.family == b.family && a.bytes == b.bytes; }
 
@@ -33,8 +28,18 @@ uint32_t round_up_pow2(uint32_t v) {
 
 }  // namespace
 
+uint8_t timer_class(int64_t wait_ns) {
+  // Every send arms a timer: a binary search, not a walk through the classes.
+  const int64_t* end = kTimerClassNs.ns + kTimerLists - 1;  // waits beyond the last class take the last
+  return static_cast<uint8_t>(std::lower_bound(kTimerClassNs.ns, end, wait_ns) - kTimerClassNs.ns);
+}
+
+int64_t timer_class_ns(uint8_t timer_class) { return kTimerClassNs.ns[timer_class < kTimerLists ? timer_class : kTimerLists - 1]; }
+
+// One bucket per slot: chains stay short (load factor ≤ 1) while the index,
+// touched at random by every insert and every answer, stays small.
 InflightTable::InflightTable(uint32_t capacity)
-    : capacity_(capacity), buckets_(round_up_pow2(capacity * 2)), bucket_mask_(static_cast<uint32_t>(buckets_.size() - 1)) {
+    : capacity_(capacity), buckets_(round_up_pow2(capacity)), bucket_mask_(static_cast<uint32_t>(buckets_.size() - 1)) {
   slots_.reserve(capacity);
   for (uint8_t c = 0; c < kTimerLists; ++c) heads_[c] = tails_[c] = -1;
 }

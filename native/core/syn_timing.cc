@@ -7,19 +7,19 @@
 namespace portpick {
 namespace {
 
-// The /24 or /64 of an address: family and its first 3 or 8 bytes.
-void prefix_key(const Address& a, uint8_t key[8]) {
-  std::memset(key, 0, 8);
-  std::memcpy(key, a.bytes.data(), a.family == 4 ? 3 : 8);
+// The /24 or /64 of an address: its first 3 or 8 bytes as one number (the
+// family is compared apart).
+uint64_t prefix_key(const Address& a) {
+  uint64_t key = 0;
+  std::memcpy(&key, a.bytes.data(), a.family == 4 ? 3 : 8);
+  return key;
 }
 
-uint32_t slot_of(const Address& a) {
-  uint8_t key[8];
-  prefix_key(a, key);
-  uint32_t h = 2166136261u ^ a.family;
-  for (uint8_t b : key) h = (h ^ b) * 16777619u;
-  h ^= h >> 13;
-  return h & (DestinationTiming::kPrefixes - 1);
+// Every send and every answer look their prefix up: one multiply (Fibonacci
+// hashing: the product's top bits depend on every bit of the key).
+size_t slot_of(uint64_t key, uint8_t family) {
+  static_assert(DestinationTiming::kPrefixes == size_t{1} << 12, "slot_of() takes the product's top 12 bits");
+  return static_cast<size_t>(((key ^ family) * 0x9e3779b97f4a7c15ull) >> 52);
 }
 
 }  // namespace
@@ -32,22 +32,20 @@ DestinationTiming::DestinationTiming(uint32_t timeout_ms)
       prefixes_(kPrefixes) {}
 
 const DestinationTiming::Prefix* DestinationTiming::find(const Address& destination) const {
-  const Prefix& p = prefixes_[slot_of(destination)];
-  uint8_t key[8];
-  prefix_key(destination, key);
-  if (p.samples == 0 || p.family != destination.family || std::memcmp(p.key, key, 8) != 0) return nullptr;
+  const uint64_t key = prefix_key(destination);
+  const Prefix& p = prefixes_[slot_of(key, destination.family)];
+  if (p.samples == 0 || p.family != destination.family || p.key != key) return nullptr;
   return &p;
 }
 
 void DestinationTiming::sample(const Address& destination, int64_t rtt_ns) {
   sweep_.sample(rtt_ns);
   const double r = static_cast<double>(std::max<int64_t>(rtt_ns, 0));
-  Prefix& p = prefixes_[slot_of(destination)];
-  uint8_t key[8];
-  prefix_key(destination, key);
-  if (p.samples == 0 || p.family != destination.family || std::memcmp(p.key, key, 8) != 0) {
+  const uint64_t key = prefix_key(destination);
+  Prefix& p = prefixes_[slot_of(key, destination.family)];
+  if (p.samples == 0 || p.family != destination.family || p.key != key) {
     p.family = destination.family;
-    std::memcpy(p.key, key, 8);
+    p.key = key;
     p.samples = 1;
     p.srtt_ns = r;
     p.rttvar_ns = r / 2;

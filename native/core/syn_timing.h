@@ -46,8 +46,8 @@ class DestinationTiming {
 
  private:
   struct Prefix {  // plain data: the table starts zeroed without being touched
+    uint64_t key;  // prefix_key()
     uint8_t family;
-    uint8_t key[8];
     uint32_t samples;
     double srtt_ns;
     double rttvar_ns;
