@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Bundles the command line into one CommonJS file, dist/cli/portpick.bundle.cjs,
-// which the `portpick` command (dist/cli/portpick.cjs, src/cli/portpick.cts)
-// runs. Node 20 resolves, reads and compiles each ES module separately; one
-// file starts sooner (docs/architecture.md gives the measurement). The library
-// under dist/ stays as tsc wrote it, module per module, with its .d.ts files.
+// Bundles the command line into two CommonJS files, which the `portpick`
+// command (dist/cli/portpick.cjs, src/cli/portpick.cts) runs:
+//   dist/cli/portpick.bundle.cjs       every command (src/cli/run-all.ts)
+//   dist/cli/portpick-scan.bundle.cjs  `scan` alone (src/cli/run-scan.ts)
+// Node 20 resolves, reads and compiles each ES module separately; one file
+// starts sooner, and a sweep sooner still without the other commands
+// (docs/architecture.md gives the measurements). The library under dist/ stays
+// as tsc wrote it, module per module, with its .d.ts files.
 //
-// A failure here never breaks the install: without the bundle portpick.cjs
+// A failure here never breaks the install: without the bundles portpick.cjs
 // runs tsc's dist/cli/main.js. `--strict` makes failures fatal.
 import { chmodSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +18,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const strict = process.argv.includes('--strict');
 const cli = join(root, 'dist', 'cli');
-const bundleFile = join(cli, 'portpick.bundle.cjs');
+const bundles = [
+  { entry: 'run-all.ts', file: join(cli, 'portpick.bundle.cjs') },
+  { entry: 'run-scan.ts', file: join(cli, 'portpick-scan.bundle.cjs') },
+];
 
 // The bin as tsc wrote it, made executable (`./dist/cli/portpick.cjs` from a clone; npm does this on install).
 try {
@@ -23,13 +29,39 @@ try {
 } catch (error) {
   console.warn(`portpick: could not make dist/cli/portpick.cjs executable (${error.code ?? error.message}); run it with node.`);
 }
-for (const stale of [bundleFile, `${bundleFile}.map`]) rmSync(stale, { force: true });
+// commander requires node:child_process when it loads, for subcommands that
+// are separate executables; portpick declares none, so nothing calls it. Its
+// load costs every start a few milliseconds (docs/architecture.md), so the
+// bundle gives commander a module whose `spawn` requires it on call.
+const commanderSpawnOnUse = {
+  name: 'commander-spawn-on-use',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'spawn-on-use' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'spawn-on-use' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
+for (const { file } of bundles) for (const stale of [file, `${file}.map`]) rmSync(stale, { force: true });
 
 try {
   const esbuild = createRequire(import.meta.url)('esbuild');
-  await esbuild.build({
-    entryPoints: [join(root, 'src', 'cli', 'program.ts')],
-    outfile: bundleFile,
+  for (const { entry, file } of bundles) await bundle(esbuild, join(root, 'src', 'cli', entry), file);
+} catch (error) {
+  // Neither bundle or both: the bin falls back to main.js only when the bundle it wants is missing.
+  for (const { file } of bundles) for (const stale of [file, `${file}.map`]) rmSync(stale, { force: true });
+  console.warn(`portpick: bundling the command line failed (${error.code ?? error.message}); it runs unbundled (slower start-up).`);
+  process.exit(strict ? 1 : 0);
+}
+
+function bundle(esbuild, entry, outfile) {
+  return esbuild.build({
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -39,20 +71,18 @@ try {
     define: { 'import.meta.url': '__portpickModuleUrl' },
     banner: { js: "const __portpickModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     // Required at run time from the install, and only by the commands that use
-    // them: yaml for YAML reservation files, undici for \`update\` (a large library
+    // them: yaml for YAML reservation files, undici for `update` (a large library
     // every start would otherwise read).
     external: ['yaml', 'undici'],
     // Whitespace and syntax minified, names kept: a third fewer bytes for every
-    // start to read and parse (measured idle, 15 alternating runs: scan --dry-run
-    // 227 → 178 ms CPU, suggest 300 → 257, check 237 → 223; docs/architecture.md).
+    // start to read and parse (docs/architecture.md gives the measurement).
     // Stack traces keep function names; with PORTPICK_DEBUG set the bin maps
     // them to src/ through the source map.
     minifyWhitespace: true,
     minifySyntax: true,
     sourcemap: 'linked',
     logLevel: 'warning',
+    plugins: [commanderSpawnOnUse],
   });
-} catch (error) {
-  console.warn(`portpick: bundling the command line failed (${error.code ?? error.message}); it runs unbundled (slower start-up).`);
-  process.exit(strict ? 1 : 0);
 }
+

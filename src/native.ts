@@ -131,6 +131,9 @@ export interface NativeAddon {
   Sweep: new (config: NativeSweepConfig) => NativeSweep;
 }
 
+/** The file CMakeLists.txt builds (project portpick_native). */
+const BUILT_ADDON = 'portpick_native.node';
+
 /** Where the addon is looked for; `PORTPICK_ADDON=path` replaces the search with that one file. */
 export const ADDON_ENV = 'PORTPICK_ADDON';
 
@@ -162,6 +165,12 @@ function locateAddon(require: NodeRequire): Located {
   }
   const root = packageRoot();
   const tried = searchedPlaces(root);
+  // A build from source, where node-gyp-build looks first, is found without
+  // loading node-gyp-build, which costs a sweep's start a few milliseconds
+  // (docs/architecture.md, "Start-up of a sweep"); node-gyp-build's two
+  // switches (PREBUILDS_ONLY, PORTPICK_PREBUILD) send the search to it.
+  const built = join(root, 'build', 'Release', BUILT_ADDON);
+  if (!process.env.PREBUILDS_ONLY && !process.env.PORTPICK_PREBUILD && existsSync(built)) return { path: built, tried };
   try {
     const nodeGypBuild = require('node-gyp-build') as { path(dir: string): string };
     return { path: nodeGypBuild.path(root), tried };

@@ -10,7 +10,7 @@ let cached: string | undefined;
  * The directory holding portpick's package.json (and data/, build/, bench/).
  * Found by walking up from this module rather than by a fixed `..`, so the same
  * code works from src/ (tests), from dist/ (the library) and from the bundled
- * command line, which is one file at dist/cli/portpick.bundle.cjs.
+ * command line, whose bundles are files in dist/cli/.
  */
 export function packageRoot(): string {
   if (cached !== undefined) return cached;

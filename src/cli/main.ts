@@ -4,6 +4,6 @@
  * The installed `portpick` command is portpick.cts, which runs the same
  * program bundled into one file.
  */
-import { run } from './program.js';
+import { run } from './run-all.js';
 
 run(process.argv);

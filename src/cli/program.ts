@@ -2,16 +2,20 @@
  * portpick's command line: parse argv, call the library, print. Commands gather
  * their data through the library and print it in a separate step; main()
  * returns the exit code, which run() hands to the process. No side effects on
- * import: the entry points (main.ts, and the bundle portpick.cts starts) call run().
+ * import, and no command imported here: the entry points name the commands
+ * (run-all.ts: every command; run-scan.ts: `scan` alone, for the bin's scan
+ * bundle) and call run().
  */
 import { Command, CommanderError } from 'commander';
 import { PortpickError } from '../errors/portpick-error.js';
 import type { CliContext } from './context.js';
-import { registerCommands } from './commands/index.js';
 import { errorAdvice } from './failure-advice.js';
 import { normaliseNmapFlags } from './commands/nmap-flags.js';
 
-export async function main(argv: string[]): Promise<number> {
+/** Adds one command (or several) to the program. */
+export type RegisterCommands = (program: Command, ctx: CliContext) => void;
+
+export async function main(argv: string[], registerCommands: RegisterCommands): Promise<number> {
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
@@ -72,9 +76,9 @@ function reportError(ctx: CliContext, error: unknown): number {
 }
 
 /** Runs the command line on `argv`; the process ends with its exit code once its work and output are done. */
-export function run(argv: string[]): void {
+export function run(argv: string[], registerCommands: RegisterCommands): void {
   ignoreClosedReaders();
-  main(argv).then(
+  main(argv, registerCommands).then(
     (code) => {
       process.exitCode = code;
     },

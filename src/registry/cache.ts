@@ -4,10 +4,10 @@
  * same directory, fsync, rename), so a reader sees either the old or the new
  * file, never half of one; data is renamed into place before its metadata.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { nodeCrypto } from '../node-crypto.js';
 import { FileAccessError } from '../errors/index.js';
 import { cacheDirectory, isFile, type LocateContext } from './locate.js';
 
@@ -60,7 +60,7 @@ export function cachePaths(kind: CacheKind, options: CacheOptions = {}): { dir: 
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return nodeCrypto().createHash('sha256').update(data).digest('hex');
 }
 
 /**
@@ -127,7 +127,7 @@ export async function writeCacheMeta(kind: CacheKind, meta: CacheMeta, options: 
  */
 export async function writeFileAtomic(target: string, data: Uint8Array): Promise<void> {
   const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`);
   try {
     await mkdir(dir, { recursive: true });
     const handle = await open(temp, 'wx', 0o644);

@@ -17,9 +17,9 @@
  * types and lengths), then each column's bytes in this machine's order, the
  * rows' end offsets (Uint32) and the rows as UTF-8.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
+import { nodeCrypto } from '../node-crypto.js';
 import { FileAccessError } from '../errors/file-access-error.js';
 import { RecordIanaRegistry, checkPort, checkProtocol, entriesForRows, interpretRow, type IanaRecord, type InterpretedRow } from './iana-registry.js';
 import { STATE_BY_RANK } from './iana-status.js';
@@ -106,7 +106,7 @@ function identityOf(stats: BigIntStats): SourceIdentity {
 
 /** Where the digest of `kind` for `file` lives under `cacheDir`. */
 export function digestPath(cacheDir: string, kind: string, file: string): string {
-  const key = createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16);
+  const key = nodeCrypto().createHash('sha256').update(path.resolve(file)).digest('hex').slice(0, 16);
   return path.join(cacheDir, 'derived', `${kind}-${key}.bin`);
 }
 
@@ -127,7 +127,7 @@ export function writeDigest<Header>(target: string, kind: string, source: Digest
   };
   const bytes = (column: Column) => new Uint8Array(column.buffer, column.byteOffset, column.byteLength);
   const parts = [Buffer.from(`${JSON.stringify(frame)}\n`, 'utf8'), ...columns.map(([, column]) => bytes(column)), bytes(rowEnds), Buffer.from(content.rows.join(''), 'utf8')];
-  const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+  const temporary = `${target}.${nodeCrypto().randomBytes(6).toString('hex')}.tmp`;
   try {
     mkdirSync(path.dirname(target), { recursive: true });
   } catch {

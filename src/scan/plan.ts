@@ -9,11 +9,11 @@
  * Shard i of n holds global positions g = i + k·n; k is the shard-local
  * position; global position g probes index permute(g).
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { formatIPv4, formatIPv6, writeIPv6Bytes } from './addresses.js';
 import { MAX_PERMUTATION_SIZE, Permutation, shardSize } from './permutation.js';
-import { normalisePortList, planPorts } from './ports.js';
+import { PortSet } from './ports.js';
 import type { DefaultExclusion } from './special-addresses.js';
 import type { TargetSet } from './targets.js';
 
@@ -47,6 +47,8 @@ export class SweepPlan {
   /** 8192-byte port bitmap (NativeSweepConfig.portSet). */
   readonly portSet: Uint8Array;
   readonly ports: Uint16Array;
+  /** The ports as a canonical nmap port list (`22-23,80`; `-` for every port). */
+  readonly portList: string;
   readonly ipv4AddressCount: number;
   readonly addressCount: number;
   readonly portCount: number;
@@ -70,17 +72,17 @@ export class SweepPlan {
   private readonly rangeStarts: Float64Array;
   private readonly ipv6Firsts: bigint[];
 
-  /** `ports` in any order; duplicates merge (the plan keeps them ascending). */
-  constructor(targets: TargetSet, ports: ArrayLike<number>, seed: bigint, shard: Shard, resume?: ResumePoint) {
-    if (ports.length === 0) throw new InvalidArgumentError('Expected at least one port to sweep, got none');
+  /** `ports` as a PortSet, or in any order (duplicates merge; the plan keeps them ascending). */
+  constructor(targets: TargetSet, ports: PortSet | ArrayLike<number>, seed: bigint, shard: Shard, resume?: ResumePoint) {
+    if ((ports instanceof PortSet ? ports.list : ports).length === 0) throw new InvalidArgumentError('Expected at least one port to sweep, got none');
     if (!Number.isInteger(shard.index) || !Number.isInteger(shard.count) || shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
       throw new InvalidArgumentError(`Expected a shard index from 0 to count-1, got \`${shard.index}/${shard.count}\``);
     }
     // The index space orders ports ascending, as the native core reads them from the bitmap.
-    // normalisePortList throws on bad ports and records what it returns: the second planPorts always answers.
-    const own = (planPorts(ports) ?? planPorts(normalisePortList(Array.from(ports)))) as NonNullable<ReturnType<typeof planPorts>>;
-    this.ports = own.ports;
-    this.portSet = own.bits;
+    const portSet = ports instanceof PortSet ? ports : PortSet.ofPorts(ports);
+    this.ports = portSet.list;
+    this.portSet = portSet.bits;
+    this.portList = portSet.canonical;
     this.portCount = this.ports.length;
     this.seed = seed;
     this.shard = { index: shard.index, count: shard.count };
@@ -219,7 +221,7 @@ export class SweepPlan {
 
 /** sha256 of what defines a plan's probe order: targets, ports, seed, shard. */
 export function planFingerprint(ipv4: Uint32Array, ipv6: Uint8Array, portSet: Uint8Array, seed: bigint, shard: Shard): string {
-  const hash = createHash('sha256');
+  const hash = nodeCrypto().createHash('sha256');
   hash.update('portpick-plan-v1\n');
   hash.update(`ipv4 ${ipv4.length / 2}\n`);
   hash.update(new Uint8Array(ipv4.buffer, ipv4.byteOffset, ipv4.byteLength));

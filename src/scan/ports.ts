@@ -19,14 +19,25 @@ import { parsePort } from '../pick/port-input.js';
 
 export const PORT_SET_BYTES = 8192;
 
+/** An inclusive range of ports, first ≤ last. */
+export interface PortRange {
+  first: number;
+  last: number;
+}
+
 /** Parses a port spec into ascending unique ports. */
 export function parsePortSpec(spec: string): Uint16Array {
+  return listOfRanges(parsePortRanges(spec));
+}
+
+/** Parses a port spec into its ranges: ascending, overlaps and neighbours merged (`22,23,80` → 22–23, 80). */
+export function parsePortRanges(spec: string): PortRange[] {
   if (typeof spec !== 'string') {
     throw new PortSpecError(`Expected a port spec string such as \`22,80,8000-8100\`, got ${describeValue(spec)}`);
   }
   const items = spec.split(',').map((item) => item.trim());
   if (spec.trim() === '') throw new PortSpecError('Expected a port spec such as `22,80,8000-8100`, got an empty string');
-  const ranges: Array<[number, number]> = [];
+  const ranges: PortRange[] = [];
   for (let item of items) {
     if (item === '') throw new PortSpecError(`Expected a port or range between commas, got an empty item in \`${spec}\``);
     const protocol = /^([A-Za-z]):(.*)$/.exec(item);
@@ -41,37 +52,87 @@ export function parsePortSpec(spec: string): Uint16Array {
     }
     ranges.push(parseItem(item));
   }
-  return portsOfRanges(ranges);
+  return mergeRanges(ranges);
+}
+
+/** Ranges sorted and merged where they overlap or touch. */
+function mergeRanges(ranges: PortRange[]): PortRange[] {
+  ranges.sort((a, b) => a.first - b.first);
+  const merged: PortRange[] = [];
+  for (const { first, last } of ranges) {
+    const previous = merged[merged.length - 1];
+    if (previous && first <= previous.last + 1) previous.last = Math.max(previous.last, last);
+    else merged.push({ first, last });
+  }
+  return merged;
+}
+
+/** The ascending ports of ascending, merged ranges. */
+function listOfRanges(ranges: readonly PortRange[]): Uint16Array {
+  let count = 0;
+  for (const { first, last } of ranges) count += last - first + 1;
+  const ports = new Uint16Array(count);
+  let at = 0;
+  for (const { first, last } of ranges) {
+    for (let port = first; port <= last; port += 1) ports[at++] = port;
+  }
+  return ports;
+}
+
+/** The runs of an ascending, unique list of ports, as ranges. */
+function rangesOfList(ports: Uint16Array): PortRange[] {
+  const ranges: PortRange[] = [];
+  let i = 0;
+  while (i < ports.length) {
+    const first = ports[i] as number;
+    let last = first;
+    while (i + 1 < ports.length && ports[i + 1] === last + 1) last = ports[++i] as number;
+    ranges.push({ first, last });
+    i += 1;
+  }
+  return ranges;
 }
 
 /**
- * The ascending unique ports of inclusive ranges (overlaps merge). Works range
- * by range, not port by port through a bit set: `-p -` runs once per start-up,
- * before any probe leaves, where a 65,535-step loop in code not yet optimised
- * delays the first probe.
+ * The ports of a sweep, held the three ways its users need them: ascending
+ * merged ranges (the reports' canonical list), the ascending list (the plan's
+ * probe order) and the 8192-byte bitmap the native core reads. Made from a
+ * spec's ranges, the work is range by range: `-p -` is one range, and every
+ * per-port loop at start-up runs in code not yet optimised, before the first
+ * probe leaves (docs/architecture.md, "Start-up of a sweep").
  */
-function portsOfRanges(ranges: Array<[number, number]>): Uint16Array {
-  ranges.sort((a, b) => a[0] - b[0]);
-  const merged: Array<[number, number]> = [];
-  let count = 0;
-  for (const [low, high] of ranges) {
-    const last = merged[merged.length - 1];
-    if (last && low <= last[1] + 1) {
-      if (high > last[1]) {
-        count += high - last[1];
-        last[1] = high;
-      }
-    } else {
-      merged.push([low, high]);
-      count += high - low + 1;
-    }
+export class PortSet {
+  private constructor(
+    /** Ascending, merged: a gap lies between any two. */
+    readonly ranges: readonly PortRange[],
+    /** The ports, ascending. */
+    readonly list: Uint16Array,
+    /** Bit p&7 of byte p>>3 set for each port p. */
+    readonly bits: Uint8Array,
+  ) {}
+
+  /** The ports of a spec (`22,80,8000-8100`, `-`); throws PortSpecError as parsePortSpec does. */
+  static ofSpec(spec: string): PortSet {
+    return PortSet.ofRanges(parsePortRanges(spec));
   }
-  const ports = new Uint16Array(count);
-  let at = 0;
-  for (const [low, high] of merged) {
-    for (let port = low; port <= high; port += 1) ports[at++] = port;
+
+  /** Ports in any order, duplicates merging; throws PortSpecError on an empty list or a port outside 1–65535. */
+  static ofPorts(ports: ArrayLike<number>): PortSet {
+    return PortSet.ofRanges(rangesOfList(normalisePortList(Array.from(ports))));
   }
-  return ports;
+
+  private static ofRanges(ranges: PortRange[]): PortSet {
+    const bits = new Uint8Array(PORT_SET_BYTES);
+    for (const { first, last } of ranges) setBitRange(bits, first, last);
+    return new PortSet(ranges, listOfRanges(ranges), bits);
+  }
+
+  /** The canonical nmap port list (ScanMeta.ports): `22-23,80,8000-8100`, or `-` for every port. */
+  get canonical(): string {
+    const only = this.ranges.length === 1 ? this.ranges[0] : undefined;
+    if (only?.first === 1 && only.last === 65535) return '-';
+    return this.ranges.map(({ first, last }) => (first === last ? String(first) : `${first}-${last}`)).join(',');
+  }
 }
 
 /** A port of a spec item; the message names the item when the port is only part of it. */
@@ -84,12 +145,12 @@ function portOf(text: string, item: string): number {
   }
 }
 
-function parseItem(item: string): [number, number] {
-  if (item === '-') return [1, 65535];
+function parseItem(item: string): PortRange {
+  if (item === '-') return { first: 1, last: 65535 };
   const dash = item.indexOf('-');
   if (dash === -1) {
     const port = portOf(item, item);
-    return [port, port];
+    return { first: port, last: port };
   }
   if (item.indexOf('-', dash + 1) !== -1) throw new PortSpecError(`Expected a port range like \`8000-8100\`, got \`${item}\``);
   const lowText = item.slice(0, dash).trim();
@@ -97,7 +158,7 @@ function parseItem(item: string): [number, number] {
   const low = lowText === '' ? 1 : portOf(lowText, item);
   const high = highText === '' ? 65535 : portOf(highText, item);
   if (high < low) throw new PortSpecError(`Expected a range whose first port is not above its last, got \`${item}\``);
-  return [low, high];
+  return { first: low, last: high };
 }
 
 /** The ascending ports whose bits are set in an 8192-byte port set. */
@@ -137,37 +198,6 @@ function setBitRange(bits: Uint8Array, first: number, last: number): void {
     port = wholeBytesEnd << 3;
   }
   for (; port <= last; port += 1) bits[port >> 3] = (bits[port >> 3] as number) | (1 << (port & 7));
-}
-
-/**
- * A copy of `ports` when it is already what normalisePortList returns (whole
- * numbers 1-65535, strictly ascending: parsePortSpec's output), else null. One
- * pass instead of normalising 65,535 ports again (start-up time of `-p -`).
- */
-export function ascendingPortList(ports: ArrayLike<number>): Uint16Array | null {
-  if (ports instanceof Uint16Array) {
-    // Whole numbers up to 65535 already: only the order and port 0 to check.
-    let last = 0;
-    for (let i = 0; i < ports.length; i += 1) {
-      const port = ports[i] as number;
-      if (port <= last) return null;
-      last = port;
-    }
-    return ports.length === 0 ? null : ports.slice();
-  }
-  let previous = 0;
-  for (let i = 0; i < ports.length; i += 1) {
-    const port = ports[i] as number;
-    if (!Number.isInteger(port) || port <= previous || port > 65535) return null;
-    previous = port;
-  }
-  return ports.length === 0 ? null : Uint16Array.from(ports);
-}
-
-/** A plan's own copy of its ports (ascending, unique) and their bitmap; null when `ports` is not such a list. */
-export function planPorts(ports: ArrayLike<number>): { ports: Uint16Array; bits: Uint8Array } | null {
-  const list = ascendingPortList(ports);
-  return list ? { ports: list, bits: portBits(list) } : null;
 }
 
 /** Validates a list of port numbers and returns them ascending and unique. */

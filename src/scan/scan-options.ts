@@ -3,7 +3,7 @@
  * whose message says what was expected and what came; nothing is coerced.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../node-crypto.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { describeValue } from '../errors/portpick-error.js';
 import type { EntryIndex } from '../registry/entry-index.js';
@@ -157,7 +157,7 @@ export function randomSeed(): bigint {
   } catch {
     // No /dev/urandom (Windows): node:crypto below.
   }
-  return randomBytes(8).readBigUInt64BE(0);
+  return nodeCrypto().randomBytes(8).readBigUInt64BE(0);
 }
 
 /**

@@ -18,7 +18,7 @@ import { startNativeEngine } from './native-engine.js';
 import { DonePositions } from './done-positions.js';
 import { HostTally } from './host-tally.js';
 import { SweepPlan, type Shard } from './plan.js';
-import { normalisePortList, parsePortSpec, topPortsFromNmap } from './ports.js';
+import { PortSet, topPortsFromNmap } from './ports.js';
 import { RESUME_FORMAT, RESUME_VERSION, type ResumeState } from './resume.js';
 import { ReportedBatch } from './reported-batch.js';
 import { ResultQueue } from './result-queue.js';
@@ -54,6 +54,8 @@ export interface ScanPlanInfo {
   portCount: number;
   /** The ports swept, ascending. */
   ports: Uint16Array;
+  /** The ports swept as a canonical nmap port list: `22-23,80,8000-8100`, or `-` for every port. */
+  portList: string;
   /** Probes in the whole sweep (all shards). */
   total: number;
   /** Probes in this shard before resume. */
@@ -122,7 +124,7 @@ export interface SweepInternals {
 }
 
 /** Builds the plan from validated options (reads files, resolves hostnames). */
-export async function buildSweepPlan(options: ValidatedScanOptions, ports: Uint16Array): Promise<SweepPlan> {
+export async function buildSweepPlan(options: ValidatedScanOptions, ports: PortSet): Promise<SweepPlan> {
   const targets = await resolveTargets(options, options.lookup);
   const plan = new SweepPlan(targets, ports, options.seed, options.shard, options.resume ?? undefined);
   if (options.resume && options.resume.fingerprint !== plan.fingerprint) {
@@ -136,14 +138,14 @@ export async function buildSweepPlan(options: ValidatedScanOptions, ports: Uint1
   return plan;
 }
 
-function resolvePorts(options: ValidatedScanOptions): Uint16Array {
+function resolvePorts(options: ValidatedScanOptions): PortSet {
   switch (options.ports.kind) {
     case 'spec':
-      return parsePortSpec(options.ports.spec);
+      return PortSet.ofSpec(options.ports.spec);
     case 'list':
-      return normalisePortList(options.ports.ports);
+      return PortSet.ofPorts(options.ports.ports);
     case 'top':
-      return topPortsFromNmap(options.nmapServices, options.ports.count);
+      return PortSet.ofPorts(topPortsFromNmap(options.nmapServices, options.ports.count));
   }
 }
 
@@ -154,6 +156,7 @@ function planInfo(plan: SweepPlan, choice: EngineChoice, safety: SweepSafety): S
     planned: plan.planned,
     addressCount: plan.addressCount,
     ports: plan.ports,
+    portList: plan.portList,
     ipv4Addresses: plan.ipv4AddressCount,
     ipv6Addresses: plan.addressCount - plan.ipv4AddressCount,
     portCount: plan.portCount,

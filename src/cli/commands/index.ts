@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
+import type { RegisterCommands } from '../program.js';
 import { registerBench } from './bench.js';
 import { registerCheck } from './check.js';
 import { registerFree } from './free.js';
@@ -15,10 +16,8 @@ import { registerSources } from './sources.js';
 import { registerSuggest } from './suggest.js';
 import { registerUpdate } from './update.js';
 
-type Register = (program: Command, ctx: CliContext) => void;
-
 /** Every command, in the order `portpick --help` lists them. */
-const COMMANDS: readonly Register[] = [
+const COMMANDS: readonly RegisterCommands[] = [
   registerRanges,
   registerFree,
   registerCheck,

@@ -22,7 +22,6 @@ import { ReportSet } from '../print/report-set.js';
 import { combineSummaries, readResumeReport, type ResumeReport } from '../print/resume-report.js';
 import { collect, type SourceFlags } from './source-options.js';
 import { addSweepOptions, numberFlag, sweepOptionsFrom, type SweepFlags } from './sweep-options.js';
-import { formatPortList } from '../../scan/reporters/index.js';
 import { readResumeFile, withoutPositions, writeResumeFile } from '../../scan/resume.js';
 import { startSweep } from '../../scan/scan.js';
 import { loadNmapServices } from '../../registry/nmap-services.js';
@@ -246,7 +245,7 @@ async function runSweep(
       args: ['portpick', ...process.argv.slice(2)],
       startedAt: resume?.summary.startedAt ?? new Date().toISOString(),
       targets: metaTargets,
-      ports: formatPortList(plan.ports),
+      ports: plan.portList,
       engine: plan.engine,
       seed: plan.seed,
       shard: plan.shard,

@@ -16,7 +16,6 @@ import { createXmlReporter } from './xml.js';
 export type { ReportCarry, Reporter, ReporterOptions, ReportFormat, ScanMeta, ServiceNameLookup } from './reporter.js';
 export { REPORT_FORMATS } from './reporter.js';
 export { JSONL_SCHEMA } from './jsonl.js';
-export { formatPortList } from './port-list.js';
 export { compareAddresses } from './address-order.js';
 
 export function isReportFormat(value: unknown): value is ReportFormat {

@@ -29,24 +29,3 @@ export function parsePortList(list: string): Array<{ first: number; last: number
 export function countPorts(list: string): number {
   return parsePortList(list).reduce((sum, range) => sum + range.last - range.first + 1, 0);
 }
-
-/** The canonical list of ascending ports (as src/scan/ports.ts returns them): [22, 80, 81, 82] → `22,80-82`; all 65535 → `-`. */
-export function formatPortList(ports: ArrayLike<number>): string {
-  const parts: string[] = [];
-  let i = 0;
-  while (i < ports.length) {
-    const first = ports[i] as number;
-    let last = first;
-    while (i + 1 < ports.length && (ports[i + 1] as number) === last + 1) {
-      i += 1;
-      last = ports[i] as number;
-    }
-    if (i + 1 < ports.length && (ports[i + 1] as number) <= last) {
-      throw new InvalidArgumentError(`Expected ports in ascending order without repeats, got ${ports[i + 1]} after ${last}`);
-    }
-    parts.push(first === last ? String(first) : `${first}-${last}`);
-    i += 1;
-  }
-  if (parts.length === 1 && parts[0] === '1-65535') return '-';
-  return parts.join(',');
-}

@@ -4,7 +4,7 @@ import { PortSpecError } from '../../../src/errors/port-spec-error.js';
 import { SourceUnavailableError } from '../../../src/errors/source-unavailable-error.js';
 import { EntryIndex } from '../../../src/registry/entry-index.js';
 import type { RegistryEntry } from '../../../src/registry/types.js';
-import { ascendingPortList, normalisePortList, parsePortSpec, planPorts, portBits, portsFromBits, topPortsFromNmap } from '../../../src/scan/ports.js';
+import { normalisePortList, parsePortRanges, parsePortSpec, portBits, portsFromBits, PortSet, topPortsFromNmap } from '../../../src/scan/ports.js';
 
 const list = (spec: string): number[] => [...parsePortSpec(spec)];
 const range = (a: number, b: number): number[] => Array.from({ length: b - a + 1 }, (_, i) => a + i);
@@ -91,37 +91,40 @@ describe('parsePortSpec', () => {
   });
 });
 
-describe('planPorts', () => {
-  it('gives a plan its own copy and bitmap, the same whether the list was made here or not', () => {
-    for (const spec of ['-', '22,80,443', '1-7,9,4000-4100,65535']) {
-      const made = parsePortSpec(spec);
-      const fromParser = planPorts(made);
-      const fromPlainList = planPorts([...made]);
-      expect(fromParser).not.toBeNull();
-      expect([...(fromParser?.ports ?? [])]).toEqual([...made]);
-      expect(fromParser?.ports).not.toBe(made);
-      expect(fromParser?.bits).toEqual(portBits(made));
-      expect(fromPlainList?.bits).toEqual(fromParser?.bits);
-      // The copies are the plan's: changing them changes nothing recorded.
-      fromParser?.bits.fill(0);
-      expect(planPorts(made)?.bits).toEqual(portBits(made));
-    }
-    expect(planPorts(normalisePortList([443, 22, 22]))?.bits).toEqual(portBits([22, 443]));
-    expect(planPorts([80, 22])).toBeNull();
-  });
-});
+describe('PortSet', () => {
+  const specs = ['-', '22,80,443', '1-7,9,4000-4100,65535', '443,22,22', '8-15,1-7', '100-107,108-300', '3-5,7,9-40000,40002', '65535', 'T:1,2'];
 
-describe('ascendingPortList', () => {
-  it('copies lists that are already ascending, unique and in range, and refuses the rest', () => {
-    const all = parsePortSpec('-');
-    const copy = ascendingPortList(all);
-    expect(copy).not.toBe(all);
-    expect(copy?.length).toBe(65535);
-    expect([...(ascendingPortList([1, 80, 443]) ?? [])]).toEqual([1, 80, 443]);
-    for (const list of [[], [80, 22], [22, 22], [0, 1], [1, 65536], [1.5], [Number.NaN]]) expect(ascendingPortList(list)).toBeNull();
-    // Typed input takes the shorter check; the same refusals hold.
-    for (const list of [[], [80, 22], [22, 22], [0, 1]]) expect(ascendingPortList(Uint16Array.from(list))).toBeNull();
-    expect([...(ascendingPortList(Uint16Array.of(1, 80, 65535)) ?? [])]).toEqual([1, 80, 65535]);
+  it('made from a spec or from its ports, holds the same list, bitmap and canonical list', () => {
+    for (const spec of specs) {
+      const ports = parsePortSpec(spec);
+      const fromSpec = PortSet.ofSpec(spec);
+      const fromPorts = PortSet.ofPorts([...ports].reverse());
+      expect([...fromSpec.list], spec).toEqual([...ports]);
+      expect([...fromPorts.list], spec).toEqual([...ports]);
+      expect(fromSpec.bits, spec).toEqual(portBits(ports));
+      expect(fromPorts.bits, spec).toEqual(fromSpec.bits);
+      expect(fromPorts.canonical, spec).toBe(fromSpec.canonical);
+      expect(fromSpec.ranges, spec).toEqual(parsePortRanges(spec));
+    }
+  });
+
+  it('merges overlapping and touching ranges, and writes every port as `-`', () => {
+    expect(parsePortRanges('8-15,1-7,20,19,30-40,35-36')).toEqual([
+      { first: 1, last: 15 },
+      { first: 19, last: 20 },
+      { first: 30, last: 40 },
+    ]);
+    expect(PortSet.ofSpec('22,23,80,8000-8002').canonical).toBe('22-23,80,8000-8002');
+    expect(PortSet.ofSpec('1-100,50-65535').canonical).toBe('-');
+    expect(PortSet.ofSpec('2-65535').canonical).toBe('2-65535');
+  });
+
+  it('refuses what parsePortSpec and normalisePortList refuse, with their errors', () => {
+    expect(() => PortSet.ofSpec('0')).toThrow(PortSpecError);
+    expect(() => PortSet.ofSpec('90-80')).toThrow(/not above its last/);
+    expect(() => PortSet.ofPorts([0])).toThrow('Expected a port from 1 to 65535, got `0` (number)');
+    expect(() => PortSet.ofPorts([])).toThrow(PortSpecError);
+    expect(() => PortSet.ofPorts([1.5])).toThrow(PortSpecError);
   });
 });
 
