@@ -29,23 +29,6 @@ try {
 } catch (error) {
   console.warn(`portpick: could not make dist/cli/portpick.cjs executable (${error.code ?? error.message}); run it with node.`);
 }
-// commander requires node:child_process when it loads, for subcommands that
-// are separate executables; portpick declares none, so nothing calls it. Its
-// load costs every start a few milliseconds (docs/architecture.md), so the
-// bundle gives commander a module whose `spawn` requires it on call.
-const commanderSpawnOnUse = {
-  name: 'commander-spawn-on-use',
-  setup(build) {
-    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'spawn-on-use' } : undefined,
-    );
-    build.onLoad({ filter: /.*/, namespace: 'spawn-on-use' }, () => ({
-      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
-      loader: 'js',
-    }));
-  },
-};
-
 for (const { file } of bundles) for (const stale of [file, `${file}.map`]) rmSync(stale, { force: true });
 
 try {
@@ -82,7 +65,6 @@ function bundle(esbuild, entry, outfile) {
     minifySyntax: true,
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [commanderSpawnOnUse],
   });
 }
 
