@@ -106,6 +106,7 @@ bool SourceRouter::matches(const Entry& e, const Address& key) {
 
 void SourceRouter::store(Entry& e, const Address& key, const RouteAnswer& answer) {
   e.valid = 1;
+  e.self = 0;
   e.family = key.family;
   std::memcpy(e.key, key.bytes.data(), 16);
   std::memcpy(e.source, answer.source.bytes.data(), 16);
@@ -121,19 +122,35 @@ RouteAnswer SourceRouter::answer_of(const Entry& e) {
 }
 
 RouteAnswer SourceRouter::lookup(const Address& destination) {
-  // The small prefix cache first: a /24 (/64) has an entry there only when one
-  // route covers all of it and that route is not local, so then none of its
-  // addresses has an entry of its own, and a sweep of remote hosts never
+  // The small prefix cache first: a /24 (/64) has an answer there only when one
+  // route covers all of it and either that route is not local or each of its
+  // addresses is its own source (kSelf, below). Then none of its addresses
+  // needs an entry of its own, and a sweep of remote hosts, or of AnyIP, never
   // touches the large address cache.
   const Address prefix = prefix_of(destination);
   Entry& by_prefix = prefix_cache_[hash_bytes(prefix) & (kPrefixCacheSize - 1)];
-  if (matches(by_prefix, prefix)) return answer_of(by_prefix);
+  const bool prefix_known = matches(by_prefix, prefix);
+  if (prefix_known && by_prefix.self == kSelf) return RouteAnswer{0, destination};
+  if (prefix_known && by_prefix.self == 0) return answer_of(by_prefix);
   Entry& by_address = address_cache_[hash_bytes(destination) & (kAddressCacheSize - 1)];
   if (matches(by_address, destination)) return answer_of(by_address);
   const RouteAnswer answer = lookup_uncached(destination);
   if (answer.error != 0) return answer;  // never cached
   if (same(answer.source, destination)) {
     store(by_address, destination, answer);
+    // A local route (AnyIP, this host's addresses) gives each destination
+    // itself as source, unless the route names one (`src`): then every
+    // destination gets that one. So when one route covers the /24 (/64) and
+    // two different addresses of it were each their own source, the route
+    // names none, and every address of it is its own: answered without a
+    // lookup per address (a connect and a getsockname each).
+    if (long_routes_.split(destination)) return answer;
+    if (prefix_known && by_prefix.self == kSelfSeen) {
+      if (std::memcmp(by_prefix.source, destination.bytes.data(), 16) != 0) by_prefix.self = kSelf;
+    } else {
+      store(by_prefix, prefix, answer);
+      by_prefix.self = kSelfSeen;
+    }
   } else {
     note_source(answer.source);
     if (long_routes_.split(destination)) store(by_address, destination, answer); else store(by_prefix, prefix, answer);

@@ -52,10 +52,15 @@ class SourceRouter {
   struct Entry {
     uint8_t valid;
     uint8_t family;
+    // Prefix entries only: kSelfSeen after one address of the /24 (/64) was
+    // its own source (`source` holds it), kSelf once a second, different one
+    // was too: then every address of it is its own source (see lookup()).
+    uint8_t self;
     uint8_t key[16];
     uint8_t source[16];
     int error;
   };
+  static constexpr uint8_t kSelfSeen = 1, kSelf = 2;
   static bool matches(const Entry& e, const Address& key);
   static void store(Entry& e, const Address& key, const RouteAnswer& answer);
   static RouteAnswer answer_of(const Entry& e);
@@ -65,7 +70,7 @@ class SourceRouter {
   uint64_t kernel_lookups_ = 0;
   std::vector<Address> sources_;
   LongRoutes long_routes_;
-  ZeroedArray<Entry> prefix_cache_;   // remote destinations in /24s (/64s) that one route covers
+  ZeroedArray<Entry> prefix_cache_;   // /24s (/64s) that one route covers: remote, or each address its own source
   ZeroedArray<Entry> address_cache_;  // local destinations (source == destination) and the rest, per address
 };
 

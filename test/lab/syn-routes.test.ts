@@ -8,6 +8,11 @@
  *   203.0.113.0/24      unreachable (the lab), with 203.0.113.64/26 local (AnyIP) inside it
  *   198.18.96.8/30      unreachable, inside the local 198.18.0.0/16
  *   2001:db8:0:5::/64   unreachable, with 2001:db8:0:5::40/122 local inside it
+ *   198.19.128.0/24     local with a source of its own (`src 198.19.128.9`), inside the local 198.19.0.0/16
+ *
+ * Sources: a local route gives each destination itself as source, unless the
+ * route names one; the engine answers a whole /24 (/64) as self-sourced only
+ * once two of its addresses were, so a named source is never lost.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
@@ -17,7 +22,7 @@ import { addon } from '../helpers/native-addon.js';
 import { required } from '../helpers/required.js';
 import { parseIPv4 } from '../../src/scan/addresses.js';
 import { scan } from '../../src/scan/scan.js';
-import type { ScanResult } from '../../src/scan/types.js';
+import type { ScanResult, ScanSummary } from '../../src/scan/types.js';
 
 const raw = addon?.canUseRawSockets() ?? false;
 const runnable =
@@ -28,6 +33,7 @@ const ROUTES: string[][] = [
   ['route', 'add', 'unreachable', '198.18.96.8/30'],
   ['-6', 'route', 'add', 'unreachable', '2001:db8:0:5::/64'],
   ['-6', 'route', 'add', 'local', '2001:db8:0:5::40/122', 'dev', 'lo'],
+  ['route', 'add', 'local', '198.19.128.0/24', 'dev', 'lo', 'src', '198.19.128.9'],
 ];
 
 function ip(args: string[]): void {
@@ -35,12 +41,15 @@ function ip(args: string[]): void {
   if (run.status !== 0) throw new Error(`ip ${args.join(' ')} failed: ${run.stderr}`);
 }
 
-async function sweep(targets: string, port: number, seed: bigint): Promise<ScanResult[]> {
+async function sweepWithSummary(targets: string, port: number, seed: bigint): Promise<{ results: ScanResult[]; summary: ScanSummary }> {
   const handle = scan({ targets, ports: [port], mode: 'syn', seed, retries: 1, timeoutMs: 1000 });
   const results: ScanResult[] = [];
   for await (const result of handle) results.push(result);
-  await handle.summary;
-  return results;
+  return { results, summary: await handle.summary };
+}
+
+async function sweep(targets: string, port: number, seed: bigint): Promise<ScanResult[]> {
+  return (await sweepWithSummary(targets, port, seed)).results;
 }
 
 describe.skipIf(!runnable)('SYN route lookups stay with the addresses they answer for', () => {
@@ -96,6 +105,19 @@ describe.skipIf(!runnable)('SYN route lookups stay with the addresses they answe
         return last >= 0x40 && last < 0x80 ? r.state !== 'open' : r.state !== 'unreachable';
       });
       expect(wrong.slice(0, 5).map((r) => `${r.address} ${r.state}`), `seed ${seed}: ${wrong.length} wrong`).toEqual([]);
+    }
+  });
+
+  it('a local route that names its source: every probe leaves from it; AnyIP beside it: each address its own source', async () => {
+    for (const seed of seeds()) {
+      const named = await sweepWithSummary('198.19.128.0/24', port, seed);
+      expect(named.results.filter((r) => r.state !== 'open').length, `seed ${seed}`).toBe(0);
+      expect(named.summary.sourceAddresses, `seed ${seed}`).toEqual(['198.19.128.9']);
+      expect(named.summary.selfSourcedProbes, `seed ${seed}`).toBe(1); // 198.19.128.9 itself
+      const anyIp = await sweepWithSummary('198.19.129.0/24', port, seed);
+      expect(anyIp.results.filter((r) => r.state !== 'open').length, `seed ${seed}`).toBe(0);
+      expect(anyIp.summary.sourceAddresses, `seed ${seed}`).toEqual([]);
+      expect(anyIp.summary.selfSourcedProbes, `seed ${seed}`).toBe(256);
     }
   });
 });
