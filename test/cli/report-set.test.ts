@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { fileOutput } from '../../src/cli/print/report-output.js';
 import { ReportSet } from '../../src/cli/print/report-set.js';
 import { ReportedBatch } from '../../src/scan/reported-batch.js';
 import { sampleMeta, sampleResults, sampleSummary } from '../fixtures/reporters/sample-scan.js';
@@ -71,5 +72,28 @@ describe('ReportSet', () => {
     const batch = ReportedBatch.ofResults(sampleResults);
     void reports.write(batch);
     expect(reports.undelivered()).toEqual([batch]);
+  });
+});
+
+describe('fileOutput', () => {
+  it('empties a file with content only at start(), and writes a new file from its first byte', () => {
+    const kept = join(work, 'kept.jsonl');
+    writeFileSync(kept, 'a previous report\n');
+    const refused = fileOutput(kept);
+    refused.abandon(); // a sweep refused before start(): the old report stays
+    expect(readFileSync(kept, 'utf8')).toBe('a previous report\n');
+
+    const replaced = fileOutput(kept);
+    replaced.start();
+    replaced.write('new\n');
+    replaced.close();
+    expect(readFileSync(kept, 'utf8')).toBe('new\n');
+
+    const fresh = join(work, 'fresh.jsonl');
+    const created = fileOutput(fresh);
+    created.start();
+    created.write('first\n');
+    created.close();
+    expect(readFileSync(fresh, 'utf8')).toBe('first\n');
   });
 });

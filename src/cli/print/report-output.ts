@@ -206,7 +206,12 @@ export function fileOutput(path: string, options: FileOutputOptions = {}): Repor
         }
       } else if (regular && !atomic) {
         try {
-          ftruncateSync(fd, 0);
+          // Only a file with content is emptied: on ext4, truncating a file to
+          // zero, even an empty one, makes its close wait until everything
+          // written since is on disk (the auto_da_alloc heuristic for files
+          // replaced by truncation), which a sweep's report of tens of MB pays
+          // at the end (docs/architecture.md, "The sweeps, old build against new").
+          if (fstatSync(fd).size > 0) ftruncateSync(fd, 0);
         } catch (error) {
           failure = new FileAccessError(`Expected to write the report to ${path}, got ${errorCode(error)}`, path, { cause: error });
         }
