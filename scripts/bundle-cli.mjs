@@ -35,7 +35,7 @@ try {
   const esbuild = createRequire(import.meta.url)('esbuild');
   for (const { entry, file } of bundles) await bundle(esbuild, join(root, 'src', 'cli', entry), file);
 } catch (error) {
-  // Neither bundle or both: the bin falls back to main.js only when the bundle it wants is missing.
+  // Both bundles or none: the bin falls back to main.js only when the bundle it wants is missing.
   for (const { file } of bundles) for (const stale of [file, `${file}.map`]) rmSync(stale, { force: true });
   console.warn(`portpick: bundling the command line failed (${error.code ?? error.message}); it runs unbundled (slower start-up).`);
   process.exit(strict ? 1 : 0);
@@ -67,4 +67,3 @@ function bundle(esbuild, entry, outfile) {
     logLevel: 'warning',
   });
 }
-
