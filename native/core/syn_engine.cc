@@ -378,6 +378,7 @@ void SynSweep::handle_replies(int64_t now) {
   ReplyEvent events[256];
   size_t n;
   while ((n = queue_.pop(events, 256)) > 0) {
+    for (size_t i = 0; i < n; ++i) tarpit_.prefetch(events[i].target);
     for (size_t i = 0; i < n; ++i) {
       const ReplyEvent& e = events[i];
       warming_ = false;  // an answer came back: the path (and its neighbour entry) works

@@ -36,12 +36,27 @@ uint8_t timer_class(int64_t wait_ns) {
 
 int64_t timer_class_ns(uint8_t timer_class) { return kTimerClassNs.ns[timer_class < kTimerLists ? timer_class : kTimerLists - 1]; }
 
-// One bucket per slot: chains stay short (load factor ≤ 1) while the index,
-// touched at random by every insert and every answer, stays small.
+// At most one slot per bucket on average (load factor ≤ 1): chains stay short.
 InflightTable::InflightTable(uint32_t capacity)
-    : capacity_(capacity), buckets_(round_up_pow2(capacity)), bucket_mask_(static_cast<uint32_t>(buckets_.size() - 1)) {
+    : capacity_(capacity),
+      buckets_(std::min(round_up_pow2(capacity), kMinBuckets)),
+      bucket_mask_(static_cast<uint32_t>(buckets_.size() - 1)) {
   slots_.reserve(capacity);
   for (uint8_t c = 0; c < kTimerLists; ++c) heads_[c] = tails_[c] = -1;
+}
+
+// Doubles the index and relinks every probe in flight (at most log2(capacity /
+// kMinBuckets) times in a sweep).
+void InflightTable::grow_index() {
+  buckets_.assign(buckets_.size() * 2, 0);
+  bucket_mask_ = static_cast<uint32_t>(buckets_.size() - 1);
+  for (size_t s = 0; s < slots_.size(); ++s) {
+    InflightProbe& p = slots_[s];
+    if (!p.in_use) continue;
+    const uint32_t b = bucket_of(p.target.address, p.target.port);
+    p.hash_next = static_cast<int32_t>(buckets_[b]) - 1;
+    buckets_[b] = static_cast<uint32_t>(s) + 1;
+  }
 }
 
 uint32_t InflightTable::bucket_of(const Address& address, uint16_t port) const {
@@ -62,7 +77,8 @@ int32_t InflightTable::insert(const ProbeTarget& target, uint64_t sequence) {
     free_head_ = slots_[static_cast<size_t>(slot)].next;
   } else if (slots_.size() < capacity_) {
     slot = static_cast<int32_t>(slots_.size());
-    slots_.emplace_back();
+    slots_.emplace_back();  // not in use yet: grow_index() leaves it out
+    if (slots_.size() > buckets_.size()) grow_index();
   } else {
     return -1;
   }

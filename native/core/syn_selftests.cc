@@ -402,6 +402,32 @@ void control_tests(Checks& c) {
   table.remove(sa);
   c.check("watermark advances when every pulled probe is done", ring.watermark(12) == 12 && table.size() == 0);
 
+  // The index grows with the slots (from 1,024 buckets): every probe stays findable across the growths.
+  InflightTable big(8192);
+  PositionRing big_ring(8192);
+  std::vector<int32_t> slots;
+  for (uint16_t i = 0; i < 3000; ++i) {
+    ProbeTarget t;
+    t.address = v4(198, 18, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i));
+    t.port = static_cast<uint16_t>(1000 + i % 7);
+    t.position = i;
+    slots.push_back(big.insert(t, big_ring.push(t.position)));
+  }
+  for (size_t i = 0; i < slots.size(); i += 3) big.remove(slots[i]);
+  for (uint16_t i = 3000; i < 6000; ++i) {
+    ProbeTarget t;
+    t.address = v4(198, 18, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i));
+    t.port = static_cast<uint16_t>(1000 + i % 7);
+    t.position = i;
+    slots.push_back(big.insert(t, big_ring.push(t.position)));
+  }
+  bool all_found = big.size() == 5000;
+  for (uint16_t i = 0; i < 6000 && all_found; ++i) {
+    const int32_t found = big.find(v4(198, 18, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i)), static_cast<uint16_t>(1000 + i % 7));
+    all_found = (i < 3000 && i % 3 == 0) ? found < 0 : found == slots[i];
+  }
+  c.check("in-flight index: every probe found, none removed, after the index grew", all_found, std::to_string(big.size()));
+
   DestinationTiming timing(300);
   const Address near = v4(198, 18, 0, 5), near_same_24 = v4(198, 18, 0, 200), far = v4(198, 18, 7, 1);
   const bool unknown_waits_timeout = timing.retry_wait_ns(far) == 300'000'000 && timing.final_wait_ns(far) == 300'000'000;

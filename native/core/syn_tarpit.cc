@@ -3,16 +3,21 @@
 #include <cstring>
 
 namespace portpick {
-namespace {
-constexpr size_t kHosts = 1 << 16;
-}
-
 TarpitGuard::TarpitGuard() : hosts_(kHosts) {}
 
+// The address as two 64-bit words, mixed by multiplication; the product's top
+// 16 bits pick the slot (Fibonacci hashing).
+size_t TarpitGuard::slot_of(const Address& address) {
+  static_assert(kHosts == size_t{1} << 16, "slot_of() takes the product's top 16 bits");
+  uint64_t low = 0, high = 0;
+  std::memcpy(&low, address.bytes.data(), 8);
+  std::memcpy(&high, address.bytes.data() + 8, 8);
+  const uint64_t key = low ^ (high * 0xc2b2ae3d27d4eb4full) ^ address.family;
+  return static_cast<size_t>((key * 0x9e3779b97f4a7c15ull) >> 48);
+}
+
 uint16_t TarpitGuard::record(const Address& address, PortState state) {
-  uint32_t h = 2166136261u;
-  for (uint8_t b : address.bytes) h = (h ^ b) * 16777619u;
-  Host& host = hosts_[(h ^ (h >> 16)) & (kHosts - 1)];
+  Host& host = hosts_[slot_of(address)];
   if (host.family != address.family || std::memcmp(host.address, address.bytes.data(), 16) != 0) {
     host = Host{};
     host.family = address.family;

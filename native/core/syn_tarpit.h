@@ -19,13 +19,21 @@ class TarpitGuard {
  public:
   static constexpr uint32_t kMinimumProbes = 100;
   static constexpr double kOpenShare = 0.9;
+  static constexpr size_t kHosts = size_t{1} << 16;  // counters table (direct-mapped)
 
   TarpitGuard();
   // Records one result of `address`; returns record_flag::kTarpit when it should carry the flag.
   uint16_t record(const Address& address, PortState state);
+  // Asks the CPU to load `address`'s counters ahead of a record() for it. The
+  // counters of a large sweep's hosts are spread over 1.8 MB: answers taken one
+  // by one missed the cache one after another (about 115 ms of the scheduling
+  // thread's 3.4 s on an AnyIP /16 × 10 sweep); prefetched for a whole batch of
+  // answers, the misses overlap.
+  void prefetch(const Address& address) const { __builtin_prefetch(&hosts_[slot_of(address)]); }
   uint64_t flagged_hosts() const { return flagged_hosts_; }
 
  private:
+  static size_t slot_of(const Address& address);
   struct Host {  // plain data: the table starts zeroed without being touched
     uint8_t family;
     uint8_t address[16];
