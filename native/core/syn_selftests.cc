@@ -406,24 +406,19 @@ void control_tests(Checks& c) {
   InflightTable big(8192);
   PositionRing big_ring(8192);
   std::vector<int32_t> slots;
-  for (uint16_t i = 0; i < 3000; ++i) {
+  const auto probe = [](uint16_t i) {  // probe i: its own (address, port)
     ProbeTarget t;
     t.address = v4(198, 18, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i));
     t.port = static_cast<uint16_t>(1000 + i % 7);
     t.position = i;
-    slots.push_back(big.insert(t, big_ring.push(t.position)));
-  }
+    return t;
+  };
+  for (uint16_t i = 0; i < 3000; ++i) slots.push_back(big.insert(probe(i), big_ring.push(i)));
   for (size_t i = 0; i < slots.size(); i += 3) big.remove(slots[i]);
-  for (uint16_t i = 3000; i < 6000; ++i) {
-    ProbeTarget t;
-    t.address = v4(198, 18, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i));
-    t.port = static_cast<uint16_t>(1000 + i % 7);
-    t.position = i;
-    slots.push_back(big.insert(t, big_ring.push(t.position)));
-  }
+  for (uint16_t i = 3000; i < 6000; ++i) slots.push_back(big.insert(probe(i), big_ring.push(i)));
   bool all_found = big.size() == 5000;
   for (uint16_t i = 0; i < 6000 && all_found; ++i) {
-    const int32_t found = big.find(v4(198, 18, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i)), static_cast<uint16_t>(1000 + i % 7));
+    const int32_t found = big.find(probe(i).address, probe(i).port);
     all_found = (i < 3000 && i % 3 == 0) ? found < 0 : found == slots[i];
   }
   c.check("in-flight index: every probe found, none removed, after the index grew", all_found, std::to_string(big.size()));
