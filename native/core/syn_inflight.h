@@ -84,8 +84,7 @@ class InflightTable {
   // with the slots rather than being sized for the capacity: a sweep whose
   // probes are answered quickly keeps a few thousand in flight and its index
   // stays in the CPU cache (sized for the capacity, 1 MB, each insert and each
-  // answer missed the cache: about 190 ms of the scheduling thread's 3.4 s on
-  // an AnyIP /16 × 10 sweep).
+  // answer missed the cache; measured: docs/architecture.md).
   static constexpr uint32_t kMinBuckets = 1024;
   std::vector<uint32_t> buckets_;  // 0 = empty, else slot + 1
   uint32_t bucket_mask_;

@@ -26,9 +26,8 @@ class TarpitGuard {
   uint16_t record(const Address& address, PortState state);
   // Asks the CPU to load `address`'s counters ahead of a record() for it. The
   // counters of a large sweep's hosts are spread over 1.8 MB: answers taken one
-  // by one missed the cache one after another (about 115 ms of the scheduling
-  // thread's 3.4 s on an AnyIP /16 × 10 sweep); prefetched for a whole batch of
-  // answers, the misses overlap.
+  // by one missed the cache one after another; prefetched for a whole batch of
+  // answers, the misses overlap (measured: docs/architecture.md).
   void prefetch(const Address& address) const { __builtin_prefetch(&hosts_[slot_of(address)]); }
   uint64_t flagged_hosts() const { return flagged_hosts_; }
 
